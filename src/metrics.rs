@@ -1,0 +1,377 @@
+//! Per-replication counters and the metrics computed from them.
+//!
+//! `docs/metrics.md` is the one written definition of every metric listed in [`METRICS`]; a
+//! test keeps the two in step. Counters are filled by the engine for days on or after the
+//! warm-up only (the conservation ledger in [`Ledger`] covers the whole horizon).
+
+/// Whether a larger value of a metric is better, worse, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    /// Larger is better (service).
+    Higher,
+    /// Smaller is better (costs, backorders).
+    Lower,
+    /// Neither (volumes).
+    Neither,
+}
+
+/// A metric's identity and presentation.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricDef {
+    /// Key used in files (`fill_rate`).
+    pub key: &'static str,
+    /// Human label (`Fill rate`).
+    pub label: &'static str,
+    /// Unit, or empty for ratios.
+    pub unit: &'static str,
+    /// Direction of preference.
+    pub better: Better,
+    /// Whether the value is a share in [0, 1] (shown as a percentage).
+    pub share: bool,
+}
+
+const fn def(
+    key: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    better: Better,
+    share: bool,
+) -> MetricDef {
+    MetricDef { key, label, unit, better, share }
+}
+
+use Better::{Higher, Lower, Neither};
+
+/// Every metric, in report order. Values are computed by [`Counters::metrics`].
+pub const METRICS: [MetricDef; 20] = [
+    def("demand_units", "Demand", "units", Neither, false),
+    def("demand_lines", "Demand lines", "lines", Neither, false),
+    def("fill_rate", "Fill rate", "", Higher, true),
+    def("cycle_service_level", "Cycle service level", "", Higher, true),
+    def("ready_rate", "Ready rate", "", Higher, true),
+    def("backordered_units", "Backordered", "units", Lower, false),
+    def("backordered_lines", "Backordered lines", "lines", Lower, false),
+    def("avg_backorders", "Average backorders", "units", Lower, false),
+    def("max_backorders", "Maximum backorders", "units", Lower, false),
+    def("wait_mean_days", "Mean backorder wait", "days", Lower, false),
+    def("wait_p95_days", "95th percentile backorder wait", "days", Lower, false),
+    def("lost_units", "Lost sales", "units", Lower, false),
+    def("avg_on_hand", "Average on hand", "units", Neither, false),
+    def("orders_placed", "Orders placed", "orders", Neither, false),
+    def("cost_holding_per_day", "Holding cost per day", "cost/day", Lower, false),
+    def("cost_backorder_per_day", "Backorder penalty per day", "cost/day", Lower, false),
+    def("cost_lost_sales_per_day", "Lost-sales penalty per day", "cost/day", Lower, false),
+    def("cost_ordering_per_day", "Ordering cost per day", "cost/day", Lower, false),
+    def("cost_purchase_per_day", "Purchase cost per day", "cost/day", Lower, false),
+    def("cost_total_per_day", "Total cost per day", "cost/day", Lower, false),
+];
+
+/// Number of metrics.
+pub const N_METRICS: usize = METRICS.len();
+
+/// The values of every metric for one replication (NaN where undefined, e.g. a fill rate with
+/// no demand).
+pub type MetricValues = [f64; N_METRICS];
+
+/// Index of a metric by key.
+pub fn metric_index(key: &str) -> Option<usize> {
+    METRICS.iter().position(|m| m.key == key)
+}
+
+/// Counts over the measured days (on or after the warm-up) of one scope: a pair, or the sum
+/// over pairs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counters {
+    /// Units demanded.
+    pub demand_units: u64,
+    /// Order lines demanded.
+    pub demand_lines: u64,
+    /// Units filled from stock on the day they were demanded.
+    pub filled_units: u64,
+    /// Units that could not be filled on arrival and were backordered.
+    pub backordered_units: u64,
+    /// Lines with at least one backordered unit.
+    pub backordered_lines: u64,
+    /// Units lost (customer left).
+    pub lost_units: u64,
+    /// Backordered units filled later (demanded on a measured day).
+    pub late_units: u64,
+    /// Sum over late-filled units of their wait in days.
+    pub wait_unit_days: u64,
+    /// Sum over measured days of the end-of-day on-hand.
+    pub on_hand_unit_days: u64,
+    /// Sum over measured days of the end-of-day backorders.
+    pub backorder_unit_days: u64,
+    /// Largest end-of-day backorders on a measured day.
+    pub max_backorders: u64,
+    /// Measured days that ended with no backorders.
+    pub ready_days: u64,
+    /// Measured days (per pair; for a total, pair-days).
+    pub days: u64,
+    /// Review cycles that began and ended in the measured days.
+    pub cycles: u64,
+    /// Those of them in which every unit demanded was filled from stock on arrival.
+    pub cycles_without_stockout: u64,
+    /// Replenishment orders placed.
+    pub orders: u64,
+    /// Units ordered.
+    pub units_ordered: u64,
+    /// Holding cost.
+    pub holding_cost: f64,
+    /// Backorder penalty.
+    pub backorder_cost: f64,
+    /// Lost-sales penalty.
+    pub lost_cost: f64,
+    /// Fixed ordering cost.
+    pub ordering_cost: f64,
+    /// Purchase cost.
+    pub purchase_cost: f64,
+}
+
+impl Counters {
+    /// Adds another scope's counts (for totals; the maximum backorders of a total is set by
+    /// the caller from the daily totals).
+    pub fn add(&mut self, o: &Counters) {
+        self.demand_units += o.demand_units;
+        self.demand_lines += o.demand_lines;
+        self.filled_units += o.filled_units;
+        self.backordered_units += o.backordered_units;
+        self.backordered_lines += o.backordered_lines;
+        self.lost_units += o.lost_units;
+        self.late_units += o.late_units;
+        self.wait_unit_days += o.wait_unit_days;
+        self.on_hand_unit_days += o.on_hand_unit_days;
+        self.backorder_unit_days += o.backorder_unit_days;
+        self.ready_days += o.ready_days;
+        self.days += o.days;
+        self.cycles += o.cycles;
+        self.cycles_without_stockout += o.cycles_without_stockout;
+        self.orders += o.orders;
+        self.units_ordered += o.units_ordered;
+        self.holding_cost += o.holding_cost;
+        self.backorder_cost += o.backorder_cost;
+        self.lost_cost += o.lost_cost;
+        self.ordering_cost += o.ordering_cost;
+        self.purchase_cost += o.purchase_cost;
+    }
+
+    /// Computes every metric. `measured_days` is the number of calendar days measured (costs
+    /// are per calendar day, summed over pairs); `waits` counts late-filled units by wait.
+    pub fn metrics(&self, measured_days: u32, waits: &WaitHistogram) -> MetricValues {
+        let ratio = |a: u64, b: u64| {
+            if b == 0 { f64::NAN } else { a as f64 / b as f64 }
+        };
+        let per_day = |x: f64| x / measured_days as f64;
+        let total = self.holding_cost
+            + self.backorder_cost
+            + self.lost_cost
+            + self.ordering_cost
+            + self.purchase_cost;
+        // Per-pair averages of a total are sums over pairs, so divide by calendar days.
+        [
+            self.demand_units as f64,
+            self.demand_lines as f64,
+            ratio(self.filled_units, self.demand_units),
+            ratio(self.cycles_without_stockout, self.cycles),
+            ratio(self.ready_days, self.days),
+            self.backordered_units as f64,
+            self.backordered_lines as f64,
+            per_day(self.backorder_unit_days as f64),
+            self.max_backorders as f64,
+            ratio(self.wait_unit_days, self.late_units),
+            waits.quantile(0.95),
+            self.lost_units as f64,
+            per_day(self.on_hand_unit_days as f64),
+            self.orders as f64,
+            per_day(self.holding_cost),
+            per_day(self.backorder_cost),
+            per_day(self.lost_cost),
+            per_day(self.ordering_cost),
+            per_day(self.purchase_cost),
+            per_day(total),
+        ]
+    }
+}
+
+/// Counts of late-filled units by whole days waited (index = days).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WaitHistogram {
+    counts: Vec<u64>,
+}
+
+impl WaitHistogram {
+    /// A histogram able to hold waits up to `max_wait` days without growing.
+    pub fn with_max(max_wait: u32) -> WaitHistogram {
+        WaitHistogram { counts: vec![0; max_wait as usize + 1] }
+    }
+
+    /// Records `units` units that waited `days` days.
+    #[inline]
+    pub fn record(&mut self, days: u32, units: u64) {
+        let d = days as usize;
+        if d >= self.counts.len() {
+            self.counts.resize(d + 1, 0);
+        }
+        self.counts[d] += units;
+    }
+
+    /// Adds another histogram's counts.
+    pub fn add(&mut self, other: &WaitHistogram) {
+        if other.counts.len() > self.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// Sets every count to 0, keeping the capacity.
+    pub fn clear(&mut self) {
+        self.counts.iter_mut().for_each(|c| *c = 0);
+    }
+
+    /// Units recorded.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// The counts, index = days waited.
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// The smallest wait `w` such that at least a share `q` of the units waited `w` days or
+    /// less (NaN when empty).
+    pub fn quantile(&self, q: f64) -> f64 {
+        let total = self.total();
+        if total == 0 {
+            return f64::NAN;
+        }
+        let target = (q * total as f64).ceil().max(1.0) as u64;
+        let mut cum = 0;
+        for (d, &c) in self.counts.iter().enumerate() {
+            cum += c;
+            if cum >= target {
+                return d as f64;
+            }
+        }
+        unreachable!("the cumulative count reaches the total")
+    }
+}
+
+/// Whole-horizon unit flows of one pair, for the conservation checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// On hand at the start of day 0.
+    pub initial_on_hand: i64,
+    /// Units received from lanes.
+    pub received: i64,
+    /// Units shipped to customers (from stock on arrival, and to backorders).
+    pub shipped: i64,
+    /// On hand at the end of the last day.
+    pub final_on_hand: i64,
+    /// Units demanded.
+    pub demanded: i64,
+    /// Units filled from stock on the day demanded.
+    pub filled_on_arrival: i64,
+    /// Backordered units filled later.
+    pub filled_late: i64,
+    /// Units lost.
+    pub lost: i64,
+    /// Units still backordered at the end.
+    pub open_backorders: i64,
+    /// Units ordered from lanes.
+    pub ordered: i64,
+    /// Units ordered but not yet received at the end.
+    pub in_transit: i64,
+}
+
+impl Ledger {
+    /// Checks that no unit was created or lost; names the first identity that fails.
+    pub fn check(&self) -> Result<(), String> {
+        let stock = self.initial_on_hand + self.received - self.shipped - self.final_on_hand;
+        if stock != 0 {
+            return Err(format!("start + received - shipped - end = {stock}, not 0: {self:?}"));
+        }
+        let demand =
+            self.demanded - self.filled_on_arrival - self.filled_late - self.lost - self.open_backorders;
+        if demand != 0 {
+            return Err(format!(
+                "demand - filled now - filled late - lost - open backorders = {demand}, not 0: {self:?}"
+            ));
+        }
+        if self.shipped != self.filled_on_arrival + self.filled_late {
+            return Err(format!("shipped != filled now + filled late: {self:?}"));
+        }
+        let pipeline = self.ordered - self.received - self.in_transit;
+        if pipeline != 0 {
+            return Err(format!("ordered - received - in transit = {pipeline}, not 0: {self:?}"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_quantile_is_nearest_rank() {
+        let mut h = WaitHistogram::with_max(3);
+        h.record(0, 50);
+        h.record(2, 45);
+        h.record(7, 5);
+        assert_eq!(h.total(), 100);
+        assert_eq!(h.quantile(0.5), 0.0);
+        assert_eq!(h.quantile(0.51), 2.0);
+        assert_eq!(h.quantile(0.95), 2.0);
+        assert_eq!(h.quantile(0.96), 7.0);
+        assert!(WaitHistogram::default().quantile(0.95).is_nan());
+    }
+
+    #[test]
+    fn metrics_from_counters() {
+        let c = Counters {
+            demand_units: 100,
+            filled_units: 90,
+            days: 10,
+            ready_days: 7,
+            cycles: 10,
+            cycles_without_stockout: 8,
+            on_hand_unit_days: 200,
+            holding_cost: 20.0,
+            purchase_cost: 30.0,
+            late_units: 10,
+            wait_unit_days: 25,
+            ..Counters::default()
+        };
+        let m = c.metrics(10, &WaitHistogram::default());
+        let get = |k| m[metric_index(k).unwrap()];
+        assert_eq!(get("fill_rate"), 0.9);
+        assert_eq!(get("ready_rate"), 0.7);
+        assert_eq!(get("cycle_service_level"), 0.8);
+        assert_eq!(get("avg_on_hand"), 20.0);
+        assert_eq!(get("wait_mean_days"), 2.5);
+        assert_eq!(get("cost_total_per_day"), 5.0);
+    }
+
+    #[test]
+    fn ledger_detects_a_lost_unit() {
+        let mut l = Ledger {
+            initial_on_hand: 10,
+            received: 5,
+            shipped: 12,
+            final_on_hand: 3,
+            demanded: 14,
+            filled_on_arrival: 10,
+            filled_late: 2,
+            lost: 1,
+            open_backorders: 1,
+            ordered: 7,
+            in_transit: 2,
+        };
+        assert!(l.check().is_ok());
+        l.final_on_hand = 2;
+        assert!(l.check().unwrap_err().contains("start + received"));
+    }
+}

@@ -1,0 +1,959 @@
+//! The validated model: a scenario with every reference resolved to an index, every number
+//! checked, and every sampler prepared. It is immutable and shared by all replications.
+//!
+//! [`Model::build`] collects every problem it finds (each with its JSON path and what is
+//! allowed) instead of stopping at the first, so a planner fixes a file in one pass.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::demand::{DemandSampler, Trend};
+use crate::dist::{IntDist, Sampler};
+use crate::error::{Problem, ScenarioError};
+use crate::policy::{Rule, RuleKind};
+use crate::scenario::{self, IntDistSpec, PolicySpec, Scenario, Unmet};
+use crate::supply::Lane;
+
+/// Largest number of units any quantity in a scenario may have (keeps sums far from overflow).
+pub const MAX_UNITS: i64 = 1_000_000_000;
+/// Longest horizon in days (about 270 years).
+pub const MAX_HORIZON: i64 = 100_000;
+/// Longest lead time in days.
+pub const MAX_LEAD_TIME: u64 = 3_650;
+/// Most replications in one run.
+pub const MAX_REPLICATIONS: i64 = 100_000_000;
+/// Largest cost rate.
+pub const MAX_COST: f64 = 1e12;
+
+/// A scenario file as read from disk.
+#[derive(Debug, Clone)]
+pub struct ScenarioFile {
+    /// Where it was read from (relative paths inside are resolved against its folder).
+    pub path: PathBuf,
+    /// Its parsed content.
+    pub scenario: Scenario,
+    /// SHA-256 of the file's bytes, in hex.
+    pub sha256: String,
+}
+
+impl ScenarioFile {
+    /// Reads and parses a scenario file (shape only; see [`Model::build`] for content).
+    pub fn read(path: &Path) -> Result<ScenarioFile, ScenarioError> {
+        let bytes =
+            std::fs::read(path).map_err(|source| ScenarioError::Read { file: path.to_path_buf(), source })?;
+        ScenarioFile::parse(&bytes, path)
+    }
+
+    /// Parses scenario bytes as if read from `path`.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<ScenarioFile, ScenarioError> {
+        Ok(ScenarioFile {
+            path: path.to_path_buf(),
+            scenario: parse_scenario(bytes, path)?,
+            sha256: hex(&Sha256::digest(bytes)),
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses scenario JSON; `file` is only used in error messages.
+pub fn parse_scenario(bytes: &[u8], file: &Path) -> Result<Scenario, ScenarioError> {
+    if let Err(e) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        return Err(ScenarioError::Syntax {
+            file: file.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = display_path(&e.path().to_string());
+        let inner = e.into_inner();
+        ScenarioError::Shape {
+            file: file.to_path_buf(),
+            line: inner.line(),
+            column: inner.column(),
+            path,
+            message: strip_position(&inner.to_string()),
+        }
+    })
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn display_path(path: &str) -> String {
+    if path == "." || path.is_empty() { "(top level)".to_string() } else { path.to_string() }
+}
+
+/// The validated, immutable model of a scenario.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Scenario name (names the output folder).
+    pub name: String,
+    /// Scenario description.
+    pub description: String,
+    /// Simulated days.
+    pub horizon: u32,
+    /// Days left out of the metrics at the start.
+    pub warmup: u32,
+    /// Default number of replications.
+    pub replications: u32,
+    /// Default master seed.
+    pub seed: u64,
+    /// Item ids.
+    pub items: Vec<String>,
+    /// Location ids.
+    pub locations: Vec<String>,
+    /// Supplier ids.
+    pub suppliers: Vec<String>,
+    /// Lanes.
+    pub lanes: Vec<Lane>,
+    /// Stocked (location, item) pairs, in location-then-item order.
+    pub pairs: Vec<Pair>,
+    /// Demand streams.
+    pub demands: Vec<DemandStream>,
+    /// Customer segments.
+    pub segments: Vec<Segment>,
+    /// Policies to compare (the first is the baseline).
+    pub policies: Vec<Policy>,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+}
+
+/// A stocked (location, item) pair.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    /// Location index.
+    pub location: usize,
+    /// Item index.
+    pub item: usize,
+    /// `location/item`, for reports.
+    pub name: String,
+    /// Cost rates.
+    pub costs: PairCosts,
+    /// Lanes that replenish this pair, with their prices for this item.
+    pub sources: Vec<Source>,
+    /// Indices of the demand streams at this pair.
+    pub demands: Vec<usize>,
+    /// Starting on-hand if the scenario sets it (else the policy's target level).
+    pub initial_on_hand: Option<i64>,
+}
+
+/// Cost rates of a pair, resolved from item and scenario defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairCosts {
+    /// Per unit on hand at the end of a day.
+    pub holding: f64,
+    /// Per unit backordered at the end of a day.
+    pub backorder: f64,
+    /// Per unit of lost sales.
+    pub lost_sale: f64,
+}
+
+/// A lane that replenishes a pair, with the item's prices on it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Lane index.
+    pub lane: usize,
+    /// Purchase price per unit.
+    pub unit_cost: f64,
+    /// Fixed cost per order.
+    pub order_cost: f64,
+}
+
+/// A demand stream.
+#[derive(Debug, Clone)]
+pub struct DemandStream {
+    /// Pair index.
+    pub pair: usize,
+    /// Segment index.
+    pub segment: usize,
+    /// Daily quantity sampler.
+    pub sampler: DemandSampler,
+}
+
+/// A customer segment's behaviour.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Identifier.
+    pub id: String,
+    /// Probability that a short line is backordered (1 = always wait, 0 = always leave).
+    pub backorder_probability: f64,
+    /// Units per order line.
+    pub line_size: u64,
+}
+
+/// A named policy: one decision rule per pair.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Name from the scenario.
+    pub name: String,
+    /// Description from the scenario.
+    pub description: String,
+    /// Rule of each pair, indexed like [`Model::pairs`].
+    pub rules: Vec<Rule>,
+}
+
+impl Model {
+    /// Validates a scenario and builds the model, collecting every problem found.
+    pub fn build(file: &ScenarioFile) -> Result<Model, ScenarioError> {
+        let base_dir = file.path.parent().unwrap_or(Path::new("."));
+        let mut b = Builder { problems: Vec::new(), base_dir };
+        let model = b.model(&file.scenario, &file.path, &file.sha256);
+        match model {
+            Some(m) if b.problems.is_empty() => Ok(m),
+            _ => Err(ScenarioError::Invalid { file: file.path.clone(), problems: b.problems }),
+        }
+    }
+
+    /// The largest number of days ahead the engine can schedule an event.
+    pub fn calendar_span(&self) -> u32 {
+        self.lanes.iter().map(Lane::max_lead_time).max().unwrap_or(0) + 1
+    }
+
+    /// Number of days counted in the metrics.
+    pub fn measured_days(&self) -> u32 {
+        self.horizon - self.warmup
+    }
+}
+
+/// Collects problems while building the model.
+struct Builder<'a> {
+    problems: Vec<Problem>,
+    base_dir: &'a Path,
+}
+
+/// Index of ids of one kind, reporting duplicates.
+struct Ids<'s> {
+    index: HashMap<&'s str, usize>,
+}
+
+impl<'s> Ids<'s> {
+    fn get(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem { path: path.into(), message: message.into() });
+    }
+
+    fn ids<'s>(&mut self, list: &str, ids: impl Iterator<Item = &'s str>) -> Ids<'s> {
+        let mut index = HashMap::new();
+        for (i, id) in ids.enumerate() {
+            if id.is_empty() {
+                self.problem(format!("{list}[{i}].id"), "must not be empty");
+            } else if index.insert(id, i).is_some() {
+                self.problem(format!("{list}[{i}].id"), format!("duplicate id {id:?}"));
+            }
+        }
+        Ids { index }
+    }
+
+    fn resolve(&mut self, ids: &Ids, id: &str, path: String, kind: &str) -> Option<usize> {
+        let found = ids.get(id);
+        if found.is_none() {
+            let mut known: Vec<&str> = ids.index.keys().copied().collect();
+            known.sort_unstable();
+            self.problem(path, format!("unknown {kind} {id:?}; known {kind}s: {}", known.join(", ")));
+        }
+        found
+    }
+
+    fn range_i64(&mut self, path: &str, v: i64, lo: i64, hi: i64) -> bool {
+        let ok = (lo..=hi).contains(&v);
+        if !ok {
+            self.problem(path, format!("is {v}; allowed: {lo} to {hi}"));
+        }
+        ok
+    }
+
+    fn non_negative(&mut self, path: &str, v: f64, hi: f64) -> bool {
+        let ok = v.is_finite() && (0.0..=hi).contains(&v);
+        if !ok {
+            self.problem(path, format!("is {v}; allowed: a number from 0 to {hi:e}"));
+        }
+        ok
+    }
+
+    fn model(&mut self, s: &Scenario, path: &Path, sha256: &str) -> Option<Model> {
+        if s.schema_version != scenario::SCHEMA_VERSION {
+            self.problem(
+                "schema_version",
+                format!("is {}; this scsim reads version {}", s.schema_version, scenario::SCHEMA_VERSION),
+            );
+        }
+        self.range_i64("horizon_days", s.horizon_days, 1, MAX_HORIZON);
+        if s.warmup_days < 0 || s.warmup_days >= s.horizon_days {
+            self.problem(
+                "warmup_days",
+                format!(
+                    "is {}; must be at least 0 and less than horizon_days ({})",
+                    s.warmup_days, s.horizon_days
+                ),
+            );
+        }
+        self.range_i64("replications", s.replications, 1, MAX_REPLICATIONS);
+        if s.items.is_empty() {
+            self.problem("items", "needs at least one item");
+        }
+        if s.locations.is_empty() {
+            self.problem("locations", "needs at least one location");
+        }
+        if s.policies.is_empty() {
+            self.problem("policies", "needs at least one policy");
+        }
+        let items = self.ids("items", s.items.iter().map(|x| x.id.as_str()));
+        let locations = self.ids("locations", s.locations.iter().map(|x| x.id.as_str()));
+        let suppliers = self.ids("suppliers", s.suppliers.iter().map(|x| x.id.as_str()));
+        for (i, sup) in s.suppliers.iter().enumerate() {
+            if locations.get(&sup.id).is_some() {
+                self.problem(
+                    format!("suppliers[{i}].id"),
+                    format!(
+                        "{:?} is already a location id; suppliers and locations share one namespace",
+                        sup.id
+                    ),
+                );
+            }
+        }
+        self.ids("lanes", s.lanes.iter().map(|x| x.id.as_str()));
+        let segment_ids = self.ids("segments", s.segments.iter().map(|x| x.id.as_str()));
+        self.ids("policies", s.policies.iter().map(|x| x.name.as_str()));
+        for (i, p) in s.policies.iter().enumerate() {
+            if p.name.contains(',') || p.name.contains('"') {
+                self.problem(format!("policies[{i}].name"), "must not contain commas or quotes");
+            }
+        }
+
+        let default_costs = self.costs(&s.costs);
+        let item_costs: Vec<_> = s
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.item_costs(i, &item.costs, &default_costs))
+            .collect();
+
+        let lanes = self.lanes(s, &items, &locations, &suppliers);
+        let segments = self.segments(s);
+
+        // Stocked pairs: every (location, item) that a lane replenishes or customers buy.
+        let (n_loc, n_item) = (s.locations.len(), s.items.len());
+        let mut stocked = vec![false; n_loc * n_item];
+        for lane in lanes.iter().flatten() {
+            for &item in &lane.1 {
+                stocked[lane.0.to * n_item + item] = true;
+            }
+        }
+        let mut demand_refs = Vec::new();
+        for (i, d) in s.demand.iter().enumerate() {
+            let loc = self.resolve(&locations, &d.location, format!("demand[{i}].location"), "location");
+            let item = self.resolve(&items, &d.item, format!("demand[{i}].item"), "item");
+            let segment = match &d.segment {
+                Some(id) => self.resolve(&segment_ids, id, format!("demand[{i}].segment"), "segment"),
+                None => Some(segments.iter().position(|g| g.id == "default").expect("default segment")),
+            };
+            if let (Some(l), Some(it)) = (loc, item) {
+                stocked[l * n_item + it] = true;
+            }
+            demand_refs.push((loc, item, segment));
+        }
+        let mut pair_index = vec![usize::MAX; n_loc * n_item];
+        let mut pairs = Vec::new();
+        for l in 0..n_loc {
+            for it in 0..n_item {
+                if stocked[l * n_item + it] {
+                    pair_index[l * n_item + it] = pairs.len();
+                    pairs.push(Pair {
+                        location: l,
+                        item: it,
+                        name: format!("{}/{}", s.locations[l].id, s.items[it].id),
+                        costs: item_costs[it].0.clone(),
+                        sources: Vec::new(),
+                        demands: Vec::new(),
+                        initial_on_hand: None,
+                    });
+                }
+            }
+        }
+        for (li, lane) in lanes.iter().enumerate() {
+            if let Some((lane, carried, unit_cost, order_cost)) = lane {
+                for &it in carried {
+                    let p = pair_index[lane.to * n_item + it];
+                    pairs[p].sources.push(crate::model::Source {
+                        lane: li,
+                        unit_cost: unit_cost.unwrap_or(item_costs[it].1),
+                        order_cost: order_cost.unwrap_or(item_costs[it].2),
+                    });
+                }
+            }
+        }
+
+        let mut demands = Vec::new();
+        for (i, (d, refs)) in s.demand.iter().zip(&demand_refs).enumerate() {
+            let sampler = self.demand_sampler(i, d);
+            if let ((Some(l), Some(it), Some(seg)), Some(sampler)) = (*refs, sampler) {
+                let p = pair_index[l * n_item + it];
+                pairs[p].demands.push(demands.len());
+                demands.push(DemandStream { pair: p, segment: seg, sampler });
+            }
+        }
+        for p in &pairs {
+            if p.sources.is_empty() {
+                self.problem(
+                    "lanes",
+                    format!(
+                        "no lane brings item {:?} to location {:?}, where customers buy it",
+                        s.items[p.item].id, s.locations[p.location].id
+                    ),
+                );
+            } else if p.sources.len() > 1 {
+                let names: Vec<&str> = p.sources.iter().map(|src| s.lanes[src.lane].id.as_str()).collect();
+                self.problem(
+                    "lanes",
+                    format!(
+                        "{} lanes bring {} ({}); this version needs exactly one lane per stocked pair",
+                        names.len(),
+                        p.name,
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+
+        for (i, init) in s.initial_on_hand.iter().enumerate() {
+            let path = format!("initial_on_hand[{i}]");
+            let loc = self.resolve(&locations, &init.location, format!("{path}.location"), "location");
+            let item = self.resolve(&items, &init.item, format!("{path}.item"), "item");
+            let units_ok = self.range_i64(&format!("{path}.units"), init.units, 0, MAX_UNITS);
+            if let (Some(l), Some(it)) = (loc, item) {
+                let p = pair_index[l * n_item + it];
+                if p == usize::MAX {
+                    self.problem(
+                        path,
+                        format!("{}/{} is not stocked: no lane or demand uses it", init.location, init.item),
+                    );
+                } else if pairs[p].initial_on_hand.is_some() {
+                    self.problem(path, format!("{} is listed twice", pairs[p].name));
+                } else if units_ok {
+                    pairs[p].initial_on_hand = Some(init.units);
+                }
+            }
+        }
+
+        let policies = self.policies(s, &pairs, &items, &locations, &pair_index, n_item);
+
+        if !self.problems.is_empty() {
+            return None;
+        }
+        let name = s.name.clone().unwrap_or_else(|| {
+            path.file_stem().map(|x| x.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
+        });
+        Some(Model {
+            name,
+            description: s.description.clone().unwrap_or_default(),
+            horizon: s.horizon_days as u32,
+            warmup: s.warmup_days as u32,
+            replications: s.replications as u32,
+            seed: s.seed,
+            items: s.items.iter().map(|x| x.id.clone()).collect(),
+            locations: s.locations.iter().map(|x| x.id.clone()).collect(),
+            suppliers: s.suppliers.iter().map(|x| x.id.clone()).collect(),
+            lanes: lanes.into_iter().map(|l| l.expect("validated").0).collect(),
+            pairs,
+            demands,
+            segments,
+            policies: policies?,
+            scenario_sha256: sha256.to_string(),
+        })
+    }
+
+    fn costs(&mut self, c: &scenario::Costs) -> (PairCosts, f64, f64) {
+        let fields = [
+            ("costs.holding_per_unit_day", c.holding_per_unit_day),
+            ("costs.backorder_per_unit_day", c.backorder_per_unit_day),
+            ("costs.lost_sale_per_unit", c.lost_sale_per_unit),
+            ("costs.order_fixed", c.order_fixed),
+            ("costs.unit_purchase", c.unit_purchase),
+        ];
+        for (path, v) in fields {
+            self.non_negative(path, v, MAX_COST);
+        }
+        (
+            PairCosts {
+                holding: c.holding_per_unit_day,
+                backorder: c.backorder_per_unit_day,
+                lost_sale: c.lost_sale_per_unit,
+            },
+            c.unit_purchase,
+            c.order_fixed,
+        )
+    }
+
+    fn item_costs(
+        &mut self,
+        i: usize,
+        o: &scenario::CostOverrides,
+        d: &(PairCosts, f64, f64),
+    ) -> (PairCosts, f64, f64) {
+        let mut pick = |field: &str, v: Option<f64>, default: f64| match v {
+            Some(x) => {
+                self.non_negative(&format!("items[{i}].costs.{field}"), x, MAX_COST);
+                x
+            }
+            None => default,
+        };
+        (
+            PairCosts {
+                holding: pick("holding_per_unit_day", o.holding_per_unit_day, d.0.holding),
+                backorder: pick("backorder_per_unit_day", o.backorder_per_unit_day, d.0.backorder),
+                lost_sale: pick("lost_sale_per_unit", o.lost_sale_per_unit, d.0.lost_sale),
+            },
+            pick("unit_purchase", o.unit_purchase, d.1),
+            pick("order_fixed", o.order_fixed, d.2),
+        )
+    }
+
+    /// Each valid lane with the item indices it carries and its price overrides.
+    #[allow(clippy::type_complexity)]
+    fn lanes(
+        &mut self,
+        s: &Scenario,
+        items: &Ids,
+        locations: &Ids,
+        suppliers: &Ids,
+    ) -> Vec<Option<(Lane, Vec<usize>, Option<f64>, Option<f64>)>> {
+        let mut out = Vec::new();
+        for (i, lane) in s.lanes.iter().enumerate() {
+            let path = format!("lanes[{i}]");
+            let from = self.resolve(suppliers, &lane.from, format!("{path}.from"), "supplier");
+            let to = self.resolve(locations, &lane.to, format!("{path}.to"), "location");
+            let carried: Vec<Option<usize>> = match &lane.items {
+                None => (0..s.items.len()).map(Some).collect(),
+                Some(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(k, id)| self.resolve(items, id, format!("{path}.items[{k}]"), "item"))
+                    .collect(),
+            };
+            let lead = self.sampler(&format!("{path}.lead_time"), &lane.lead_time);
+            if let Some(l) = lead.as_ref().filter(|l| l.table().max() > MAX_LEAD_TIME) {
+                self.problem(
+                    format!("{path}.lead_time"),
+                    format!("can reach {} days; allowed: at most {MAX_LEAD_TIME}", l.table().max()),
+                );
+            }
+            for (field, v) in [("unit_cost", lane.unit_cost), ("order_cost", lane.order_cost)] {
+                if let Some(v) = v {
+                    self.non_negative(&format!("{path}.{field}"), v, MAX_COST);
+                }
+            }
+            let min_ok = self.range_i64(&format!("{path}.min_order"), lane.min_order, 0, MAX_UNITS);
+            let mult_ok =
+                self.range_i64(&format!("{path}.order_multiple"), lane.order_multiple, 1, MAX_UNITS);
+            let carried: Option<Vec<usize>> = carried.into_iter().collect();
+            out.push(match (from, to, carried, lead, min_ok && mult_ok) {
+                (Some(from), Some(to), Some(carried), Some(lead_time), true) => Some((
+                    Lane {
+                        id: lane.id.clone(),
+                        from,
+                        to,
+                        lead_time,
+                        min_order: lane.min_order,
+                        order_multiple: lane.order_multiple,
+                    },
+                    carried,
+                    lane.unit_cost,
+                    lane.order_cost,
+                )),
+                _ => None,
+            });
+        }
+        out
+    }
+
+    fn segments(&mut self, s: &Scenario) -> Vec<Segment> {
+        let mut out: Vec<Segment> = Vec::new();
+        for (i, g) in s.segments.iter().enumerate() {
+            let path = format!("segments[{i}]");
+            let backorder_probability = match g.unmet {
+                Unmet::Backorder => 1.0,
+                Unmet::Lost => 0.0,
+                Unmet::Mixed { backorder_probability: p } => {
+                    if !(0.0..=1.0).contains(&p) {
+                        self.problem(
+                            format!("{path}.unmet.backorder_probability"),
+                            format!("is {p}; allowed: 0 to 1"),
+                        );
+                    }
+                    p
+                }
+            };
+            self.range_i64(&format!("{path}.line_size"), g.line_size, 1, MAX_UNITS);
+            out.push(Segment {
+                id: g.id.clone(),
+                backorder_probability,
+                line_size: g.line_size.max(1) as u64,
+            });
+        }
+        if !out.iter().any(|g| g.id == "default") {
+            out.push(Segment { id: "default".into(), backorder_probability: 1.0, line_size: 1 });
+        }
+        out
+    }
+
+    fn demand_sampler(&mut self, i: usize, d: &scenario::Demand) -> Option<DemandSampler> {
+        let path = format!("demand[{i}]");
+        let before = self.problems.len();
+        let dist = self.int_dist(&format!("{path}.distribution"), &d.distribution);
+        let profile = match &d.weekly_profile {
+            None => None,
+            Some(p) if p.len() != 7 => {
+                self.problem(
+                    format!("{path}.weekly_profile"),
+                    format!("has {} values; needs exactly 7 (one per weekday)", p.len()),
+                );
+                None
+            }
+            Some(p) => {
+                for (k, &m) in p.iter().enumerate() {
+                    self.non_negative(&format!("{path}.weekly_profile[{k}]"), m, 1e6);
+                }
+                Some([p[0], p[1], p[2], p[3], p[4], p[5], p[6]])
+            }
+        };
+        let trend = match d.trend {
+            None => Trend::Flat,
+            Some(scenario::Trend::Linear { per_day }) => {
+                if !per_day.is_finite() || per_day.abs() > 1.0 {
+                    self.problem(format!("{path}.trend.per_day"), format!("is {per_day}; allowed: -1 to 1"));
+                }
+                Trend::Linear(per_day)
+            }
+            Some(scenario::Trend::Exponential { per_day }) => {
+                if !per_day.is_finite() || !(-0.5..=0.1).contains(&per_day) {
+                    self.problem(
+                        format!("{path}.trend.per_day"),
+                        format!("is {per_day}; allowed: -0.5 to 0.1"),
+                    );
+                }
+                Trend::Exponential(per_day)
+            }
+        };
+        let dist = dist?;
+        if self.problems.len() > before {
+            return None;
+        }
+        match DemandSampler::new(dist, profile, trend) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.problem(format!("{path}.distribution"), e);
+                None
+            }
+        }
+    }
+
+    fn sampler(&mut self, path: &str, spec: &IntDistSpec) -> Option<Sampler> {
+        let dist = self.int_dist(path, spec)?;
+        match Sampler::new(dist) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.problem(path, e);
+                None
+            }
+        }
+    }
+
+    /// Checks a distribution's parameters and converts it.
+    fn int_dist(&mut self, path: &str, spec: &IntDistSpec) -> Option<IntDist> {
+        const MAX_MEAN: f64 = 1e7;
+        let before = self.problems.len();
+        let dist = match *spec {
+            IntDistSpec::Constant { value } => {
+                self.range_i64(&format!("{path}.value"), value, 0, MAX_UNITS);
+                IntDist::Constant(value.max(0) as u64)
+            }
+            IntDistSpec::Poisson { mean } => {
+                self.non_negative(&format!("{path}.mean"), mean, MAX_MEAN);
+                IntDist::Poisson { mean }
+            }
+            IntDistSpec::Normal { mean, sd } => {
+                if !mean.is_finite() || mean.abs() > MAX_MEAN {
+                    self.problem(format!("{path}.mean"), format!("is {mean}; allowed: -1e7 to 1e7"));
+                }
+                self.non_negative(&format!("{path}.sd"), sd, MAX_MEAN);
+                IntDist::Normal { mean, sd }
+            }
+            IntDistSpec::NegativeBinomial { mean, sd } => {
+                let mean_ok = self.non_negative(&format!("{path}.mean"), mean, MAX_MEAN);
+                if mean_ok && mean == 0.0 {
+                    self.problem(format!("{path}.mean"), "must be greater than 0");
+                }
+                if mean_ok && !(sd.is_finite() && sd * sd > mean) {
+                    self.problem(format!("{path}.sd"), format!("is {sd}; a negative binomial needs sd² > mean ({mean}); use poisson for sd² = mean"));
+                }
+                IntDist::NegativeBinomial { mean, sd }
+            }
+            IntDistSpec::Gamma { mean, sd } => {
+                for (f, v) in [("mean", mean), ("sd", sd)] {
+                    if !(v.is_finite() && v > 0.0 && v <= MAX_MEAN) {
+                        self.problem(
+                            format!("{path}.{f}"),
+                            format!("is {v}; allowed: greater than 0, at most 1e7"),
+                        );
+                    }
+                }
+                IntDist::Gamma { mean, sd }
+            }
+            IntDistSpec::Uniform { min, max } => {
+                let ok = self.range_i64(&format!("{path}.min"), min, 0, MAX_UNITS)
+                    & self.range_i64(&format!("{path}.max"), max, 0, MAX_UNITS);
+                if ok && min > max {
+                    self.problem(format!("{path}.max"), format!("is {max}; must be at least min ({min})"));
+                }
+                IntDist::Uniform { min: min.max(0) as u64, max: max.max(min).max(0) as u64 }
+            }
+            IntDistSpec::Empirical { ref values, ref weights } => {
+                let weights = weights.clone().unwrap_or_else(|| vec![1.0; values.len()]);
+                self.empirical(path, values, &weights)?
+            }
+            IntDistSpec::Bootstrap { ref file, ref column } => {
+                let values = self.history(path, file, column.as_deref())?;
+                let weights = vec![1.0; values.len()];
+                self.empirical(path, &values, &weights)?
+            }
+        };
+        (self.problems.len() == before).then_some(dist)
+    }
+
+    fn empirical(&mut self, path: &str, values: &[i64], weights: &[f64]) -> Option<IntDist> {
+        if values.is_empty() {
+            self.problem(format!("{path}.values"), "needs at least one value");
+            return None;
+        }
+        if values.len() != weights.len() {
+            self.problem(
+                format!("{path}.weights"),
+                format!(
+                    "has {} weights for {} values; give one weight per value",
+                    weights.len(),
+                    values.len()
+                ),
+            );
+            return None;
+        }
+        let mut ok = true;
+        for (k, &v) in values.iter().enumerate() {
+            ok &= self.range_i64(&format!("{path}.values[{k}]"), v, 0, MAX_UNITS);
+        }
+        for (k, &w) in weights.iter().enumerate() {
+            ok &= self.non_negative(&format!("{path}.weights[{k}]"), w, 1e12);
+        }
+        if ok && weights.iter().sum::<f64>() <= 0.0 {
+            self.problem(format!("{path}.weights"), "are all 0; at least one must be positive");
+            ok = false;
+        }
+        if !ok {
+            return None;
+        }
+        // Merge equal values and sort, so the table is increasing.
+        let mut merged: Vec<(u64, f64)> =
+            values.iter().map(|&v| v as u64).zip(weights.iter().copied()).collect();
+        merged.sort_by_key(|&(v, _)| v);
+        let mut vs: Vec<u64> = Vec::new();
+        let mut ws: Vec<f64> = Vec::new();
+        for (v, w) in merged {
+            if vs.last() == Some(&v) {
+                *ws.last_mut().expect("same length") += w;
+            } else {
+                vs.push(v);
+                ws.push(w);
+            }
+        }
+        Some(IntDist::Discrete { values: vs, weights: ws })
+    }
+
+    /// Reads a column of daily history from a CSV file.
+    fn history(&mut self, path: &str, file: &str, column: Option<&str>) -> Option<Vec<i64>> {
+        let full = self.base_dir.join(file);
+        let fpath = format!("{path}.file");
+        let text = match std::fs::read_to_string(&full) {
+            Ok(t) => t,
+            Err(e) => {
+                self.problem(fpath, format!("cannot read {}: {e}", full.display()));
+                return None;
+            }
+        };
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut rows = reader.records();
+        let mut values = Vec::new();
+        let mut col = 0;
+        let first = match rows.next() {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => {
+                self.problem(fpath, format!("{}: {e}", full.display()));
+                return None;
+            }
+            None => {
+                self.problem(fpath, format!("{} is empty; it needs one row per day", full.display()));
+                return None;
+            }
+        };
+        // The first row is a header if a column is named or its cell is not a number.
+        let header = column.is_some() || first.get(0).is_none_or(|c| c.trim().parse::<f64>().is_err());
+        if let Some(name) = column {
+            match first.iter().position(|c| c.trim() == name) {
+                Some(c) => col = c,
+                None => {
+                    let have: Vec<&str> = first.iter().collect();
+                    self.problem(
+                        format!("{path}.column"),
+                        format!(
+                            "no column {name:?} in {}; its header has: {}",
+                            full.display(),
+                            have.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        let mut parse_row = |b: &mut Self, line: usize, record: &csv::StringRecord| -> bool {
+            let cell = record.get(col).unwrap_or("").trim();
+            match cell.parse::<f64>() {
+                Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= MAX_UNITS as f64 => {
+                    values.push(v as i64);
+                    true
+                }
+                _ => {
+                    b.problem(
+                        fpath.clone(),
+                        format!(
+                            "{} line {line}: {cell:?} is not a whole number of units ≥ 0",
+                            full.display()
+                        ),
+                    );
+                    false
+                }
+            }
+        };
+        if !header && !parse_row(self, 1, &first) {
+            return None;
+        }
+        for (k, row) in rows.enumerate() {
+            match row {
+                Ok(r) => {
+                    if !parse_row(self, k + 2, &r) {
+                        return None;
+                    }
+                }
+                Err(e) => {
+                    self.problem(fpath.clone(), format!("{}: {e}", full.display()));
+                    return None;
+                }
+            }
+        }
+        if values.is_empty() {
+            self.problem(fpath, format!("{} has no data rows", full.display()));
+            return None;
+        }
+        Some(values)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn policies(
+        &mut self,
+        s: &Scenario,
+        pairs: &[Pair],
+        items: &Ids,
+        locations: &Ids,
+        pair_index: &[usize],
+        n_item: usize,
+    ) -> Option<Vec<Policy>> {
+        let mut out = Vec::new();
+        for (i, p) in s.policies.iter().enumerate() {
+            let path = format!("policies[{i}]");
+            let default = self.rule(&format!("{path}.inventory"), &p.inventory);
+            let mut rules: Vec<Option<Rule>> = vec![default; pairs.len()];
+            for (k, o) in p.overrides.iter().enumerate() {
+                let opath = format!("{path}.overrides[{k}]");
+                let loc = o
+                    .location
+                    .as_ref()
+                    .map(|id| self.resolve(locations, id, format!("{opath}.location"), "location"));
+                let item = o.item.as_ref().map(|id| self.resolve(items, id, format!("{opath}.item"), "item"));
+                let rule = self.rule(&format!("{opath}.inventory"), &o.inventory);
+                if loc == Some(None) || item == Some(None) {
+                    continue;
+                }
+                let (loc, item) = (loc.flatten(), item.flatten());
+                let matched: Vec<usize> = pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, pr)| {
+                        loc.is_none_or(|l| l == pr.location) && item.is_none_or(|it| it == pr.item)
+                    })
+                    .map(|(pi, _)| pi)
+                    .collect();
+                debug_assert!(
+                    matched.iter().all(|&pi| pair_index[pairs[pi].location * n_item + pairs[pi].item] == pi)
+                );
+                if matched.is_empty() {
+                    self.problem(opath, "matches no stocked (location, item) pair");
+                }
+                for pi in matched {
+                    rules[pi] = rule.clone();
+                }
+            }
+            out.push(rules.into_iter().collect::<Option<Vec<Rule>>>().map(|rules| Policy {
+                name: p.name.clone(),
+                description: p.description.clone().unwrap_or_default(),
+                rules,
+            }));
+        }
+        out.into_iter().collect()
+    }
+
+    fn rule(&mut self, path: &str, spec: &PolicySpec) -> Option<Rule> {
+        let before = self.problems.len();
+        let (kind, period, offset) = match *spec {
+            PolicySpec::BaseStock { big_s, review_period, review_offset } => {
+                self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
+                (RuleKind::BaseStock { level: big_s }, review_period, review_offset)
+            }
+            PolicySpec::SS { s, big_s, review_period, review_offset } => {
+                let ok = self.range_i64(&format!("{path}.s"), s, -MAX_UNITS, MAX_UNITS)
+                    & self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
+                if ok && s >= big_s {
+                    self.problem(format!("{path}.s"), format!("is {s}; must be less than S ({big_s})"));
+                }
+                (RuleKind::SS { s, level: big_s }, review_period, review_offset)
+            }
+            PolicySpec::RQ { r, q, review_period, review_offset } => {
+                self.range_i64(&format!("{path}.r"), r, -MAX_UNITS, MAX_UNITS);
+                self.range_i64(&format!("{path}.Q"), q, 1, MAX_UNITS);
+                (RuleKind::RQ { r, q }, review_period, review_offset)
+            }
+        };
+        if self.range_i64(&format!("{path}.review_period"), period, 1, 3650) {
+            self.range_i64(&format!("{path}.review_offset"), offset, 0, period - 1);
+        }
+        (self.problems.len() == before).then_some(Rule {
+            kind,
+            review_period: period as u32,
+            review_offset: offset as u32,
+        })
+    }
+}

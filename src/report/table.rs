@@ -1,0 +1,93 @@
+//! The table `scsim run` prints: policies × key metrics with 95 % half-widths, and the paired
+//! differences to the baseline.
+
+use super::Run;
+use crate::metrics::{METRICS, metric_index};
+use crate::stats::Moments;
+
+/// Metrics shown in the console table.
+pub const KEY_METRICS: [&str; 7] = [
+    "fill_rate",
+    "cycle_service_level",
+    "ready_rate",
+    "avg_backorders",
+    "avg_on_hand",
+    "lost_units",
+    "cost_total_per_day",
+];
+
+/// `mean ± half-width`, as a percentage for shares.
+pub fn format_stat(m: &Moments, share: bool) -> String {
+    let (mean, hw) = (m.mean(), m.half_width());
+    if !mean.is_finite() {
+        return "n/a".into();
+    }
+    let scale = if share { 100.0 } else { 1.0 };
+    let digits = if share { 2 } else { decimals(mean) };
+    let unit = if share { "%" } else { "" };
+    if hw.is_finite() {
+        format!("{:.*}{unit} ± {:.*}", digits, mean * scale, digits, hw * scale)
+    } else {
+        format!("{:.*}{unit}", digits, mean * scale)
+    }
+}
+
+fn decimals(x: f64) -> usize {
+    match x.abs() {
+        a if a >= 1000.0 => 0,
+        a if a >= 10.0 => 1,
+        _ => 2,
+    }
+}
+
+/// The console table.
+pub fn render(run: &Run) -> String {
+    let ids: Vec<usize> = KEY_METRICS.iter().map(|k| metric_index(k).expect("known metric")).collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut header = vec!["policy".to_string()];
+    header.extend(ids.iter().map(|&i| METRICS[i].label.to_string()));
+    rows.push(header);
+    for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
+        let mut row = vec![policy.name.clone()];
+        row.extend(ids.iter().map(|&i| format_stat(&stats.total[i], METRICS[i].share)));
+        rows.push(row);
+    }
+    let mut out = layout(&rows);
+    if run.model.policies.len() > 1 {
+        let base = &run.model.policies[run.info.baseline].name;
+        out.push_str(&format!("\nPaired difference to {base} (same random demand and lead times):\n"));
+        let mut diff_rows = vec![rows[0].clone()];
+        for (p, (policy, stats)) in run.model.policies.iter().zip(&run.stats.policies).enumerate() {
+            if p == run.info.baseline {
+                continue;
+            }
+            let mut row = vec![policy.name.clone()];
+            row.extend(ids.iter().map(|&i| format_stat(&stats.diff[i], METRICS[i].share)));
+            diff_rows.push(row);
+        }
+        out.push_str(&layout(&diff_rows));
+    }
+    out
+}
+
+fn layout(rows: &[Vec<String>]) -> String {
+    let cols = rows[0].len();
+    let widths: Vec<usize> =
+        (0..cols).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, w))| if c == 0 { format!("{cell:<w$}") } else { format!("{cell:>w$}") })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+        if i == 0 {
+            out.push_str(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "));
+            out.push('\n');
+        }
+    }
+    out
+}

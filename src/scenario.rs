@@ -1,0 +1,413 @@
+//! The scenario file format: what a planner writes, exactly as it appears in JSON.
+//!
+//! These types only describe shape. Everything semantic (references resolve, numbers are in
+//! range, policies are consistent) is checked by [`crate::model::Model::build`], which turns a
+//! scenario into the validated model the engine runs. The doc comments here are the field
+//! descriptions of the JSON Schema printed by `scsim schema`; `docs/scenario.md` is the
+//! planner's guide to the same fields.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// The only scenario format version this build reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// A complete scenario: the world to simulate and the policies to compare in it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be 1.
+    pub schema_version: i64,
+    /// Short name; names the output folder (`output/<name>/`). Defaults to the file name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Free text shown in reports: what the scenario is about.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Number of simulated days (day 0 to horizon_days - 1).
+    pub horizon_days: i64,
+    /// Days at the start that are simulated but left out of every metric.
+    #[serde(default)]
+    pub warmup_days: i64,
+    /// Default number of replications (independent runs of the horizon).
+    #[serde(default = "default_replications")]
+    pub replications: i64,
+    /// Default master seed; the same seed gives the same results.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// The stock-keeping units.
+    pub items: Vec<Item>,
+    /// Stocking points (warehouses, stores).
+    pub locations: Vec<Location>,
+    /// External suppliers.
+    #[serde(default)]
+    pub suppliers: Vec<Supplier>,
+    /// Replenishment lanes from a supplier to a location.
+    pub lanes: Vec<Lane>,
+    /// Customer demand streams, one or more per (location, item).
+    pub demand: Vec<Demand>,
+    /// Customer segments: how customers react when an item is out of stock.
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+    /// Cost rates applying to every item (items may override them).
+    #[serde(default)]
+    pub costs: Costs,
+    /// Starting on-hand stock; unlisted stocked (location, item) pairs start at the policy's
+    /// order-up-to level.
+    #[serde(default)]
+    pub initial_on_hand: Vec<InitialStock>,
+    /// The named policies to compare; the first is the baseline of paired comparisons.
+    pub policies: Vec<PolicySet>,
+}
+
+fn default_replications() -> i64 {
+    100
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// A stock-keeping unit.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Unique identifier used to refer to the item.
+    pub id: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Cost rates for this item; fields left out take the scenario-wide `costs`.
+    #[serde(default)]
+    pub costs: CostOverrides,
+}
+
+/// A stocking location.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// Unique identifier (shared namespace with suppliers).
+    pub id: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An external supplier with unlimited stock.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Supplier {
+    /// Unique identifier (shared namespace with locations).
+    pub id: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A replenishment lane: orders placed by `to` are shipped from `from`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lane {
+    /// Unique identifier.
+    pub id: String,
+    /// Supplier id the lane ships from.
+    pub from: String,
+    /// Location id the lane delivers to.
+    pub to: String,
+    /// Items the lane carries; all items when left out.
+    #[serde(default)]
+    pub items: Option<Vec<String>>,
+    /// Lead time in whole days: an order placed at the review of day t arrives at the start of
+    /// day t + L (L = 0: the same day, right after the review).
+    pub lead_time: IntDistSpec,
+    /// Purchase price per unit ordered on this lane; default: the item's `unit_purchase` cost.
+    #[serde(default)]
+    pub unit_cost: Option<f64>,
+    /// Fixed cost per order placed on this lane; default: the item's `order_fixed` cost.
+    #[serde(default)]
+    pub order_cost: Option<f64>,
+    /// Minimum order quantity in units (orders below it are raised to it). Default 0.
+    #[serde(default)]
+    pub min_order: i64,
+    /// Orders are rounded up to a multiple of this many units. Default 1.
+    #[serde(default = "one")]
+    pub order_multiple: i64,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// A stream of customer demand for one item at one location.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Location id where customers buy.
+    pub location: String,
+    /// Item id they buy.
+    pub item: String,
+    /// Customer segment id; the segment named `default` (backorder everything unless the
+    /// scenario defines it) when left out.
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// Units demanded per day.
+    pub distribution: IntDistSpec,
+    /// Seven multipliers of the daily mean: day t uses entry t mod 7 (day 0 takes the first).
+    #[serde(default)]
+    pub weekly_profile: Option<Vec<f64>>,
+    /// Multiplicative trend of the daily mean.
+    #[serde(default)]
+    pub trend: Option<Trend>,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A trend in the daily mean.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Trend {
+    /// The mean on day t is multiplied by max(0, 1 + per_day * t).
+    Linear {
+        /// Change per day as a fraction of the base mean (0.001 = +0.1 % of the base per day).
+        per_day: f64,
+    },
+    /// The mean on day t is multiplied by (1 + per_day)^t.
+    Exponential {
+        /// Compound growth rate per day (0.0002 ≈ +7.6 % per year).
+        per_day: f64,
+    },
+}
+
+/// How customers of a segment behave when the item is out of stock.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Unique identifier; `default` applies to demand without a segment.
+    pub id: String,
+    /// What happens to an order line that cannot be filled from stock.
+    #[serde(default)]
+    pub unmet: Unmet,
+    /// Units per order line: a day's demand arrives as lines of this many units (the last line
+    /// takes the remainder). Default 1.
+    #[serde(default = "one")]
+    pub line_size: i64,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// What happens to an order line that cannot be filled from stock on the day it arrives.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Unmet {
+    /// The customer waits: the unfilled units become backorders.
+    #[default]
+    Backorder,
+    /// The customer leaves: the unfilled units are lost sales.
+    Lost,
+    /// Each short line is backordered with this probability, else lost.
+    Mixed {
+        /// Probability that a short line waits (0 to 1).
+        backorder_probability: f64,
+    },
+}
+
+/// Cost rates. All default to 0.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Cost per unit on hand at the end of each day.
+    #[serde(default)]
+    pub holding_per_unit_day: f64,
+    /// Penalty per unit backordered at the end of each day.
+    #[serde(default)]
+    pub backorder_per_unit_day: f64,
+    /// Penalty per unit of lost sales.
+    #[serde(default)]
+    pub lost_sale_per_unit: f64,
+    /// Fixed cost per replenishment order.
+    #[serde(default)]
+    pub order_fixed: f64,
+    /// Purchase price per unit ordered.
+    #[serde(default)]
+    pub unit_purchase: f64,
+}
+
+/// Per-item cost rates; each field left out takes the scenario-wide value.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostOverrides {
+    /// Cost per unit on hand at the end of each day.
+    #[serde(default)]
+    pub holding_per_unit_day: Option<f64>,
+    /// Penalty per unit backordered at the end of each day.
+    #[serde(default)]
+    pub backorder_per_unit_day: Option<f64>,
+    /// Penalty per unit of lost sales.
+    #[serde(default)]
+    pub lost_sale_per_unit: Option<f64>,
+    /// Fixed cost per replenishment order.
+    #[serde(default)]
+    pub order_fixed: Option<f64>,
+    /// Purchase price per unit ordered.
+    #[serde(default)]
+    pub unit_purchase: Option<f64>,
+}
+
+/// Starting stock of one item at one location.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InitialStock {
+    /// Location id.
+    pub location: String,
+    /// Item id.
+    pub item: String,
+    /// Units on hand at the start of day 0.
+    pub units: i64,
+}
+
+/// A named way of running the whole network, compared against the other policies.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySet {
+    /// Unique name, used in every report.
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Inventory policy of every stocked (location, item) pair, unless overridden.
+    pub inventory: PolicySpec,
+    /// Per-location and/or per-item replacements of the inventory policy.
+    #[serde(default)]
+    pub overrides: Vec<PolicyOverride>,
+}
+
+/// Replaces the policy for the pairs it matches (later overrides win).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyOverride {
+    /// Location id this applies to; all locations when left out.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Item id this applies to; all items when left out.
+    #[serde(default)]
+    pub item: Option<String>,
+    /// The inventory policy for the matched pairs.
+    pub inventory: PolicySpec,
+}
+
+/// An inventory policy. Every policy decides on the inventory position (on hand + on order −
+/// backorders) at each review, after the day's demand.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PolicySpec {
+    /// Order-up-to / base-stock: at each review order up to S.
+    #[serde(alias = "order_up_to")]
+    BaseStock {
+        /// Order-up-to level S (units).
+        #[serde(rename = "S")]
+        big_s: i64,
+        /// Days between reviews (1 = every day).
+        #[serde(default = "one")]
+        review_period: i64,
+        /// First review day (0 to review_period − 1).
+        #[serde(default)]
+        review_offset: i64,
+    },
+    /// (s,S), also called min-max: when the position is at or below s, order up to S.
+    #[serde(rename = "s_S", alias = "min_max")]
+    SS {
+        /// Reorder point s (units).
+        #[serde(alias = "min")]
+        s: i64,
+        /// Order-up-to level S (units), greater than s.
+        #[serde(rename = "S", alias = "max")]
+        big_s: i64,
+        /// Days between reviews (1 = every day).
+        #[serde(default = "one")]
+        review_period: i64,
+        /// First review day (0 to review_period − 1).
+        #[serde(default)]
+        review_offset: i64,
+    },
+    /// (r,Q): when the position is at or below r, order the smallest multiple of Q that lifts
+    /// it above r.
+    #[serde(rename = "r_Q")]
+    RQ {
+        /// Reorder point r (units).
+        r: i64,
+        /// Lot size Q (units, at least 1).
+        #[serde(rename = "Q")]
+        q: i64,
+        /// Days between reviews (1 = every day).
+        #[serde(default = "one")]
+        review_period: i64,
+        /// First review day (0 to review_period − 1).
+        #[serde(default)]
+        review_offset: i64,
+    },
+}
+
+/// A distribution of whole numbers (units per day, days of lead time).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum IntDistSpec {
+    /// Always `value`.
+    Constant {
+        /// The value.
+        value: i64,
+    },
+    /// Poisson.
+    Poisson {
+        /// Mean (≥ 0).
+        mean: f64,
+    },
+    /// Normal, rounded to the nearest whole number, negative values cut to 0.
+    Normal {
+        /// Mean before rounding.
+        mean: f64,
+        /// Standard deviation before rounding (≥ 0).
+        sd: f64,
+    },
+    /// Negative binomial (over-dispersed counts): needs sd² > mean.
+    NegativeBinomial {
+        /// Mean (> 0).
+        mean: f64,
+        /// Standard deviation; sd² must exceed the mean.
+        sd: f64,
+    },
+    /// Gamma, rounded to the nearest whole number.
+    Gamma {
+        /// Mean (> 0).
+        mean: f64,
+        /// Standard deviation (> 0).
+        sd: f64,
+    },
+    /// Whole numbers from min to max, equally likely.
+    Uniform {
+        /// Smallest value (≥ 0).
+        min: i64,
+        /// Largest value (≥ min).
+        max: i64,
+    },
+    /// Listed values, with optional weights (equal weights when left out).
+    Empirical {
+        /// Possible values (≥ 0).
+        values: Vec<i64>,
+        /// Relative weights, one per value (≥ 0, not all 0).
+        #[serde(default)]
+        weights: Option<Vec<f64>>,
+    },
+    /// Bootstrap: each day draws one day of history, uniformly.
+    Bootstrap {
+        /// CSV file with one row per historical day, relative to the scenario file.
+        file: String,
+        /// Column holding the daily quantity; the first column when left out.
+        #[serde(default)]
+        column: Option<String>,
+    },
+}

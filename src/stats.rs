@@ -1,0 +1,193 @@
+//! Streaming statistics across replications: moments with Student-t confidence intervals, and
+//! a log-linear histogram for quantile bands. Both have bounded memory whatever the number of
+//! replications.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Count, mean and sum of squared deviations (Welford), mergeable (Chan et al.). NaN values
+/// (undefined metrics) are not counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Moments {
+    /// Number of values.
+    pub n: u64,
+    /// Mean.
+    pub mean: f64,
+    /// Sum of squared deviations from the mean.
+    pub m2: f64,
+}
+
+impl Moments {
+    /// Adds one value (ignored if NaN).
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Merges the moments of another, disjoint set of values.
+    pub fn merge(&mut self, o: &Moments) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64) / n as f64;
+        self.n = n;
+    }
+
+    /// Sample standard deviation (NaN with fewer than two values).
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 { f64::NAN } else { (self.m2.max(0.0) / (self.n - 1) as f64).sqrt() }
+    }
+
+    /// Half-width of the two-sided 95 % Student-t confidence interval of the mean.
+    pub fn half_width(&self) -> f64 {
+        if self.n < 2 {
+            return f64::NAN;
+        }
+        t_quantile_975(self.n - 1) * self.sd() / (self.n as f64).sqrt()
+    }
+
+    /// The mean, or NaN with no values.
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 { f64::NAN } else { self.mean }
+    }
+}
+
+/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: u64) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64).map(|t| t.inverse_cdf(0.975)).unwrap_or(f64::NAN)
+}
+
+/// Counts of non-negative integers in log-linear buckets: exact below 128, then 64 buckets per
+/// power of two (relative resolution 1/64). Adding two histograms is exact and associative.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogHistogram {
+    counts: Vec<u64>,
+}
+
+const EXACT: u64 = 128;
+const SUB_BITS: u32 = 6;
+
+fn bucket(v: u64) -> usize {
+    if v < EXACT {
+        return v as usize;
+    }
+    let e = 63 - v.leading_zeros(); // floor(log2 v) ≥ 7
+    let sub = (v >> (e - SUB_BITS)) & ((1 << SUB_BITS) - 1);
+    (EXACT + (e as u64 - 7) * (1 << SUB_BITS) + sub) as usize
+}
+
+fn bucket_low(i: usize) -> u64 {
+    let i = i as u64;
+    if i < EXACT {
+        return i;
+    }
+    let e = (i - EXACT) / (1 << SUB_BITS) + 7;
+    let sub = (i - EXACT) % (1 << SUB_BITS);
+    ((1 << SUB_BITS) + sub) << (e - SUB_BITS as u64)
+}
+
+impl LogHistogram {
+    /// Records one value (negative values count as 0).
+    pub fn record(&mut self, v: i64) {
+        let b = bucket(v.max(0) as u64);
+        if b >= self.counts.len() {
+            self.counts.resize(b + 1, 0);
+        }
+        self.counts[b] += 1;
+    }
+
+    /// Adds another histogram's counts.
+    pub fn add(&mut self, o: &LogHistogram) {
+        if o.counts.len() > self.counts.len() {
+            self.counts.resize(o.counts.len(), 0);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+            *a += b;
+        }
+    }
+
+    /// The lower edge of the bucket holding the `q` quantile (nearest rank); exact for values
+    /// below 128. NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let total: u64 = self.counts.iter().sum();
+        if total == 0 {
+            return f64::NAN;
+        }
+        let target = (q * total as f64).ceil().max(1.0) as u64;
+        let mut cum = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            cum += c;
+            if cum >= target {
+                return bucket_low(i) as f64;
+            }
+        }
+        unreachable!("cumulative count reaches the total")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_match_two_pass_and_merge_agrees() {
+        let xs: Vec<f64> = (0..1000).map(|i| ((i * 37) % 101) as f64 * 0.5 + 3.0).collect();
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
+        let mut all = Moments::default();
+        xs.iter().for_each(|&x| all.push(x));
+        assert!((all.mean - mean).abs() < 1e-12);
+        assert!((all.sd() - var.sqrt()).abs() < 1e-10);
+        let (mut a, mut b) = (Moments::default(), Moments::default());
+        xs[..300].iter().for_each(|&x| a.push(x));
+        xs[300..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        assert_eq!(a.n, 1000);
+        assert!((a.mean - mean).abs() < 1e-12);
+        assert!((a.sd() - var.sqrt()).abs() < 1e-10);
+        let mut nan = Moments::default();
+        nan.push(f64::NAN);
+        assert_eq!(nan.n, 0);
+    }
+
+    #[test]
+    fn t_quantiles_match_tables() {
+        // Published two-sided 95 % critical values.
+        assert!((t_quantile_975(1) - 12.706).abs() < 1e-3);
+        assert!((t_quantile_975(9) - 2.262).abs() < 1e-3);
+        assert!((t_quantile_975(99) - 1.984).abs() < 1e-3);
+        let mut m = Moments::default();
+        [1.0, 2.0, 3.0, 4.0].iter().for_each(|&x| m.push(x));
+        // sd = 1.29099, t(3) = 3.18245: half-width = 3.18245 * 1.29099 / 2.
+        assert!((m.half_width() - 2.054_23).abs() < 1e-4);
+    }
+
+    #[test]
+    fn log_histogram_buckets() {
+        for v in [0u64, 1, 127, 128, 129, 1000, 123_456_789] {
+            let b = bucket(v);
+            assert!(bucket_low(b) <= v, "{v}");
+            assert!(bucket_low(b + 1) > v, "{v}");
+            assert!((v - bucket_low(b)) as f64 <= v as f64 / 64.0, "{v}");
+        }
+        let mut h = LogHistogram::default();
+        for v in 0..100 {
+            h.record(v);
+        }
+        assert_eq!(h.quantile(0.1), 9.0);
+        assert_eq!(h.quantile(0.9), 89.0);
+    }
+}

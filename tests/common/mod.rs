@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use scsim::engine::Workspace;
+use scsim::experiment::{self, RunSpec, RunStats};
+use scsim::metrics::metric_index;
+use scsim::model::{Model, ScenarioFile};
+use scsim::stats::Moments;
+
+/// Builds a model from scenario JSON text (relative files resolve against `tests/`).
+pub fn model(json: &str) -> Model {
+    let file = ScenarioFile::parse(json.as_bytes(), Path::new("tests/inline.json")).expect("scenario parses");
+    Model::build(&file).unwrap_or_else(|e| panic!("scenario is valid: {e}"))
+}
+
+/// Runs every replication and returns the statistics.
+pub fn run(model: &Model, replications: u32, seed: u64) -> RunStats {
+    let spec = RunSpec { replications, seed, baseline: 0 };
+    experiment::run(model, &spec, &mut |_| {}, &|_| {})
+}
+
+/// The total moments of metric `key` for policy `p`.
+pub fn total(stats: &RunStats, p: usize, key: &str) -> Moments {
+    stats.policies[p].total[metric_index(key).expect("known metric")]
+}
+
+/// Runs each replication of each policy directly and checks the conservation ledger of every
+/// pair; returns the number of replications checked.
+pub fn check_conservation(model: &Model, replications: u32, seed: u64) -> u32 {
+    let mut ws = Workspace::new(model);
+    for r in 0..replications {
+        for p in 0..model.policies.len() {
+            ws.run(model, p, seed, r as u64);
+            for (pair, ledger) in model.pairs.iter().zip(ws.ledgers()) {
+                if let Err(e) = ledger.check() {
+                    panic!("replication {r}, policy {}, pair {}: {e}", model.policies[p].name, pair.name);
+                }
+            }
+        }
+    }
+    replications
+}
+
+/// Poisson probabilities P(D = 0..=n) for mean `mu`, computed in log space (independently of
+/// the engine's tables).
+pub fn poisson_pmf(mu: f64, n: usize) -> Vec<f64> {
+    (0..=n)
+        .map(|k| {
+            if mu == 0.0 {
+                return if k == 0 { 1.0 } else { 0.0 };
+            }
+            let ln_fact: f64 = (1..=k).map(|i| (i as f64).ln()).sum();
+            (k as f64 * mu.ln() - mu - ln_fact).exp()
+        })
+        .collect()
+}
+
+/// E[(s - D)^+] for D ~ Poisson(mu).
+pub fn poisson_positive_part(s: i64, mu: f64) -> f64 {
+    if s <= 0 {
+        return 0.0;
+    }
+    poisson_pmf(mu, s as usize).iter().enumerate().map(|(d, p)| (s - d as i64) as f64 * p).sum()
+}
+
+/// E[(D - s)^+] for D ~ Poisson(mu).
+pub fn poisson_excess(s: i64, mu: f64) -> f64 {
+    mu - s as f64 + poisson_positive_part(s, mu)
+}
+
+/// Asserts that a Monte-Carlo estimate agrees with an exact value within 4 standard errors.
+///
+/// Replication results are independent, so the mean over n replications is approximately
+/// normal with standard error sd/√n; a correct engine lands outside ±4 standard errors with
+/// probability 6e-5 per check. `wrong` lists values a plausible bug would produce (for example
+/// the same formula with the lead time off by one day): each must be rejected by the same
+/// tolerance, which shows the test has the power to catch that bug.
+pub fn assert_agrees(what: &str, estimate: &Moments, exact: f64, wrong: &[f64]) {
+    let se = estimate.sd() / (estimate.n as f64).sqrt();
+    let tol = 4.0 * se + 1e-12;
+    let mean = estimate.mean();
+    assert!((mean - exact).abs() <= tol, "{what}: simulated {mean:.6} ± {tol:.6} (4 s.e.), exact {exact:.6}");
+    for &w in wrong {
+        assert!(
+            (mean - w).abs() > tol,
+            "{what}: the test cannot tell the exact {exact:.6} from the wrong {w:.6} (simulated {mean:.6} ± {tol:.6})"
+        );
+    }
+}
