@@ -4,7 +4,6 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -186,10 +185,8 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         .context("cannot start worker threads")?;
 
     let csv_path = dir.join("replications.csv");
-    let csv = Mutex::new(
-        ReplicationsCsv::create(&csv_path, &model)
-            .with_context(|| format!("cannot write {}", csv_path.display()))?,
-    );
+    let mut csv = ReplicationsCsv::create(&csv_path, &model)
+        .with_context(|| format!("cannot write {}", csv_path.display()))?;
     let mut write_error = None;
     let bar = progress_bar(spec.replications as u64, args.quiet);
     let started = Instant::now();
@@ -199,7 +196,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
             &spec,
             &mut |rows| {
                 if write_error.is_none() {
-                    write_error = csv.lock().expect("not poisoned").write(rows).err();
+                    write_error = csv.write(rows).err();
                 }
             },
             &|n| bar.inc(n),
@@ -228,10 +225,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     };
     write("summary.json", report::json::summary_bytes(&run))?;
     write("daily.csv", report::csv::daily_bytes(&run))?;
-    csv.into_inner()
-        .expect("not poisoned")
-        .finish()
-        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
 
     if !args.quiet {
         println!(

@@ -83,6 +83,7 @@ struct PairState {
     on_order: i64,
     backorders: i64,
     backlog: VecDeque<Backorder>,
+    next_review: u32,
     cycle_start: u32,
     cycle_stockout: bool,
     counters: Counters,
@@ -179,6 +180,7 @@ impl Workspace {
             state.on_order = 0;
             state.backorders = 0;
             state.backlog.clear();
+            state.next_review = rule.review_offset;
             state.cycle_start = 0;
             state.cycle_stockout = false;
             state.counters = Counters::default();
@@ -226,9 +228,10 @@ impl Workspace {
             p.ledger.shipped += filled;
             rec.demand += units;
             rec.filled += filled;
+            // Lines of `line` units; the common one-unit line needs no division.
             let line = segment.line_size as i64;
-            let lines = (units + line - 1) / line;
-            let first_short_line = filled / line;
+            let (lines, first_short_line) =
+                if line == 1 { (units, filled) } else { ((units + line - 1) / line, filled / line) };
             let short = units - filled;
             if measured {
                 let c = &mut p.counters;
@@ -279,10 +282,11 @@ impl Workspace {
     fn review(&mut self, model: &Model, rules: &[crate::policy::Rule], day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
         for (pi, rule) in rules.iter().enumerate() {
-            if !rule.reviews_on(day) {
+            let p = &mut self.pairs[pi];
+            if day != p.next_review {
                 continue;
             }
-            let p = &mut self.pairs[pi];
+            p.next_review += rule.review_period;
             if measured && p.cycle_start >= model.warmup {
                 p.counters.cycles += 1;
                 p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);

@@ -1,18 +1,26 @@
 //! Experiments: many replications of every policy, in parallel, reduced deterministically.
 //!
 //! Replication `r` of every policy uses the streams of `(seed, r)`, so policies are compared on
-//! common random numbers. Replications are grouped in fixed blocks whose size depends only on
-//! the number of replications (never on the thread count); a block is simulated sequentially by
-//! one worker, and finished blocks are merged strictly in block order. The floating-point
-//! results are therefore identical on 1 or 64 threads, and a run split into shards of whole
-//! blocks merges into exactly the same numbers. Memory is bounded by the blocks in flight, not
-//! by the number of replications.
+//! common random numbers. Two kinds of statistics are kept apart:
+//!
+//! - floating-point statistics (moments of every metric, daily cost sums) are accumulated per
+//!   *block* of replications, and blocks are merged strictly in block order. The block size
+//!   depends only on the number of replications, never on the thread count, so these numbers
+//!   are bit-identical on 1 or 64 threads, and shards of whole blocks merge into exactly them;
+//! - integer statistics (daily unit sums, histograms) are exact and order-free, so each worker
+//!   thread keeps its own and they are summed at the end.
+//!
+//! Memory is bounded by the blocks in flight, not by the number of replications, and after
+//! set-up the per-replication work allocates nothing.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
-use crate::engine::{CostBreakdown, DayRecord, Workspace};
+use crate::engine::{CostBreakdown, Workspace};
 use crate::metrics::{MetricValues, N_METRICS, WaitHistogram};
 use crate::model::Model;
 use crate::stats::{LogHistogram, Moments};
@@ -41,87 +49,102 @@ pub struct RunSpec {
     pub baseline: usize,
 }
 
-/// Sums over replications of one day's records.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct DaySums {
+/// Sums over replications of one day's unit counts (exact integers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayCounts {
     /// End-of-day on-hand.
-    pub on_hand: f64,
+    pub on_hand: i128,
     /// End-of-day backorders.
-    pub backorders: f64,
+    pub backorders: i128,
     /// Units demanded.
-    pub demand: f64,
+    pub demand: i128,
     /// Units filled from stock on arrival.
-    pub filled: f64,
+    pub filled: i128,
     /// Units lost.
-    pub lost: f64,
-    /// Costs.
-    pub costs: CostBreakdown,
+    pub lost: i128,
 }
 
-impl DaySums {
-    fn add_record(&mut self, r: &DayRecord) {
-        self.on_hand += r.on_hand as f64;
-        self.backorders += r.backorders as f64;
-        self.demand += r.demand as f64;
-        self.filled += r.filled as f64;
-        self.lost += r.lost as f64;
-        self.add_costs(&r.costs);
-    }
-
-    fn add(&mut self, o: &DaySums) {
+impl DayCounts {
+    fn add(&mut self, o: &DayCounts) {
         self.on_hand += o.on_hand;
         self.backorders += o.backorders;
         self.demand += o.demand;
         self.filled += o.filled;
         self.lost += o.lost;
-        self.add_costs(&o.costs);
-    }
-
-    fn add_costs(&mut self, c: &CostBreakdown) {
-        self.costs.holding += c.holding;
-        self.costs.backorder += c.backorder;
-        self.costs.lost_sales += c.lost_sales;
-        self.costs.ordering += c.ordering;
-        self.costs.purchase += c.purchase;
     }
 }
 
-/// Everything accumulated about one policy.
+fn add_costs(a: &mut CostBreakdown, c: &CostBreakdown) {
+    a.holding += c.holding;
+    a.backorder += c.backorder;
+    a.lost_sales += c.lost_sales;
+    a.ordering += c.ordering;
+    a.purchase += c.purchase;
+}
+
+/// Floating-point statistics of one policy, merged in block order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PolicyStats {
+pub struct Ordered {
     /// Moments of each metric summed over pairs.
     pub total: Vec<Moments>,
     /// Moments of each metric per pair (indexed like `Model::pairs`).
     pub pairs: Vec<Vec<Moments>>,
     /// Moments of the paired difference (this policy − baseline) of each total metric.
     pub diff: Vec<Moments>,
-    /// Per day, sums over replications.
-    pub daily: Vec<DaySums>,
+    /// Per day, sums over replications of the day's costs.
+    pub daily_costs: Vec<CostBreakdown>,
+}
+
+impl Ordered {
+    fn new(model: &Model) -> Ordered {
+        Ordered {
+            total: vec![Moments::default(); N_METRICS],
+            pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
+            diff: vec![Moments::default(); N_METRICS],
+            daily_costs: vec![CostBreakdown::default(); model.horizon as usize],
+        }
+    }
+
+    fn merge(&mut self, o: &Ordered) {
+        merge_all(&mut self.total, &o.total);
+        merge_all(&mut self.diff, &o.diff);
+        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+            merge_all(a, b);
+        }
+        for (a, b) in self.daily_costs.iter_mut().zip(&o.daily_costs) {
+            add_costs(a, b);
+        }
+    }
+}
+
+fn merge_all(a: &mut [Moments], b: &[Moments]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        x.merge(y);
+    }
+}
+
+/// Integer statistics of one policy, summed in any order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    /// Per day, sums over replications of unit counts.
+    pub daily: Vec<DayCounts>,
     /// Per day, histograms across replications of end-of-day on-hand and backorders.
     pub bands: Vec<[LogHistogram; 2]>,
     /// Late-filled units by days waited, pooled over replications.
     pub waits: WaitHistogram,
 }
 
-impl PolicyStats {
-    fn new(model: &Model) -> PolicyStats {
+impl Counted {
+    fn new(model: &Model) -> Counted {
         let h = model.horizon as usize;
-        PolicyStats {
-            total: vec![Moments::default(); N_METRICS],
-            pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
-            diff: vec![Moments::default(); N_METRICS],
-            daily: vec![DaySums::default(); h],
+        Counted {
+            daily: vec![DayCounts::default(); h],
             bands: vec![Default::default(); h],
             waits: WaitHistogram::default(),
         }
     }
 
-    fn merge(&mut self, o: &PolicyStats) {
-        merge_all(&mut self.total, &o.total);
-        merge_all(&mut self.diff, &o.diff);
-        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
-            merge_all(a, b);
-        }
+    fn add(&mut self, o: &Counted) {
         for (a, b) in self.daily.iter_mut().zip(&o.daily) {
             a.add(b);
         }
@@ -133,13 +156,16 @@ impl PolicyStats {
     }
 }
 
-fn merge_all(a: &mut [Moments], b: &[Moments]) {
-    for (x, y) in a.iter_mut().zip(b) {
-        x.merge(y);
-    }
+/// Everything accumulated about one policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyStats {
+    /// Floating-point statistics.
+    pub ordered: Ordered,
+    /// Integer statistics.
+    pub counted: Counted,
 }
 
-/// The results of a run (or of a shard of one): per policy, statistics over replications.
+/// The results of a run: per policy, statistics over replications.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunStats {
     /// One entry per policy, in scenario order.
@@ -148,117 +174,173 @@ pub struct RunStats {
     pub replications: u32,
 }
 
-impl RunStats {
-    /// Empty statistics for `model`.
-    pub fn new(model: &Model) -> RunStats {
-        RunStats {
-            policies: (0..model.policies.len()).map(|_| PolicyStats::new(model)).collect(),
-            replications: 0,
-        }
-    }
-
-    /// Merges the statistics of the next block (blocks must be merged in order).
-    pub fn merge(&mut self, block: &RunStats) {
-        for (a, b) in self.policies.iter_mut().zip(&block.policies) {
-            a.merge(b);
-        }
-        self.replications += block.replications;
-    }
-}
-
-/// The per-replication total metrics of one block, for `replications.csv`.
+/// The per-replication total metrics of one block, for `replications.csv`:
+/// `(replication, policy, values)` in replication order, policy order within a replication.
 pub type Rows = Vec<(u32, usize, MetricValues)>;
 
-/// Simulates one block of replications sequentially.
-fn run_block(
-    model: &Model,
-    spec: &RunSpec,
-    reps: Range<u32>,
-    ws: &mut Workspace,
-    progress: &(dyn Fn(u64) + Sync),
-) -> (RunStats, Rows) {
-    let mut stats = RunStats::new(model);
-    let mut rows = Vec::with_capacity(reps.len() * model.policies.len());
-    let measured = model.measured_days();
-    let warmup = model.warmup as usize;
-    let order =
-        std::iter::once(spec.baseline).chain((0..model.policies.len()).filter(|&p| p != spec.baseline));
-    let order: Vec<usize> = order.collect();
-    let mut values = vec![[0.0; N_METRICS]; model.policies.len()];
-    for r in reps {
-        for &p in &order {
-            ws.run(model, p, spec.seed, r as u64);
-            let ps = &mut stats.policies[p];
-            let (total, waits) = ws.total();
-            values[p] = total.metrics(measured, waits);
-            for (m, v) in ps.total.iter_mut().zip(&values[p]) {
-                m.push(*v);
-            }
-            for (moments, (c, w)) in ps.pairs.iter_mut().zip(ws.pair_counters()) {
-                for (m, v) in moments.iter_mut().zip(c.metrics(measured, w)) {
-                    m.push(v);
-                }
-            }
-            for (d, rec) in ws.days().iter().enumerate() {
-                ps.daily[d].add_record(rec);
-                ps.bands[d][0].record(rec.on_hand);
-                ps.bands[d][1].record(rec.backorders);
-            }
-            debug_assert!(ws.days().len() > warmup);
-            ps.waits.add(waits);
-            if p != spec.baseline {
-                for (k, m) in ps.diff.iter_mut().enumerate() {
-                    m.push(values[p][k] - values[spec.baseline][k]);
-                }
-            }
-        }
-        rows.extend((0..model.policies.len()).map(|p| (r, p, values[p])));
-        progress(1);
-    }
-    stats.replications = rows.len() as u32 / model.policies.len() as u32;
-    (stats, rows)
+/// The floating-point statistics of one block of replications.
+struct Block {
+    policies: Vec<Ordered>,
+    rows: Rows,
 }
 
-/// Runs the blocks `blocks` of a run in the current rayon pool and returns their merged
-/// statistics. `rows` receives every replication's total metrics in replication order, policy
-/// order within a replication; `progress` is called with the number of replications finished.
+/// One worker thread's reusable state.
+struct Worker {
+    ws: Workspace,
+    counted: Vec<Counted>,
+    values: Vec<MetricValues>,
+}
+
+impl Worker {
+    fn new(model: &Model) -> Worker {
+        Worker {
+            ws: Workspace::new(model),
+            counted: (0..model.policies.len()).map(|_| Counted::new(model)).collect(),
+            values: vec![[0.0; N_METRICS]; model.policies.len()],
+        }
+    }
+
+    /// Simulates the replications `reps` of every policy, baseline first.
+    fn run_block(
+        &mut self,
+        model: &Model,
+        spec: &RunSpec,
+        reps: Range<u32>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Block {
+        let n_policies = model.policies.len();
+        let mut block = Block {
+            policies: (0..n_policies).map(|_| Ordered::new(model)).collect(),
+            rows: Vec::with_capacity(reps.len() * n_policies),
+        };
+        let measured = model.measured_days();
+        let order = std::iter::once(spec.baseline).chain((0..n_policies).filter(|&p| p != spec.baseline));
+        let order: Vec<usize> = order.collect();
+        for r in reps {
+            for &p in &order {
+                self.ws.run(model, p, spec.seed, r as u64);
+                let (total, waits) = self.ws.total();
+                self.values[p] = total.metrics(measured, waits);
+                let ordered = &mut block.policies[p];
+                for (m, v) in ordered.total.iter_mut().zip(&self.values[p]) {
+                    m.push(*v);
+                }
+                for (moments, (c, w)) in ordered.pairs.iter_mut().zip(self.ws.pair_counters()) {
+                    for (m, v) in moments.iter_mut().zip(c.metrics(measured, w)) {
+                        m.push(v);
+                    }
+                }
+                if p != spec.baseline {
+                    for (k, m) in ordered.diff.iter_mut().enumerate() {
+                        m.push(self.values[p][k] - self.values[spec.baseline][k]);
+                    }
+                }
+                let counted = &mut self.counted[p];
+                let days = self.ws.days().iter().zip(&mut ordered.daily_costs);
+                for ((rec, costs), (c, bands)) in days.zip(counted.daily.iter_mut().zip(&mut counted.bands)) {
+                    add_costs(costs, &rec.costs);
+                    c.on_hand += rec.on_hand as i128;
+                    c.backorders += rec.backorders as i128;
+                    c.demand += rec.demand as i128;
+                    c.filled += rec.filled as i128;
+                    c.lost += rec.lost as i128;
+                    bands[0].record(rec.on_hand);
+                    bands[1].record(rec.backorders);
+                }
+                counted.waits.add(waits);
+            }
+            block.rows.extend((0..n_policies).map(|p| (r, p, self.values[p])));
+            progress(1);
+        }
+        block
+    }
+}
+
+/// Receives finished blocks in any order and merges them strictly in block order.
+struct Reducer<'a> {
+    next: u32,
+    pending: BTreeMap<u32, Block>,
+    ordered: Vec<Ordered>,
+    rows: &'a mut (dyn FnMut(&Rows) + Send),
+}
+
+impl Reducer<'_> {
+    fn deliver(&mut self, index: u32, block: Block) {
+        self.pending.insert(index, block);
+        while let Some(block) = self.pending.remove(&self.next) {
+            for (a, b) in self.ordered.iter_mut().zip(&block.policies) {
+                a.merge(b);
+            }
+            (self.rows)(&block.rows);
+            self.next += 1;
+        }
+    }
+}
+
+/// Runs the blocks `blocks` of a run in the current rayon pool and returns their statistics.
+/// `rows` receives every replication's total metrics in replication order; `progress` is
+/// called with the number of replications finished.
+///
+/// Each pool thread takes the next unclaimed block from a shared counter, so blocks finish in
+/// nearly increasing order and only a few wait to be merged; the thread that delivers the next
+/// block in order merges it while the others keep simulating.
 pub fn run_blocks(
     model: &Model,
     spec: &RunSpec,
     blocks: Range<u32>,
-    rows: &mut dyn FnMut(&Rows),
+    rows: &mut (dyn FnMut(&Rows) + Send),
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
     let size = block_size(spec.replications);
-    let mut stats = RunStats::new(model);
-    let in_flight = (rayon::current_num_threads() * 2).max(2) as u32;
-    let mut next = blocks.start;
-    while next < blocks.end {
-        let batch = next..(next + in_flight).min(blocks.end);
-        next = batch.end;
-        let done: Vec<(RunStats, Rows)> = batch
-            .into_par_iter()
-            .map_init(
-                || Workspace::new(model),
-                |ws, b| {
-                    let reps = b * size..((b + 1) * size).min(spec.replications);
-                    run_block(model, spec, reps, ws, progress)
-                },
-            )
-            .collect();
-        for (block, block_rows) in &done {
-            stats.merge(block);
-            rows(block_rows);
+    let threads = rayon::current_num_threads().max(1);
+    let claim = AtomicU32::new(blocks.start);
+    let reducer = Mutex::new(Reducer {
+        next: blocks.start,
+        pending: BTreeMap::new(),
+        ordered: (0..model.policies.len()).map(|_| Ordered::new(model)).collect(),
+        rows,
+    });
+    let counted: Vec<Vec<Counted>> = (0..threads)
+        .into_par_iter()
+        .map(|_| {
+            let mut worker = Worker::new(model);
+            loop {
+                let b = claim.fetch_add(1, Ordering::Relaxed);
+                if b >= blocks.end {
+                    break;
+                }
+                let reps = b * size..((b + 1) * size).min(spec.replications);
+                let block = worker.run_block(model, spec, reps, progress);
+                reducer.lock().expect("the reducer never panics while locked").deliver(b, block);
+            }
+            worker.counted
+        })
+        .collect();
+    let reducer = reducer.into_inner().expect("not poisoned");
+    debug_assert!(reducer.pending.is_empty() && reducer.next == blocks.end.max(blocks.start));
+    let mut total: Vec<Counted> = (0..model.policies.len()).map(|_| Counted::new(model)).collect();
+    for worker in &counted {
+        for (a, b) in total.iter_mut().zip(worker) {
+            a.add(b);
         }
     }
-    stats
+    let replications = blocks.map(|b| ((b + 1) * size).min(spec.replications) - b * size).sum();
+    RunStats {
+        policies: reducer
+            .ordered
+            .into_iter()
+            .zip(total)
+            .map(|(ordered, counted)| PolicyStats { ordered, counted })
+            .collect(),
+        replications,
+    }
 }
 
 /// Runs every replication of `spec`.
 pub fn run(
     model: &Model,
     spec: &RunSpec,
-    rows: &mut dyn FnMut(&Rows),
+    rows: &mut (dyn FnMut(&Rows) + Send),
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
     run_blocks(model, spec, 0..block_count(spec.replications), rows, progress)

@@ -194,15 +194,17 @@ impl Counters {
 }
 
 /// Counts of late-filled units by whole days waited (index = days).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct WaitHistogram {
     counts: Vec<u64>,
+    /// One past the largest wait recorded: every count at or above it is 0.
+    used: usize,
 }
 
 impl WaitHistogram {
     /// A histogram able to hold waits up to `max_wait` days without growing.
     pub fn with_max(max_wait: u32) -> WaitHistogram {
-        WaitHistogram { counts: vec![0; max_wait as usize + 1] }
+        WaitHistogram { counts: vec![0; max_wait as usize + 1], used: 0 }
     }
 
     /// Records `units` units that waited `days` days.
@@ -213,31 +215,34 @@ impl WaitHistogram {
             self.counts.resize(d + 1, 0);
         }
         self.counts[d] += units;
+        self.used = self.used.max(d + 1);
     }
 
     /// Adds another histogram's counts.
     pub fn add(&mut self, other: &WaitHistogram) {
-        if other.counts.len() > self.counts.len() {
-            self.counts.resize(other.counts.len(), 0);
+        if other.used > self.counts.len() {
+            self.counts.resize(other.used, 0);
         }
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts()) {
             *a += b;
         }
+        self.used = self.used.max(other.used);
     }
 
     /// Sets every count to 0, keeping the capacity.
     pub fn clear(&mut self) {
-        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.counts[..self.used].iter_mut().for_each(|c| *c = 0);
+        self.used = 0;
     }
 
     /// Units recorded.
     pub fn total(&self) -> u64 {
-        self.counts.iter().sum()
+        self.counts().iter().sum()
     }
 
-    /// The counts, index = days waited.
+    /// The counts, index = days waited, up to the largest wait recorded.
     pub fn counts(&self) -> &[u64] {
-        &self.counts
+        &self.counts[..self.used]
     }
 
     /// The smallest wait `w` such that at least a share `q` of the units waited `w` days or
@@ -249,13 +254,19 @@ impl WaitHistogram {
         }
         let target = (q * total as f64).ceil().max(1.0) as u64;
         let mut cum = 0;
-        for (d, &c) in self.counts.iter().enumerate() {
+        for (d, &c) in self.counts().iter().enumerate() {
             cum += c;
             if cum >= target {
                 return d as f64;
             }
         }
         unreachable!("the cumulative count reaches the total")
+    }
+}
+
+impl PartialEq for WaitHistogram {
+    fn eq(&self, other: &WaitHistogram) -> bool {
+        self.counts() == other.counts()
     }
 }
 

@@ -409,7 +409,10 @@ impl<'a> Builder<'a> {
                 demands.push(DemandStream { pair: p, segment: seg, sampler });
             }
         }
-        for p in &pairs {
+        // A lane that failed validation may be the one a pair needs: report pairs only when
+        // every lane is valid.
+        let lanes_valid = lanes.iter().all(Option::is_some);
+        for p in pairs.iter().filter(|_| lanes_valid) {
             if p.sources.is_empty() {
                 self.problem(
                     "lanes",

@@ -53,6 +53,11 @@ impl Stream {
         Stream { key }
     }
 
+    /// The stream whose SplitMix64 state starts at `key` (for reference checks).
+    pub fn from_key(key: u64) -> Stream {
+        Stream { key }
+    }
+
     /// The raw 64-bit draw number `index` of this stream.
     #[inline]
     pub fn u64_at(&self, index: u64) -> u64 {

@@ -43,7 +43,11 @@ impl Lane {
             return 0;
         }
         let q = wanted.max(self.min_order);
-        (q + self.order_multiple - 1) / self.order_multiple * self.order_multiple
+        if self.order_multiple == 1 {
+            q
+        } else {
+            (q + self.order_multiple - 1) / self.order_multiple * self.order_multiple
+        }
     }
 }
 

@@ -93,19 +93,19 @@ pub fn daily_bytes(run: &Run) -> Vec<u8> {
     out.push('\n');
     let n = run.stats.replications as f64;
     for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
-        for (day, (s, bands)) in stats.daily.iter().zip(&stats.bands).enumerate() {
-            let fill = if s.demand > 0.0 { s.filled / s.demand } else { f64::NAN };
-            let c = &s.costs;
+        let days = stats.counted.daily.iter().zip(&stats.counted.bands).zip(&stats.ordered.daily_costs);
+        for (day, ((s, bands), c)) in days.enumerate() {
+            let fill = if s.demand > 0 { s.filled as f64 / s.demand as f64 } else { f64::NAN };
             let cells = [
-                s.on_hand / n,
+                s.on_hand as f64 / n,
                 bands[0].quantile(0.1),
                 bands[0].quantile(0.9),
-                s.backorders / n,
+                s.backorders as f64 / n,
                 bands[1].quantile(0.1),
                 bands[1].quantile(0.9),
-                s.demand / n,
+                s.demand as f64 / n,
                 fill,
-                s.lost / n,
+                s.lost as f64 / n,
                 c.holding / n,
                 c.backorder / n,
                 c.lost_sales / n,

@@ -40,17 +40,17 @@ pub fn summary(run: &Run) -> Value {
             let pairs: Map<String, Value> = model
                 .pairs
                 .iter()
-                .zip(&stats.pairs)
+                .zip(&stats.ordered.pairs)
                 .map(|(pair, m)| (pair.name.clone(), metric_map(m)))
                 .collect();
             let mut v = json!({
                 "name": policy.name,
                 "description": policy.description,
-                "total": metric_map(&stats.total),
+                "total": metric_map(&stats.ordered.total),
                 "pairs": pairs,
             });
             if p != run.info.baseline {
-                v["difference_vs_baseline"] = metric_map(&stats.diff);
+                v["difference_vs_baseline"] = metric_map(&stats.ordered.diff);
             }
             v
         })

@@ -16,28 +16,29 @@ pub const KEY_METRICS: [&str; 7] = [
     "cost_total_per_day",
 ];
 
-/// `mean ± half-width`, as a percentage for shares.
+/// `mean ± half-width`, as a percentage for shares, with the half-width to two significant
+/// digits and the mean to the same decimals.
 pub fn format_stat(m: &Moments, share: bool) -> String {
-    let (mean, hw) = (m.mean(), m.half_width());
+    let scale = if share { 100.0 } else { 1.0 };
+    let unit = if share { "%" } else { "" };
+    let (mean, hw) = (m.mean() * scale, m.half_width() * scale);
     if !mean.is_finite() {
         return "n/a".into();
     }
-    let scale = if share { 100.0 } else { 1.0 };
-    let digits = if share { 2 } else { decimals(mean) };
-    let unit = if share { "%" } else { "" };
+    let digits = decimals(if hw.is_finite() && hw > 0.0 { hw } else { mean.abs() / 10.0 });
     if hw.is_finite() {
-        format!("{:.*}{unit} ± {:.*}", digits, mean * scale, digits, hw * scale)
+        format!("{mean:.digits$}{unit} ± {hw:.digits$}")
     } else {
-        format!("{:.*}{unit}", digits, mean * scale)
+        format!("{mean:.digits$}{unit}")
     }
 }
 
+/// Decimals that show `x` to two significant digits (0 to 4).
 fn decimals(x: f64) -> usize {
-    match x.abs() {
-        a if a >= 1000.0 => 0,
-        a if a >= 10.0 => 1,
-        _ => 2,
+    if x <= 0.0 || !x.is_finite() {
+        return 2;
     }
+    (1 - x.log10().floor() as i64).clamp(0, 4) as usize
 }
 
 /// The console table.
@@ -49,7 +50,7 @@ pub fn render(run: &Run) -> String {
     rows.push(header);
     for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
         let mut row = vec![policy.name.clone()];
-        row.extend(ids.iter().map(|&i| format_stat(&stats.total[i], METRICS[i].share)));
+        row.extend(ids.iter().map(|&i| format_stat(&stats.ordered.total[i], METRICS[i].share)));
         rows.push(row);
     }
     let mut out = layout(&rows);
@@ -62,7 +63,7 @@ pub fn render(run: &Run) -> String {
                 continue;
             }
             let mut row = vec![policy.name.clone()];
-            row.extend(ids.iter().map(|&i| format_stat(&stats.diff[i], METRICS[i].share)));
+            row.extend(ids.iter().map(|&i| format_stat(&stats.ordered.diff[i], METRICS[i].share)));
             diff_rows.push(row);
         }
         out.push_str(&layout(&diff_rows));
@@ -90,4 +91,25 @@ fn layout(rows: &[Vec<String>]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moments(xs: &[f64]) -> Moments {
+        let mut m = Moments::default();
+        xs.iter().for_each(|&x| m.push(x));
+        m
+    }
+
+    #[test]
+    fn half_width_sets_the_decimals() {
+        // mean 41.7, sd 0.1, n 3: half-width 4.303 * 0.1 / sqrt 3 = 0.248.
+        assert_eq!(format_stat(&moments(&[41.6, 41.7, 41.8]), false), "41.70 ± 0.25");
+        assert_eq!(format_stat(&moments(&[0.80, 0.81, 0.82]), true), "81.0% ± 2.5");
+        assert_eq!(format_stat(&moments(&[5.0]), false), "5.00");
+        assert_eq!(format_stat(&moments(&[0.0, 0.0]), false), "0.00 ± 0.00");
+        assert_eq!(format_stat(&Moments::default(), false), "n/a");
+    }
 }

@@ -23,7 +23,7 @@ pub fn run(model: &Model, replications: u32, seed: u64) -> RunStats {
 
 /// The total moments of metric `key` for policy `p`.
 pub fn total(stats: &RunStats, p: usize, key: &str) -> Moments {
-    stats.policies[p].total[metric_index(key).expect("known metric")]
+    stats.policies[p].ordered.total[metric_index(key).expect("known metric")]
 }
 
 /// Runs each replication of each policy directly and checks the conservation ledger of every

@@ -1,0 +1,77 @@
+//! Engine throughput in SKU-days per second (criterion reports it as "elements/s").
+//!
+//! - `canonical/1-thread`: one item, base-stock S = 110, Poisson demand 20/day, lead time 4
+//!   days, 365 days; one replication per iteration on one thread.
+//! - `canonical/all-cores`: the same case, 2,048 replications through the parallel experiment.
+//! - `1000-items/1-thread`: 1,000 such items at one location, one replication of 365 days.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use scsim::engine::Workspace;
+use scsim::experiment::{self, RunSpec};
+use scsim::model::{Model, ScenarioFile};
+
+fn scenario(items: usize) -> Model {
+    let ids: Vec<String> = (0..items).map(|i| format!(r#"{{"id": "sku{i}"}}"#)).collect();
+    let demand: Vec<String> = (0..items)
+        .map(|i| {
+            format!(
+                r#"{{"location": "dc", "item": "sku{i}", "distribution": {{"type": "poisson", "mean": 20}}}}"#
+            )
+        })
+        .collect();
+    let json = format!(
+        r#"{{
+        "schema_version": 1, "horizon_days": 365, "warmup_days": 0,
+        "items": [{}], "locations": [{{"id": "dc"}}], "suppliers": [{{"id": "sup"}}],
+        "lanes": [{{"id": "lane", "from": "sup", "to": "dc", "lead_time": {{"type": "constant", "value": 4}}}}],
+        "demand": [{}],
+        "costs": {{"holding_per_unit_day": 0.1, "backorder_per_unit_day": 1.0, "order_fixed": 5.0, "unit_purchase": 2.0}},
+        "policies": [{{"name": "base-stock", "inventory": {{"type": "base_stock", "S": 110}}}}]
+    }}"#,
+        ids.join(","),
+        demand.join(",")
+    );
+    let file = ScenarioFile::parse(json.as_bytes(), Path::new("bench.json")).expect("parses");
+    Model::build(&file).expect("valid")
+}
+
+fn bench(c: &mut Criterion) {
+    let canonical = scenario(1);
+    let mut g = c.benchmark_group("canonical");
+    g.throughput(Throughput::Elements(365));
+    let mut ws = Workspace::new(&canonical);
+    let mut r = 0u64;
+    g.bench_function("1-thread", |b| {
+        b.iter(|| {
+            r += 1;
+            ws.run(black_box(&canonical), 0, 42, r);
+        })
+    });
+    let reps = 2048u32;
+    g.throughput(Throughput::Elements(365 * reps as u64));
+    g.sample_size(20);
+    g.bench_function("all-cores", |b| {
+        let spec = RunSpec { replications: reps, seed: 42, baseline: 0 };
+        b.iter(|| experiment::run(black_box(&canonical), &spec, &mut |_| {}, &|_| {}))
+    });
+    g.finish();
+
+    let wide = scenario(1000);
+    let mut g = c.benchmark_group("1000-items");
+    g.throughput(Throughput::Elements(365 * 1000));
+    g.sample_size(20);
+    let mut ws = Workspace::new(&wide);
+    g.bench_function("1-thread", |b| {
+        b.iter(|| {
+            r += 1;
+            ws.run(black_box(&wide), 0, 42, r);
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,43 @@
+//! The documentation covers what the code has: every metric is defined once in
+//! docs/metrics.md, and every field of the scenario format is described in docs/scenario.md.
+
+use std::collections::BTreeSet;
+
+use scsim::metrics::METRICS;
+
+#[test]
+fn every_metric_has_exactly_one_definition() {
+    let doc = std::fs::read_to_string("docs/metrics.md").unwrap();
+    let defined: Vec<&str> = doc.lines().filter_map(|l| l.strip_prefix("### ")).map(str::trim).collect();
+    let code: Vec<&str> = METRICS.iter().map(|m| m.key).collect();
+    for key in &code {
+        assert_eq!(defined.iter().filter(|d| *d == key).count(), 1, "{key} must be defined once");
+    }
+    for d in &defined {
+        assert!(code.contains(d), "docs/metrics.md defines {d}, which the code does not compute");
+    }
+}
+
+fn property_names(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                out.extend(props.keys().cloned());
+            }
+            map.values().for_each(|x| property_names(x, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| property_names(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_scenario_field_is_documented() {
+    let schema = serde_json::to_value(schemars::schema_for!(scsim::scenario::Scenario)).unwrap();
+    let mut names = BTreeSet::new();
+    property_names(&schema, &mut names);
+    assert!(names.len() > 30, "the schema lists the fields: {names:?}");
+    let doc = std::fs::read_to_string("docs/scenario.md").unwrap();
+    let missing: Vec<&String> = names.iter().filter(|n| !doc.contains(&format!("`{n}`"))).collect();
+    assert!(missing.is_empty(), "docs/scenario.md does not describe: {missing:?}");
+}

@@ -1,0 +1,78 @@
+//! The per-day loop allocates nothing once a workspace is set up: a second run of the same
+//! replication (whose buffers already have their working size) must not touch the allocator.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use scsim::engine::Workspace;
+
+mod common;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn note() {
+    if COUNTING.with(Cell::get) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn a_replication_allocates_nothing_after_set_up() {
+    // Stochastic lead times, mixed customer behaviour with multi-unit lines, order rounding,
+    // a weekly profile and a trend, several policies.
+    let m = common::model(
+        r#"{"schema_version": 1, "horizon_days": 400, "warmup_days": 50,
+        "items": [{"id": "a"}, {"id": "b"}], "locations": [{"id": "l"}], "suppliers": [{"id": "s"}],
+        "lanes": [{"id": "x", "from": "s", "to": "l", "lead_time": {"type": "uniform", "min": 0, "max": 6},
+                   "min_order": 10, "order_multiple": 5}],
+        "segments": [{"id": "mixed", "unmet": {"type": "mixed", "backorder_probability": 0.6}, "line_size": 3}],
+        "demand": [
+            {"location": "l", "item": "a", "distribution": {"type": "poisson", "mean": 12},
+             "weekly_profile": [1, 1, 1, 1, 1.5, 0.5, 0]},
+            {"location": "l", "item": "a", "segment": "mixed", "distribution": {"type": "negative_binomial", "mean": 5, "sd": 4}},
+            {"location": "l", "item": "b", "distribution": {"type": "normal", "mean": 8, "sd": 3},
+             "trend": {"type": "linear", "per_day": 0.001}}
+        ],
+        "policies": [
+            {"name": "bs", "inventory": {"type": "base_stock", "S": 60}},
+            {"name": "ss", "inventory": {"type": "s_S", "s": 20, "S": 90, "review_period": 3}},
+            {"name": "rq", "inventory": {"type": "r_Q", "r": 30, "Q": 25}}
+        ]}"#,
+    );
+    let mut ws = Workspace::new(&m);
+    for p in 0..m.policies.len() {
+        ws.run(&m, p, 9, 0);
+    }
+    COUNTING.with(|c| c.set(true));
+    for p in 0..m.policies.len() {
+        ws.run(&m, p, 9, 0);
+    }
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0);
+    // The run did real work.
+    assert!(ws.total().0.demand_units > 0 && ws.total().0.backordered_units > 0);
+}
