@@ -4,6 +4,8 @@
 //!   days, 365 days; one replication per iteration on one thread.
 //! - `canonical/all-cores`: the same case, 2,048 replications through the parallel experiment.
 //! - `1000-items/1-thread`: 1,000 such items at one location, one replication of 365 days.
+//! - `1000-items/forecast-1-thread`: the same with a forecast-driven safety-stock policy
+//!   (exponential smoothing, 95 % cycle service level, levels recomputed weekly).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -13,7 +15,11 @@ use scsim::engine::Workspace;
 use scsim::experiment::{self, RunSpec};
 use scsim::model::{Model, ScenarioFile};
 
-fn scenario(items: usize) -> Model {
+const BASE_STOCK: &str = r#"{"type": "base_stock", "S": 110}"#;
+const SAFETY_STOCK: &str = r#"{"type": "safety_stock", "forecast": {"type": "ses", "alpha": 0.1},
+    "service": {"type": "cycle_service_level", "target": 0.95}}"#;
+
+fn scenario(items: usize, policy: &str) -> Model {
     let ids: Vec<String> = (0..items).map(|i| format!(r#"{{"id": "sku{i}"}}"#)).collect();
     let demand: Vec<String> = (0..items)
         .map(|i| {
@@ -29,7 +35,7 @@ fn scenario(items: usize) -> Model {
         "lanes": [{{"id": "lane", "from": "sup", "to": "dc", "lead_time": {{"type": "constant", "value": 4}}}}],
         "demand": [{}],
         "costs": {{"holding_per_unit_day": 0.1, "backorder_per_unit_day": 1.0, "order_fixed": 5.0, "unit_purchase": 2.0}},
-        "policies": [{{"name": "base-stock", "inventory": {{"type": "base_stock", "S": 110}}}}]
+        "policies": [{{"name": "policy", "inventory": {policy}}}]
     }}"#,
         ids.join(","),
         demand.join(",")
@@ -39,7 +45,7 @@ fn scenario(items: usize) -> Model {
 }
 
 fn bench(c: &mut Criterion) {
-    let canonical = scenario(1);
+    let canonical = scenario(1, BASE_STOCK);
     let mut g = c.benchmark_group("canonical");
     g.throughput(Throughput::Elements(365));
     let mut ws = Workspace::new(&canonical);
@@ -59,17 +65,19 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    let wide = scenario(1000);
     let mut g = c.benchmark_group("1000-items");
     g.throughput(Throughput::Elements(365 * 1000));
     g.sample_size(20);
-    let mut ws = Workspace::new(&wide);
-    g.bench_function("1-thread", |b| {
-        b.iter(|| {
-            r += 1;
-            ws.run(black_box(&wide), 0, 42, r);
-        })
-    });
+    for (name, policy) in [("1-thread", BASE_STOCK), ("forecast-1-thread", SAFETY_STOCK)] {
+        let wide = scenario(1000, policy);
+        let mut ws = Workspace::new(&wide);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                r += 1;
+                ws.run(black_box(&wide), 0, 42, r);
+            })
+        });
+    }
     g.finish();
 }
 

@@ -64,6 +64,22 @@ impl DemandSampler {
         self.base.dist().mean() * self.multiplier(day)
     }
 
+    /// Mean and variance of demand on each weekday at the start of the horizon (trend factor 1),
+    /// index = day mod 7.
+    pub fn weekday_moments(&self) -> [(f64, f64); 7] {
+        std::array::from_fn(|k| {
+            let m = self.profile.map_or(1.0, |p| p[k]);
+            match self.base.dist().table(m) {
+                Ok(t) => {
+                    let mean: f64 = t.pmf().map(|(v, p)| v as f64 * p).sum();
+                    let var = t.pmf().map(|(v, p)| (v as f64 - mean).powi(2) * p).sum();
+                    (mean, var)
+                }
+                Err(_) => (self.base.dist().mean() * m, (self.base.dist().sd() * m).powi(2)),
+            }
+        })
+    }
+
     /// Demand on day `day` for uniform `u`.
     #[inline]
     pub fn sample(&self, day: u32, u: f64) -> u64 {

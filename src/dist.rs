@@ -382,7 +382,9 @@ impl Table {
         values.drain(..first);
         cum.drain(..first);
         *cum.last_mut().expect("a table has at least one value") = 1.0;
-        let n = cum.len();
+        // Four guide entries per value (up to 2^16 entries): most guide cells then fall inside
+        // one value and a draw needs a single, well-predicted comparison.
+        let n = (cum.len() * 4).min(1 << 16).max(cum.len());
         let mut guide = Vec::with_capacity(n);
         let mut i = 0;
         for j in 0..n {
@@ -533,6 +535,16 @@ mod tests {
         assert_eq!(t.sample(0.75), 10);
         assert_eq!(d.table(0.5).unwrap().sample(0.9), 5);
         assert_eq!(IntDist::Constant(4).table(1.0).unwrap().constant(), Some(4));
+    }
+
+    #[test]
+    fn tables_wider_than_the_guide_cap_still_sample_exactly() {
+        // Regression: found by the fuzz test, a table of more than 2^16 values made the guide
+        // size computation panic.
+        let t = IntDist::Uniform { min: 0, max: 99_999 }.table(1.0).unwrap();
+        assert_eq!(t.sample(0.0), 0);
+        assert_eq!(t.sample(0.5), 50_000);
+        assert_eq!(t.sample(0.999_995), 99_999);
     }
 
     #[test]

@@ -19,14 +19,19 @@
 use std::collections::VecDeque;
 
 use crate::calendar::Calendar;
-use crate::metrics::{Counters, Ledger, WaitHistogram};
-use crate::model::Model;
+use crate::forecast::Forecaster;
+use crate::metrics::{Counters, LaneCounters, Ledger, WaitHistogram};
+use crate::model::{Control, Model};
+use crate::policy::{Levels, RuleKind, forecast_levels};
 use crate::rng::{Purpose, Stream};
+use crate::supply::place_order;
 
 /// A shipment on its way to a pair.
 #[derive(Debug, Clone, Copy)]
 struct Receipt {
     pair: u32,
+    lane: u32,
+    ordered: u32,
     units: i64,
 }
 
@@ -84,6 +89,9 @@ struct PairState {
     backorders: i64,
     backlog: VecDeque<Backorder>,
     next_review: u32,
+    levels: Levels,
+    next_recompute: u32,
+    today_demand: i64,
     cycle_start: u32,
     cycle_stockout: bool,
     counters: Counters,
@@ -122,9 +130,17 @@ impl PairState {
 /// Everything one replication mutates, allocated once and reused across replications.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    policy: usize,
     pairs: Vec<PairState>,
+    /// Forecasters by policy and pair (`None` where the rule does not forecast).
+    forecasters: Vec<Vec<Option<Forecaster>>>,
+    lanes: Vec<LaneCounters>,
+    capacity_left: Vec<i64>,
+    lane_up: Vec<bool>,
     calendar: Calendar<Receipt>,
     due: Vec<Receipt>,
+    placed: Vec<(usize, i64)>,
+    parts: Vec<i64>,
     days: Vec<DayRecord>,
     demand_streams: Vec<Stream>,
     choice_streams: Vec<Stream>,
@@ -142,10 +158,32 @@ impl Workspace {
             waits: WaitHistogram::with_max(max_wait),
             ..PairState::default()
         };
+        let forecasters = model
+            .policies
+            .iter()
+            .map(|policy| {
+                policy
+                    .controls
+                    .iter()
+                    .zip(&model.pairs)
+                    .map(|(c, pair)| match &c.rule.kind {
+                        RuleKind::Forecast(f) => Some(Forecaster::new(&f.method, &pair.prior)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
         Workspace {
+            policy: 0,
             pairs: vec![pair; model.pairs.len()],
+            forecasters,
+            lanes: vec![LaneCounters::default(); model.lanes.len()],
+            capacity_left: model.lanes.iter().map(|l| l.capacity_per_day).collect(),
+            lane_up: vec![true; model.lanes.len()],
             calendar: Calendar::new(model.calendar_span()),
             due: Vec::with_capacity(model.pairs.len()),
+            placed: Vec::with_capacity(model.lanes.len()),
+            parts: Vec::with_capacity(model.lanes.len()),
             days: vec![DayRecord::default(); model.horizon as usize],
             demand_streams: Vec::with_capacity(model.demands.len()),
             choice_streams: Vec::with_capacity(model.demands.len()),
@@ -159,13 +197,15 @@ impl Workspace {
     /// a pure function of `(model, policy, seed, replication)`.
     pub fn run(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
         self.reset(model, policy, seed, replication);
-        let rules = &model.policies[policy].rules;
+        let controls = &model.policies[policy].controls;
         for day in 0..model.horizon {
             let mut rec = DayRecord::default();
             self.receive(model, day);
             self.demand(model, day, &mut rec);
-            self.review(model, rules, day, &mut rec);
-            self.receive(model, day);
+            self.review(model, controls, day, &mut rec);
+            if model.same_day_receipts {
+                self.receive(model, day);
+            }
             self.account(model, day, &mut rec);
             self.days[day as usize] = rec;
         }
@@ -173,20 +213,30 @@ impl Workspace {
     }
 
     fn reset(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
-        let rules = &model.policies[policy].rules;
-        for ((state, pair), rule) in self.pairs.iter_mut().zip(&model.pairs).zip(rules) {
-            let start = pair.initial_on_hand.unwrap_or_else(|| rule.target_level()).max(0);
+        self.policy = policy;
+        let controls = &model.policies[policy].controls;
+        for ((state, pair), control) in self.pairs.iter_mut().zip(&model.pairs).zip(controls) {
+            let start = pair.initial_on_hand.unwrap_or(control.initial_levels.order_up_to).max(0);
             state.on_hand = start;
             state.on_order = 0;
             state.backorders = 0;
             state.backlog.clear();
-            state.next_review = rule.review_offset;
+            state.next_review = control.rule.review_offset;
+            state.levels = control.initial_levels;
+            state.next_recompute = 0;
+            state.today_demand = 0;
             state.cycle_start = 0;
             state.cycle_stockout = false;
             state.counters = Counters::default();
             state.ledger = Ledger { initial_on_hand: start, ..Ledger::default() };
             state.waits.clear();
         }
+        for (f, pair) in self.forecasters[policy].iter_mut().zip(&model.pairs) {
+            if let Some(f) = f {
+                f.reset(&pair.prior);
+            }
+        }
+        self.lanes.iter_mut().for_each(|l| *l = LaneCounters::default());
         self.calendar.clear();
         let stream = |purpose, entity: usize| Stream::new(seed, replication, purpose, entity as u64);
         self.demand_streams.clear();
@@ -198,6 +248,7 @@ impl Workspace {
     }
 
     /// Steps 1 and 4: receives the shipments due today and fills backorders.
+    #[inline]
     fn receive(&mut self, model: &Model, day: u32) {
         self.calendar.take(day, &mut self.due);
         for r in self.due.drain(..) {
@@ -205,6 +256,14 @@ impl Workspace {
             p.on_hand += r.units;
             p.on_order -= r.units;
             p.ledger.received += r.units;
+            if r.ordered >= model.warmup {
+                let lane = &mut self.lanes[r.lane as usize];
+                let lead = day - r.ordered;
+                lane.units_received += r.units as u64;
+                lane.orders_received += 1;
+                lane.lead_days += lead as u64;
+                lane.on_time += u64::from(lead <= model.lanes[r.lane as usize].quoted_lead_time);
+            }
             if p.backorders > 0 {
                 p.fill_backlog(day, model.warmup);
             }
@@ -223,6 +282,7 @@ impl Workspace {
             let available = if p.backlog.is_empty() { p.on_hand } else { 0 };
             let filled = units.min(available);
             p.on_hand -= filled;
+            p.today_demand += units;
             p.ledger.demanded += units;
             p.ledger.filled_on_arrival += filled;
             p.ledger.shipped += filled;
@@ -279,41 +339,68 @@ impl Workspace {
     }
 
     /// Step 3: reviews and replenishment orders.
-    fn review(&mut self, model: &Model, rules: &[crate::policy::Rule], day: u32, rec: &mut DayRecord) {
+    fn review(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
-        for (pi, rule) in rules.iter().enumerate() {
+        for &l in &model.capacitated_lanes {
+            self.capacity_left[l] = model.lanes[l].capacity_per_day;
+        }
+        for (pi, control) in controls.iter().enumerate() {
             let p = &mut self.pairs[pi];
             if day != p.next_review {
                 continue;
             }
-            p.next_review += rule.review_period;
+            p.next_review += control.rule.review_period;
             if measured && p.cycle_start >= model.warmup {
                 p.counters.cycles += 1;
                 p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
             }
             p.cycle_start = day + 1;
             p.cycle_stockout = false;
+            if let RuleKind::Forecast(rule) = &control.rule.kind
+                && day >= p.next_recompute
+            {
+                let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
+                p.levels = forecast_levels(rule, forecaster, &control.planning);
+                p.next_recompute = day + rule.recompute_every;
+            }
             let position = p.on_hand + p.on_order - p.backorders;
-            let wanted = rule.order_quantity(position);
+            let wanted = control.rule.order_quantity(position, &p.levels);
             if wanted <= 0 {
                 continue;
             }
-            let source = &model.pairs[pi].sources[0];
-            let lane = &model.lanes[source.lane];
-            let units = lane.round_order(wanted);
-            let lead = lane.lead_time(&self.lane_streams[source.lane], day);
-            p.on_order += units;
-            p.ledger.ordered += units;
-            self.calendar.schedule(day, day + lead, Receipt { pair: pi as u32, units });
-            let purchase = units as f64 * source.unit_cost;
-            rec.costs.ordering += source.order_cost;
-            rec.costs.purchase += purchase;
-            if measured {
-                let c = &mut p.counters;
-                c.orders += 1;
-                c.units_ordered += units as u64;
-                c.ordering_cost += source.order_cost;
-                c.purchase_cost += purchase;
+            let sources = &model.pairs[pi].sources;
+            let placed = &mut self.placed;
+            place_order(
+                &control.sourcing,
+                wanted,
+                sources,
+                &model.lanes,
+                &self.lane_up,
+                &mut self.capacity_left,
+                &mut self.parts,
+                |src, units| placed.push((src, units)),
+            );
+            for (src, units) in self.placed.drain(..) {
+                let source = &sources[src];
+                let lead = model.lanes[source.lane].lead_time(&self.lane_streams[source.lane], day);
+                p.on_order += units;
+                p.ledger.ordered += units;
+                let receipt = Receipt { pair: pi as u32, lane: source.lane as u32, ordered: day, units };
+                self.calendar.schedule(day, day + lead, receipt);
+                let purchase = units as f64 * source.unit_cost;
+                rec.costs.ordering += source.order_cost;
+                rec.costs.purchase += purchase;
+                if measured {
+                    let c = &mut p.counters;
+                    c.orders += 1;
+                    c.units_ordered += units as u64;
+                    c.ordering_cost += source.order_cost;
+                    c.purchase_cost += purchase;
+                    let l = &mut self.lanes[source.lane];
+                    l.orders += 1;
+                    l.units_ordered += units as u64;
+                    l.spend += purchase + source.order_cost;
+                }
             }
         }
     }
@@ -321,8 +408,19 @@ impl Workspace {
     /// Step 5: end-of-day stock, backorders and their costs.
     fn account(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
+        if model.policies[self.policy].forecasts {
+            for (p, forecaster) in self.pairs.iter_mut().zip(&mut self.forecasters[self.policy]) {
+                if let Some(f) = forecaster {
+                    let error = f.observe(p.today_demand as f64);
+                    if measured {
+                        p.counters.forecast.record(error, p.today_demand as f64);
+                    }
+                }
+            }
+        }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
             debug_assert!(p.on_hand >= 0 && p.backorders >= 0);
+            p.today_demand = 0;
             rec.on_hand += p.on_hand;
             rec.backorders += p.backorders;
             rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
@@ -366,6 +464,11 @@ impl Workspace {
     /// Counters summed over pairs for the last run, with the pooled wait histogram.
     pub fn total(&self) -> (&Counters, &WaitHistogram) {
         (&self.total, &self.total_waits)
+    }
+
+    /// Counters of each lane for the last run.
+    pub fn lane_counters(&self) -> &[LaneCounters] {
+        &self.lanes
     }
 
     /// Conservation ledgers of each pair for the last run.

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 
 use crate::engine::{CostBreakdown, Workspace};
-use crate::metrics::{MetricValues, N_METRICS, WaitHistogram};
+use crate::metrics::{LaneCounters, MetricValues, N_METRICS, N_SUPPLIER_METRICS, WaitHistogram};
 use crate::model::Model;
 use crate::stats::{LogHistogram, Moments};
 
@@ -91,6 +91,8 @@ pub struct Ordered {
     pub pairs: Vec<Vec<Moments>>,
     /// Moments of the paired difference (this policy − baseline) of each total metric.
     pub diff: Vec<Moments>,
+    /// Moments of each supplier metric per supplier (indexed like `Model::suppliers`).
+    pub suppliers: Vec<Vec<Moments>>,
     /// Per day, sums over replications of the day's costs.
     pub daily_costs: Vec<CostBreakdown>,
 }
@@ -101,6 +103,7 @@ impl Ordered {
             total: vec![Moments::default(); N_METRICS],
             pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
             diff: vec![Moments::default(); N_METRICS],
+            suppliers: vec![vec![Moments::default(); N_SUPPLIER_METRICS]; model.suppliers.len()],
             daily_costs: vec![CostBreakdown::default(); model.horizon as usize],
         }
     }
@@ -108,7 +111,7 @@ impl Ordered {
     fn merge(&mut self, o: &Ordered) {
         merge_all(&mut self.total, &o.total);
         merge_all(&mut self.diff, &o.diff);
-        for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
+        for (a, b) in self.pairs.iter_mut().zip(&o.pairs).chain(self.suppliers.iter_mut().zip(&o.suppliers)) {
             merge_all(a, b);
         }
         for (a, b) in self.daily_costs.iter_mut().zip(&o.daily_costs) {
@@ -189,6 +192,7 @@ struct Worker {
     ws: Workspace,
     counted: Vec<Counted>,
     values: Vec<MetricValues>,
+    suppliers: Vec<LaneCounters>,
 }
 
 impl Worker {
@@ -197,6 +201,7 @@ impl Worker {
             ws: Workspace::new(model),
             counted: (0..model.policies.len()).map(|_| Counted::new(model)).collect(),
             values: vec![[0.0; N_METRICS]; model.policies.len()],
+            suppliers: vec![LaneCounters::default(); model.suppliers.len()],
         }
     }
 
@@ -227,6 +232,15 @@ impl Worker {
                 }
                 for (moments, (c, w)) in ordered.pairs.iter_mut().zip(self.ws.pair_counters()) {
                     for (m, v) in moments.iter_mut().zip(c.metrics(measured, w)) {
+                        m.push(v);
+                    }
+                }
+                self.suppliers.iter_mut().for_each(|c| *c = LaneCounters::default());
+                for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
+                    self.suppliers[lane.from].add(counts);
+                }
+                for (moments, counts) in ordered.suppliers.iter_mut().zip(&self.suppliers) {
+                    for (m, v) in moments.iter_mut().zip(counts.metrics(measured)) {
                         m.push(v);
                     }
                 }

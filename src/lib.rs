@@ -15,6 +15,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod forecast;
 pub mod metrics;
 pub mod model;
 pub mod policy;

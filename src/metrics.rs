@@ -42,8 +42,10 @@ const fn def(
 
 use Better::{Higher, Lower, Neither};
 
+use crate::forecast::Accuracy;
+
 /// Every metric, in report order. Values are computed by [`Counters::metrics`].
-pub const METRICS: [MetricDef; 20] = [
+pub const METRICS: [MetricDef; 24] = [
     def("demand_units", "Demand", "units", Neither, false),
     def("demand_lines", "Demand lines", "lines", Neither, false),
     def("fill_rate", "Fill rate", "", Higher, true),
@@ -64,6 +66,10 @@ pub const METRICS: [MetricDef; 20] = [
     def("cost_ordering_per_day", "Ordering cost per day", "cost/day", Lower, false),
     def("cost_purchase_per_day", "Purchase cost per day", "cost/day", Lower, false),
     def("cost_total_per_day", "Total cost per day", "cost/day", Lower, false),
+    def("forecast_mae", "Forecast MAE", "units/day", Lower, false),
+    def("forecast_rmse", "Forecast RMSE", "units/day", Lower, false),
+    def("forecast_bias", "Forecast bias", "units/day", Neither, false),
+    def("forecast_mape", "Forecast MAPE", "", Lower, true),
 ];
 
 /// Number of metrics.
@@ -126,6 +132,8 @@ pub struct Counters {
     pub ordering_cost: f64,
     /// Purchase cost.
     pub purchase_cost: f64,
+    /// One-step forecast errors of the pair's forecaster (none without one).
+    pub forecast: Accuracy,
 }
 
 impl Counters {
@@ -153,6 +161,7 @@ impl Counters {
         self.lost_cost += o.lost_cost;
         self.ordering_cost += o.ordering_cost;
         self.purchase_cost += o.purchase_cost;
+        self.forecast.add(&o.forecast);
     }
 
     /// Computes every metric. `measured_days` is the number of calendar days measured (costs
@@ -167,6 +176,7 @@ impl Counters {
             + self.lost_cost
             + self.ordering_cost
             + self.purchase_cost;
+        let [mae, rmse, bias, mape] = self.forecast.summary();
         // Per-pair averages of a total are sums over pairs, so divide by calendar days.
         [
             self.demand_units as f64,
@@ -189,6 +199,69 @@ impl Counters {
             per_day(self.ordering_cost),
             per_day(self.purchase_cost),
             per_day(total),
+            mae,
+            rmse,
+            bias,
+            mape,
+        ]
+    }
+}
+
+/// Per-supplier metrics, in report order (computed by [`LaneCounters::metrics`] over the
+/// supplier's lanes).
+pub const SUPPLIER_METRICS: [MetricDef; 6] = [
+    def("supplier_orders", "Orders", "orders", Neither, false),
+    def("supplier_units_ordered", "Units ordered", "units", Neither, false),
+    def("supplier_units_received", "Units received", "units", Neither, false),
+    def("supplier_spend_per_day", "Spend per day", "cost/day", Lower, false),
+    def("supplier_lead_time_days", "Mean realised lead time", "days", Lower, false),
+    def("supplier_on_time_share", "Orders within quoted lead time", "", Higher, true),
+];
+
+/// Number of per-supplier metrics.
+pub const N_SUPPLIER_METRICS: usize = SUPPLIER_METRICS.len();
+
+/// Counts of one lane (or, summed, one supplier) over the measured days.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LaneCounters {
+    /// Orders placed on measured days.
+    pub orders: u64,
+    /// Units ordered on measured days.
+    pub units_ordered: u64,
+    /// Purchase plus fixed cost of those orders.
+    pub spend: f64,
+    /// Units received from orders placed on measured days.
+    pub units_received: u64,
+    /// Orders received of those placed on measured days.
+    pub orders_received: u64,
+    /// Sum of their realised lead times (days from order to receipt).
+    pub lead_days: u64,
+    /// Those received within the quoted lead time.
+    pub on_time: u64,
+}
+
+impl LaneCounters {
+    /// Adds another lane's counts.
+    pub fn add(&mut self, o: &LaneCounters) {
+        self.orders += o.orders;
+        self.units_ordered += o.units_ordered;
+        self.spend += o.spend;
+        self.units_received += o.units_received;
+        self.orders_received += o.orders_received;
+        self.lead_days += o.lead_days;
+        self.on_time += o.on_time;
+    }
+
+    /// The per-supplier metrics of these counts.
+    pub fn metrics(&self, measured_days: u32) -> [f64; N_SUPPLIER_METRICS] {
+        let ratio = |a: u64, b: u64| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+        [
+            self.orders as f64,
+            self.units_ordered as f64,
+            self.units_received as f64,
+            self.spend / measured_days as f64,
+            ratio(self.lead_days, self.orders_received),
+            ratio(self.on_time, self.orders_received),
         ]
     }
 }

@@ -12,9 +12,13 @@ use sha2::{Digest, Sha256};
 use crate::demand::{DemandSampler, Trend};
 use crate::dist::{IntDist, Sampler};
 use crate::error::{Problem, ScenarioError};
-use crate::policy::{Rule, RuleKind};
-use crate::scenario::{self, IntDistSpec, PolicySpec, Scenario, Unmet};
-use crate::supply::Lane;
+use crate::forecast::{Forecaster, Method, Prior, Seasonality};
+use crate::policy::{ForecastRule, Levels, Lot, Planning, Rule, RuleKind, Safety, forecast_levels};
+use crate::scenario::{
+    self, ForecastSpec, IntDistSpec, LotSpec, PolicySpec, Scenario, SeasonalitySpec, ServiceSpec,
+    SourcingSpec, Unmet,
+};
+use crate::supply::{Lane, Source, Sourcing};
 
 /// Largest number of units any quantity in a scenario may have (keeps sums far from overflow).
 pub const MAX_UNITS: i64 = 1_000_000_000;
@@ -118,6 +122,11 @@ pub struct Model {
     pub suppliers: Vec<String>,
     /// Lanes.
     pub lanes: Vec<Lane>,
+    /// Indices of the lanes with a daily capacity.
+    pub capacitated_lanes: Vec<usize>,
+    /// Whether some lane can deliver the same day (lead time 0), so that step 4 of the day has
+    /// work to do.
+    pub same_day_receipts: bool,
     /// Stocked (location, item) pairs, in location-then-item order.
     pub pairs: Vec<Pair>,
     /// Demand streams.
@@ -147,6 +156,8 @@ pub struct Pair {
     pub demands: Vec<usize>,
     /// Starting on-hand if the scenario sets it (else the policy's target level).
     pub initial_on_hand: Option<i64>,
+    /// Expected demand by weekday and its variance, where forecasters start.
+    pub prior: Prior,
 }
 
 /// Cost rates of a pair, resolved from item and scenario defaults.
@@ -158,17 +169,6 @@ pub struct PairCosts {
     pub backorder: f64,
     /// Per unit of lost sales.
     pub lost_sale: f64,
-}
-
-/// A lane that replenishes a pair, with the item's prices on it.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Lane index.
-    pub lane: usize,
-    /// Purchase price per unit.
-    pub unit_cost: f64,
-    /// Fixed cost per order.
-    pub order_cost: f64,
 }
 
 /// A demand stream.
@@ -193,15 +193,30 @@ pub struct Segment {
     pub line_size: u64,
 }
 
-/// A named policy: one decision rule per pair.
+/// A named policy: how every pair is controlled.
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// Name from the scenario.
     pub name: String,
     /// Description from the scenario.
     pub description: String,
-    /// Rule of each pair, indexed like [`Model::pairs`].
-    pub rules: Vec<Rule>,
+    /// Control of each pair, indexed like [`Model::pairs`].
+    pub controls: Vec<Control>,
+    /// Whether any pair's rule forecasts.
+    pub forecasts: bool,
+}
+
+/// How one policy controls one pair.
+#[derive(Debug, Clone)]
+pub struct Control {
+    /// The inventory policy.
+    pub rule: Rule,
+    /// How orders are placed on the pair's sources.
+    pub sourcing: Sourcing,
+    /// Lead time and review figures a forecast-driven rule plans with.
+    pub planning: Planning,
+    /// The rule's levels at the start (the starting stock defaults to `order_up_to`).
+    pub initial_levels: Levels,
 }
 
 impl Model {
@@ -383,6 +398,7 @@ impl<'a> Builder<'a> {
                         sources: Vec::new(),
                         demands: Vec::new(),
                         initial_on_hand: None,
+                        prior: Prior { weekday_means: [0.0; 7], variance: 0.0 },
                     });
                 }
             }
@@ -391,7 +407,7 @@ impl<'a> Builder<'a> {
             if let Some((lane, carried, unit_cost, order_cost)) = lane {
                 for &it in carried {
                     let p = pair_index[lane.to * n_item + it];
-                    pairs[p].sources.push(crate::model::Source {
+                    pairs[p].sources.push(Source {
                         lane: li,
                         unit_cost: unit_cost.unwrap_or(item_costs[it].1),
                         order_cost: order_cost.unwrap_or(item_costs[it].2),
@@ -421,17 +437,14 @@ impl<'a> Builder<'a> {
                         s.items[p.item].id, s.locations[p.location].id
                     ),
                 );
-            } else if p.sources.len() > 1 {
-                let names: Vec<&str> = p.sources.iter().map(|src| s.lanes[src.lane].id.as_str()).collect();
-                self.problem(
-                    "lanes",
-                    format!(
-                        "{} lanes bring {} ({}); this version needs exactly one lane per stocked pair",
-                        names.len(),
-                        p.name,
-                        names.join(", ")
-                    ),
-                );
+            }
+        }
+        for d in &demands {
+            let prior = &mut pairs[d.pair].prior;
+            let moments = d.sampler.weekday_moments();
+            for (k, (mean, var)) in moments.iter().enumerate() {
+                prior.weekday_means[k] += mean;
+                prior.variance += var / 7.0;
             }
         }
 
@@ -455,7 +468,15 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let policies = self.policies(s, &pairs, &items, &locations, &pair_index, n_item);
+        let valid_lanes: Vec<Lane> = lanes.iter().flatten().map(|l| l.0.clone()).collect();
+        let policies = self.policies(
+            s,
+            &pairs,
+            lanes_valid.then_some(valid_lanes.as_slice()),
+            &items,
+            &locations,
+            &suppliers,
+        );
 
         if !self.problems.is_empty() {
             return None;
@@ -473,7 +494,16 @@ impl<'a> Builder<'a> {
             items: s.items.iter().map(|x| x.id.clone()).collect(),
             locations: s.locations.iter().map(|x| x.id.clone()).collect(),
             suppliers: s.suppliers.iter().map(|x| x.id.clone()).collect(),
-            lanes: lanes.into_iter().map(|l| l.expect("validated").0).collect(),
+            capacitated_lanes: valid_lanes
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.capacity_per_day != i64::MAX)
+                .map(|(i, _)| i)
+                .collect(),
+            same_day_receipts: valid_lanes
+                .iter()
+                .any(|l| l.lead_time.table().pmf().next().is_some_and(|(v, _)| v == 0)),
+            lanes: valid_lanes,
             pairs,
             demands,
             segments,
@@ -562,6 +592,12 @@ impl<'a> Builder<'a> {
                     self.non_negative(&format!("{path}.{field}"), v, MAX_COST);
                 }
             }
+            if let Some(c) = lane.capacity_per_day {
+                self.range_i64(&format!("{path}.capacity_per_day"), c, 1, MAX_UNITS);
+            }
+            if let Some(q) = lane.quoted_lead_time {
+                self.range_i64(&format!("{path}.quoted_lead_time"), q, 0, MAX_LEAD_TIME as i64);
+            }
             let min_ok = self.range_i64(&format!("{path}.min_order"), lane.min_order, 0, MAX_UNITS);
             let mult_ok =
                 self.range_i64(&format!("{path}.order_multiple"), lane.order_multiple, 1, MAX_UNITS);
@@ -572,9 +608,14 @@ impl<'a> Builder<'a> {
                         id: lane.id.clone(),
                         from,
                         to,
+                        quoted_lead_time: lane.quoted_lead_time.map_or_else(
+                            || lead_time.table().pmf().map(|(v, p)| v as f64 * p).sum::<f64>().ceil() as u32,
+                            |q| q.clamp(0, MAX_LEAD_TIME as i64) as u32,
+                        ),
                         lead_time,
                         min_order: lane.min_order,
                         order_multiple: lane.order_multiple,
+                        capacity_per_day: lane.capacity_per_day.unwrap_or(i64::MAX).max(1),
                     },
                     carried,
                     lane.unit_cost,
@@ -875,21 +916,33 @@ impl<'a> Builder<'a> {
         Some(values)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn policies(
         &mut self,
         s: &Scenario,
         pairs: &[Pair],
+        lanes: Option<&[Lane]>,
         items: &Ids,
         locations: &Ids,
-        pair_index: &[usize],
-        n_item: usize,
+        suppliers: &Ids,
     ) -> Option<Vec<Policy>> {
         let mut out = Vec::new();
         for (i, p) in s.policies.iter().enumerate() {
             let path = format!("policies[{i}]");
-            let default = self.rule(&format!("{path}.inventory"), &p.inventory);
-            let mut rules: Vec<Option<Rule>> = vec![default; pairs.len()];
+            // Each inventory spec is checked once, whether or not it matches a pair.
+            let mut rules: HashMap<String, Option<Rule>> = HashMap::new();
+            let default_rule = self.rule(&format!("{path}.inventory"), &p.inventory);
+            rules.insert(format!("{path}.inventory"), default_rule);
+            for (k, o) in p.overrides.iter().enumerate() {
+                if let Some(inv) = &o.inventory {
+                    let opath = format!("{path}.overrides[{k}].inventory");
+                    let rule = self.rule(&opath, inv);
+                    rules.insert(opath, rule);
+                }
+            }
+            // (spec, JSON path) of the inventory policy and sourcing rule of each pair.
+            let inventory = (&p.inventory, format!("{path}.inventory"));
+            let mut assigned =
+                vec![(inventory, p.sourcing.as_ref().map(|x| (x, format!("{path}.sourcing")))); pairs.len()];
             for (k, o) in p.overrides.iter().enumerate() {
                 let opath = format!("{path}.overrides[{k}]");
                 let loc = o
@@ -897,36 +950,254 @@ impl<'a> Builder<'a> {
                     .as_ref()
                     .map(|id| self.resolve(locations, id, format!("{opath}.location"), "location"));
                 let item = o.item.as_ref().map(|id| self.resolve(items, id, format!("{opath}.item"), "item"));
-                let rule = self.rule(&format!("{opath}.inventory"), &o.inventory);
+                if o.inventory.is_none() && o.sourcing.is_none() {
+                    self.problem(
+                        &opath,
+                        "replaces nothing: give an inventory policy, a sourcing rule, or both",
+                    );
+                }
                 if loc == Some(None) || item == Some(None) {
                     continue;
                 }
                 let (loc, item) = (loc.flatten(), item.flatten());
-                let matched: Vec<usize> = pairs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, pr)| {
-                        loc.is_none_or(|l| l == pr.location) && item.is_none_or(|it| it == pr.item)
-                    })
-                    .map(|(pi, _)| pi)
-                    .collect();
-                debug_assert!(
-                    matched.iter().all(|&pi| pair_index[pairs[pi].location * n_item + pairs[pi].item] == pi)
-                );
-                if matched.is_empty() {
+                let mut matched = 0;
+                for (pi, pr) in pairs.iter().enumerate() {
+                    if loc.is_none_or(|l| l == pr.location) && item.is_none_or(|it| it == pr.item) {
+                        matched += 1;
+                        if let Some(inv) = &o.inventory {
+                            assigned[pi].0 = (inv, format!("{opath}.inventory"));
+                        }
+                        if let Some(src) = &o.sourcing {
+                            assigned[pi].1 = Some((src, format!("{opath}.sourcing")));
+                        }
+                    }
+                }
+                if matched == 0 {
                     self.problem(opath, "matches no stocked (location, item) pair");
                 }
-                for pi in matched {
-                    rules[pi] = rule.clone();
+            }
+            // Sourcing needs valid lanes; without them the problems are already reported.
+            let Some(lanes) = lanes else {
+                out.push(None);
+                continue;
+            };
+            let mut controls = Vec::with_capacity(pairs.len());
+            for (pair, ((_, inv_path), sourcing)) in pairs.iter().zip(&assigned) {
+                let rule = rules[inv_path].clone();
+                let sourcing = match sourcing {
+                    Some((spec, spath)) => self.sourcing(spath, spec, pair, lanes, suppliers),
+                    None if pair.sources.len() == 1 => Some(Sourcing::Sequential(vec![0])),
+                    None => {
+                        let names: Vec<&str> =
+                            pair.sources.iter().map(|x| lanes[x.lane].id.as_str()).collect();
+                        self.problem(
+                            format!("{path}.sourcing"),
+                            format!(
+                                "{} lanes bring {} ({}): give the policy a sourcing rule (single, split, primary_backup, cheapest or fastest)",
+                                names.len(),
+                                pair.name,
+                                names.join(", ")
+                            ),
+                        );
+                        None
+                    }
+                };
+                if let (Some(rule), Some(sourcing)) = (rule, sourcing) {
+                    controls.push(control(rule, sourcing, pair, lanes));
                 }
             }
-            out.push(rules.into_iter().collect::<Option<Vec<Rule>>>().map(|rules| Policy {
+            out.push((controls.len() == pairs.len()).then(|| Policy {
                 name: p.name.clone(),
                 description: p.description.clone().unwrap_or_default(),
-                rules,
+                forecasts: controls.iter().any(|c| matches!(c.rule.kind, RuleKind::Forecast(_))),
+                controls,
             }));
         }
         out.into_iter().collect()
+    }
+
+    /// Resolves a source name (a lane id, else a supplier id) to an index into `pair.sources`.
+    fn source(
+        &mut self,
+        path: String,
+        name: &str,
+        pair: &Pair,
+        lanes: &[Lane],
+        suppliers: &Ids,
+    ) -> Option<usize> {
+        let by_lane = pair.sources.iter().position(|x| lanes[x.lane].id == name);
+        let by_supplier: Vec<usize> = match suppliers.get(name) {
+            Some(sup) => {
+                (0..pair.sources.len()).filter(|&k| lanes[pair.sources[k].lane].from == sup).collect()
+            }
+            None => Vec::new(),
+        };
+        match (by_lane, by_supplier.as_slice()) {
+            (Some(k), _) => Some(k),
+            (None, [k]) => Some(*k),
+            (None, []) => {
+                let serving: Vec<&str> = pair.sources.iter().map(|x| lanes[x.lane].id.as_str()).collect();
+                self.problem(
+                    path,
+                    format!(
+                        "{name:?} does not serve {}; the lanes that do: {}",
+                        pair.name,
+                        serving.join(", ")
+                    ),
+                );
+                None
+            }
+            (None, _) => {
+                self.problem(
+                    path,
+                    format!("supplier {name:?} has several lanes to {}: name the lane", pair.name),
+                );
+                None
+            }
+        }
+    }
+
+    fn sourcing(
+        &mut self,
+        path: &str,
+        spec: &SourcingSpec,
+        pair: &Pair,
+        lanes: &[Lane],
+        suppliers: &Ids,
+    ) -> Option<Sourcing> {
+        let names = |b: &mut Self, list: &[&String], field: &str| -> Option<Vec<usize>> {
+            if list.is_empty() {
+                b.problem(format!("{path}.{field}"), "needs at least one source");
+                return None;
+            }
+            let found: Vec<Option<usize>> = list
+                .iter()
+                .enumerate()
+                .map(|(k, n)| b.source(format!("{path}.{field}[{k}]"), n, pair, lanes, suppliers))
+                .collect();
+            let found: Option<Vec<usize>> = found.into_iter().collect();
+            if let Some(f) = &found {
+                let mut sorted = f.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                if sorted.len() != f.len() {
+                    b.problem(format!("{path}.{field}"), "names the same lane twice");
+                    return None;
+                }
+            }
+            found
+        };
+        let by = |key: &dyn Fn(usize) -> (f64, f64)| -> Sourcing {
+            let mut order: Vec<usize> = (0..pair.sources.len()).collect();
+            order.sort_by(|&a, &b| key(a).partial_cmp(&key(b)).expect("finite").then(a.cmp(&b)));
+            Sourcing::Sequential(order)
+        };
+        match spec {
+            SourcingSpec::Single { source } => names(self, &[source], "source").map(Sourcing::Sequential),
+            SourcingSpec::PrimaryBackup { sources } => {
+                names(self, &sources.iter().collect::<Vec<_>>(), "sources").map(Sourcing::Sequential)
+            }
+            SourcingSpec::Split { shares } => {
+                let list: Vec<&String> = shares.iter().map(|x| &x.source).collect();
+                let sources = names(self, &list, "shares");
+                let mut ok = true;
+                for (k, x) in shares.iter().enumerate() {
+                    if !(x.share.is_finite() && x.share > 0.0 && x.share <= 1e6) {
+                        self.problem(
+                            format!("{path}.shares[{k}].share"),
+                            format!("is {}; must be greater than 0", x.share),
+                        );
+                        ok = false;
+                    }
+                }
+                let total: f64 = shares.iter().map(|x| x.share).sum();
+                let sources = sources.filter(|_| ok)?;
+                Some(Sourcing::Split { sources, shares: shares.iter().map(|x| x.share / total).collect() })
+            }
+            SourcingSpec::Cheapest => Some(by(&|k| (pair.sources[k].unit_cost, pair.sources[k].order_cost))),
+            SourcingSpec::Fastest => Some(by(&|k| (lanes[pair.sources[k].lane].mean_lead_time(), 0.0))),
+        }
+    }
+
+    fn forecast_rule(
+        &mut self,
+        path: &str,
+        method: Option<Method>,
+        safety: Option<Safety>,
+        lot: Lot,
+        buffer: f64,
+        recompute_every: i64,
+    ) -> Option<RuleKind> {
+        self.non_negative(&format!("{path}.buffer"), buffer, MAX_UNITS as f64);
+        self.range_i64(&format!("{path}.recompute_every"), recompute_every, 1, 3650);
+        Some(RuleKind::Forecast(ForecastRule {
+            method: method?,
+            safety: safety?,
+            lot,
+            buffer,
+            recompute_every: recompute_every.clamp(1, 3650) as u32,
+        }))
+    }
+
+    fn unit_interval(&mut self, path: String, v: f64) -> f64 {
+        if !(0.0..=1.0).contains(&v) {
+            self.problem(path, format!("is {v}; allowed: 0 to 1"));
+        }
+        v
+    }
+
+    fn forecast_method(&mut self, path: &str, spec: &ForecastSpec) -> Option<Method> {
+        let before = self.problems.len();
+        let method = match *spec {
+            ForecastSpec::Plan => Method::Plan,
+            ForecastSpec::Naive => Method::Naive,
+            ForecastSpec::MovingAverage { window } => {
+                self.range_i64(&format!("{path}.window"), window, 1, 3650);
+                Method::MovingAverage { window: window.clamp(1, 3650) as usize }
+            }
+            ForecastSpec::Ses { alpha } => {
+                Method::Ses { alpha: self.unit_interval(format!("{path}.alpha"), alpha) }
+            }
+            ForecastSpec::Holt { alpha, beta } => Method::Holt {
+                alpha: self.unit_interval(format!("{path}.alpha"), alpha),
+                beta: self.unit_interval(format!("{path}.beta"), beta),
+            },
+            ForecastSpec::HoltWinters { alpha, beta, gamma, seasonality } => Method::HoltWinters {
+                alpha: self.unit_interval(format!("{path}.alpha"), alpha),
+                beta: self.unit_interval(format!("{path}.beta"), beta),
+                gamma: self.unit_interval(format!("{path}.gamma"), gamma),
+                seasonality: match seasonality {
+                    SeasonalitySpec::Additive => Seasonality::Additive,
+                    SeasonalitySpec::Multiplicative => Seasonality::Multiplicative,
+                },
+            },
+        };
+        (self.problems.len() == before).then_some(method)
+    }
+
+    fn service(&mut self, path: &str, spec: &ServiceSpec) -> Option<Safety> {
+        let target = |b: &mut Self, t: f64| -> Option<f64> {
+            if (0.5..=0.9999).contains(&t) {
+                Some(t)
+            } else {
+                b.problem(format!("{path}.target"), format!("is {t}; allowed: 0.5 to 0.9999"));
+                None
+            }
+        };
+        match *spec {
+            ServiceSpec::CycleServiceLevel { target: t } => {
+                target(self, t).map(|t| Safety::Factor(crate::policy::z_for_cycle_service(t)))
+            }
+            ServiceSpec::FillRate { target: t } => target(self, t).map(Safety::FillRate),
+            ServiceSpec::SafetyFactor { z } => {
+                if (-4.0..=8.0).contains(&z) {
+                    Some(Safety::Factor(z))
+                } else {
+                    self.problem(format!("{path}.z"), format!("is {z}; allowed: -4 to 8"));
+                    None
+                }
+            }
+        }
     }
 
     fn rule(&mut self, path: &str, spec: &PolicySpec) -> Option<Rule> {
@@ -949,6 +1220,52 @@ impl<'a> Builder<'a> {
                 self.range_i64(&format!("{path}.Q"), q, 1, MAX_UNITS);
                 (RuleKind::RQ { r, q }, review_period, review_offset)
             }
+            PolicySpec::SafetyStock {
+                ref forecast,
+                ref service,
+                ref lot,
+                buffer,
+                recompute_every,
+                review_period,
+                review_offset,
+            } => {
+                let method = self.forecast_method(&format!("{path}.forecast"), forecast);
+                let safety = self.service(&format!("{path}.service"), service);
+                let lot = match lot {
+                    None => Lot::Units(0.0),
+                    Some(LotSpec::Units { units }) => {
+                        self.non_negative(&format!("{path}.lot.units"), *units, MAX_UNITS as f64);
+                        Lot::Units(*units)
+                    }
+                    Some(LotSpec::CoverDays { days }) => {
+                        self.non_negative(&format!("{path}.lot.days"), *days, 3650.0);
+                        Lot::CoverDays(*days)
+                    }
+                };
+                let rule = self.forecast_rule(path, method, safety, lot, buffer, recompute_every);
+                (rule?, review_period, review_offset)
+            }
+            PolicySpec::JustInTime {
+                ref forecast,
+                buffer,
+                recompute_every,
+                review_period,
+                review_offset,
+            } => {
+                let method = match forecast {
+                    Some(f) => self.forecast_method(&format!("{path}.forecast"), f),
+                    None => Some(Method::Plan),
+                };
+                let rule = self.forecast_rule(
+                    path,
+                    method,
+                    Some(Safety::None),
+                    Lot::Units(0.0),
+                    buffer,
+                    recompute_every,
+                );
+                (rule?, review_period, review_offset)
+            }
         };
         if self.range_i64(&format!("{path}.review_period"), period, 1, 3650) {
             self.range_i64(&format!("{path}.review_offset"), offset, 0, period - 1);
@@ -959,4 +1276,27 @@ impl<'a> Builder<'a> {
             review_offset: offset as u32,
         })
     }
+}
+
+/// The control of one pair. A forecast-driven rule plans with the lead time of its first
+/// source; for a split, every order arrives in parts, share wᵢ after the lead time Lᵢ of its
+/// source, so it plans with the mean `Σ wᵢ·E[Lᵢ]` and the variance `Σ wᵢ²·Var[Lᵢ]` (the spread
+/// between sources is known in advance and adds no uncertainty).
+fn control(rule: Rule, sourcing: Sourcing, pair: &Pair, lanes: &[Lane]) -> Control {
+    let lane = |src: usize| &lanes[pair.sources[src].lane];
+    let (lead_mean, lead_variance) = match &sourcing {
+        Sourcing::Sequential(order) => (lane(order[0]).mean_lead_time(), lane(order[0]).lead_time_variance()),
+        Sourcing::Split { sources, shares } => {
+            let parts = sources.iter().zip(shares);
+            let mean = parts.clone().map(|(&s, w)| w * lane(s).mean_lead_time()).sum();
+            let variance = parts.map(|(&s, w)| w * w * lane(s).lead_time_variance()).sum();
+            (mean, variance)
+        }
+    };
+    let planning = Planning { lead_mean, lead_variance, review_period: rule.review_period };
+    let initial_levels = match &rule.kind {
+        RuleKind::Forecast(f) => forecast_levels(f, &Forecaster::new(&f.method, &pair.prior), &planning),
+        _ => rule.static_levels().expect("a static rule has fixed levels"),
+    };
+    Control { rule, sourcing, planning, initial_levels }
 }

@@ -1,8 +1,16 @@
 //! Inventory policies: pure decision rules on the inventory position.
 //!
-//! A policy sees only the inventory position (on hand + on order − backorders) at a review and
-//! answers how many units to order. Lane constraints (minimum order, multiples) and the choice
-//! of supplier are applied afterwards by the sourcing step in the engine.
+//! Every policy is, at each review, a pair of levels — a reorder point `s` and an order-up-to
+//! level `S` — and a rule for the quantity. Static policies (base-stock, (s,S), (r,Q)) fix the
+//! levels; forecast-driven policies (safety stock, just-in-time) recompute them on a schedule
+//! from a forecaster (see [`forecast_levels`]). The decision itself, [`Rule::order_quantity`],
+//! is a pure function of the position and the levels. Lane constraints (minimum order,
+//! multiples, capacity) and the choice of supplier are applied afterwards by the sourcing step.
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use crate::dist::normal_cdf;
+use crate::forecast::{Forecaster, Method};
 
 /// The decision rule of one policy at one (location, item) pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +22,44 @@ pub enum RuleKind {
     /// When the position is at or below `r`, order the smallest multiple of `q` that lifts it
     /// above `r`.
     RQ { r: i64, q: i64 },
+    /// Reorder point and order-up-to level recomputed from a forecast.
+    Forecast(ForecastRule),
+}
+
+/// How a forecast-driven policy sizes its safety stock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Safety {
+    /// None: just-in-time.
+    None,
+    /// A fixed safety factor z (from a target cycle service level).
+    Factor(f64),
+    /// The factor that gives this fill rate by the normal loss function.
+    FillRate(f64),
+}
+
+/// How a forecast-driven policy sizes the lot above the reorder point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lot {
+    /// A fixed number of units.
+    Units(f64),
+    /// The forecast demand of this many days.
+    CoverDays(f64),
+}
+
+/// A forecast-driven policy: reorder point = forecast over the protection interval + z·σ +
+/// buffer, order-up-to = reorder point + lot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForecastRule {
+    /// The forecaster.
+    pub method: Method,
+    /// Safety stock rule.
+    pub safety: Safety,
+    /// Lot above the reorder point.
+    pub lot: Lot,
+    /// Units added to the reorder point.
+    pub buffer: f64,
+    /// Days between recomputations of the levels.
+    pub recompute_every: u32,
 }
 
 /// A decision rule with its review schedule.
@@ -27,80 +73,169 @@ pub struct Rule {
     pub review_offset: u32,
 }
 
+/// The levels a policy orders by at a review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Levels {
+    /// Order when the position is at or below this.
+    pub reorder_point: i64,
+    /// Order up to this (for (r,Q): r + Q).
+    pub order_up_to: i64,
+}
+
 impl Rule {
     /// Whether the pair is reviewed at the end of `day`.
-    #[inline]
     pub fn reviews_on(&self, day: u32) -> bool {
         day >= self.review_offset && (day - self.review_offset).is_multiple_of(self.review_period)
     }
 
-    /// Units to order at a review when the inventory position is `position`.
-    #[inline]
-    pub fn order_quantity(&self, position: i64) -> i64 {
+    /// The fixed levels of a static policy (`None` for forecast-driven ones).
+    pub fn static_levels(&self) -> Option<Levels> {
         match self.kind {
-            RuleKind::BaseStock { level } => (level - position).max(0),
-            RuleKind::SS { s, level } => {
-                if position <= s {
-                    level - position
-                } else {
-                    0
-                }
-            }
-            RuleKind::RQ { r, q } => {
-                if position <= r {
-                    ((r - position) / q + 1) * q
-                } else {
-                    0
-                }
-            }
+            RuleKind::BaseStock { level } => Some(Levels { reorder_point: level - 1, order_up_to: level }),
+            RuleKind::SS { s, level } => Some(Levels { reorder_point: s, order_up_to: level }),
+            RuleKind::RQ { r, q } => Some(Levels { reorder_point: r, order_up_to: r + q }),
+            RuleKind::Forecast(_) => None,
         }
     }
 
-    /// The stock a pair starts with when the scenario does not say: the level the policy
-    /// orders up to (S for base-stock and (s,S), r + Q for (r,Q)).
-    pub fn target_level(&self) -> i64 {
+    /// Units to order at a review when the inventory position is `position`.
+    #[inline]
+    pub fn order_quantity(&self, position: i64, levels: &Levels) -> i64 {
+        if position > levels.reorder_point {
+            return 0;
+        }
         match self.kind {
-            RuleKind::BaseStock { level } | RuleKind::SS { level, .. } => level,
-            RuleKind::RQ { r, q } => r + q,
+            RuleKind::RQ { q, .. } => ((levels.reorder_point - position) / q + 1) * q,
+            _ => (levels.order_up_to - position).max(0),
         }
     }
+}
+
+/// Demand and lead time figures a forecast-driven policy plans with at one pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Planning {
+    /// Mean lead time of the lane it mainly orders from (days).
+    pub lead_mean: f64,
+    /// Variance of that lead time (days²).
+    pub lead_variance: f64,
+    /// Days between reviews.
+    pub review_period: u32,
+}
+
+impl Planning {
+    /// Days of demand an order must cover in the engine's timing: from the review that places
+    /// it to the day before the next order arrives, `max(L, 1) + R − 1`.
+    pub fn protection_days(&self) -> f64 {
+        self.lead_mean.max(1.0) + self.review_period as f64 - 1.0
+    }
+}
+
+/// The standard normal loss function G(z) = E[(Z − z)⁺] = φ(z) − z (1 − Φ(z)).
+pub fn normal_loss(z: f64) -> f64 {
+    let pdf = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    pdf - z * (1.0 - normal_cdf(z))
+}
+
+/// The safety factor z for a target cycle service level: Φ⁻¹(target).
+pub fn z_for_cycle_service(target: f64) -> f64 {
+    Normal::standard().inverse_cdf(target)
+}
+
+/// The safety factor z whose expected shortage per cycle, σ·G(z), is `(1 − fill_rate)` times
+/// the demand per cycle `q` (the normal-loss approximation of a fill-rate target). Clamped
+/// to [−4, 8].
+pub fn z_for_fill_rate(fill_rate: f64, q: f64, sigma: f64) -> f64 {
+    if sigma <= 0.0 {
+        return 0.0;
+    }
+    let target = (1.0 - fill_rate) * q / sigma;
+    // G is decreasing: bisect.
+    let (mut lo, mut hi) = (-4.0, 8.0);
+    if normal_loss(lo) <= target {
+        return lo;
+    }
+    if normal_loss(hi) >= target {
+        return hi;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if normal_loss(mid) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The levels of a forecast-driven policy given its forecaster's state:
+///
+/// - demand over the protection interval `P = max(L,1) + R − 1`: `D_P = Σ forecasts`, with mean
+///   daily demand `d = D_P / P`;
+/// - `σ² = P·σ_d² + d²·σ_L²`, where `σ_d²` is the forecaster's smoothed one-step squared error
+///   and `σ_L²` the lead time variance;
+/// - safety stock `z·σ`, with z fixed, from the fill-rate target, or 0 (just-in-time);
+/// - reorder point `round(D_P + z·σ + buffer)`, order-up-to `reorder point + round(lot)`.
+pub fn forecast_levels(rule: &ForecastRule, forecaster: &Forecaster, plan: &Planning) -> Levels {
+    let p = plan.protection_days();
+    let demand = forecaster.forecast_over(p);
+    let daily = demand / p;
+    let sigma = (p * forecaster.error_variance() + daily * daily * plan.lead_variance).sqrt();
+    let lot = match rule.lot {
+        Lot::Units(u) => u,
+        Lot::CoverDays(days) => forecaster.forecast_over(days),
+    };
+    let z = match rule.safety {
+        Safety::None => 0.0,
+        Safety::Factor(z) => z,
+        Safety::FillRate(target) => {
+            z_for_fill_rate(target, lot.max(daily * plan.review_period as f64), sigma)
+        }
+    };
+    let reorder_point = (demand + z * sigma + rule.buffer).round() as i64;
+    Levels { reorder_point, order_up_to: reorder_point + lot.round() as i64 }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forecast::Prior;
 
     fn rule(kind: RuleKind) -> Rule {
         Rule { kind, review_period: 1, review_offset: 0 }
     }
 
+    fn order(r: &Rule, ip: i64) -> i64 {
+        r.order_quantity(ip, &r.static_levels().unwrap())
+    }
+
     #[test]
     fn base_stock_orders_up_to_level() {
         let r = rule(RuleKind::BaseStock { level: 110 });
-        assert_eq!(r.order_quantity(100), 10);
-        assert_eq!(r.order_quantity(-5), 115);
-        assert_eq!(r.order_quantity(110), 0);
-        assert_eq!(r.order_quantity(120), 0);
+        assert_eq!(order(&r, 100), 10);
+        assert_eq!(order(&r, -5), 115);
+        assert_eq!(order(&r, 110), 0);
+        assert_eq!(order(&r, 120), 0);
     }
 
     #[test]
     fn s_s_orders_only_at_or_below_s() {
         let r = rule(RuleKind::SS { s: 40, level: 100 });
-        assert_eq!(r.order_quantity(41), 0);
-        assert_eq!(r.order_quantity(40), 60);
-        assert_eq!(r.order_quantity(-3), 103);
+        assert_eq!(order(&r, 41), 0);
+        assert_eq!(order(&r, 40), 60);
+        assert_eq!(order(&r, -3), 103);
     }
 
     #[test]
     fn r_q_orders_smallest_multiple_lifting_above_r() {
         let r = rule(RuleKind::RQ { r: 30, q: 25 });
-        assert_eq!(r.order_quantity(31), 0);
-        assert_eq!(r.order_quantity(30), 25);
-        assert_eq!(r.order_quantity(6), 25);
-        assert_eq!(r.order_quantity(5), 50);
-        assert_eq!(r.order_quantity(-20), 75);
+        assert_eq!(order(&r, 31), 0);
+        assert_eq!(order(&r, 30), 25);
+        assert_eq!(order(&r, 6), 25);
+        assert_eq!(order(&r, 5), 50);
+        assert_eq!(order(&r, -20), 75);
         for ip in -100..=30 {
-            let q = r.order_quantity(ip);
+            let q = order(&r, ip);
             assert!(ip + q > 30 && ip + q <= 55 && q % 25 == 0, "ip {ip} q {q}");
         }
     }
@@ -110,5 +245,57 @@ mod tests {
         let r = Rule { kind: RuleKind::BaseStock { level: 1 }, review_period: 7, review_offset: 2 };
         let days: Vec<u32> = (0..20).filter(|&d| r.reviews_on(d)).collect();
         assert_eq!(days, vec![2, 9, 16]);
+    }
+
+    #[test]
+    fn normal_loss_matches_tables() {
+        // Standard normal loss function values (Silver, Pyke & Peterson, Table B.1).
+        for (z, g) in
+            [(-1.0, 1.0833), (0.0, 0.3989), (0.5, 0.1978), (1.0, 0.08332), (1.5, 0.02931), (2.0, 0.008491)]
+        {
+            assert!((normal_loss(z) - g).abs() < 5e-5, "G({z}) = {} vs {g}", normal_loss(z));
+        }
+    }
+
+    #[test]
+    fn z_from_service_targets() {
+        assert!((z_for_cycle_service(0.95) - 1.644_854).abs() < 1e-5);
+        assert!((z_for_cycle_service(0.5)).abs() < 1e-9);
+        // G(z) = (1 − 0.98) · 100 / 25 = 0.08: the tables give G(1.02) = 0.0802 and
+        // G(1.03) = 0.0787, so z is just above 1.02.
+        let z = z_for_fill_rate(0.98, 100.0, 25.0);
+        assert!((normal_loss(z) - 0.08).abs() < 1e-9);
+        assert!(z > 1.02 && z < 1.03, "{z}");
+    }
+
+    #[test]
+    fn safety_stock_formula_matches_its_closed_form() {
+        // Flat forecast of 20/day with error variance 16, lead time mean 4 (variance 1),
+        // review period 2: P = 4 + 2 − 1 = 5 days, D_P = 100, σ² = 5·16 + 20²·1 = 480.
+        let prior = Prior { weekday_means: [20.0; 7], variance: 16.0 };
+        let f = Forecaster::new(&Method::Ses { alpha: 0.1 }, &prior);
+        let plan = Planning { lead_mean: 4.0, lead_variance: 1.0, review_period: 2 };
+        let sigma = 480f64.sqrt();
+        let r = ForecastRule {
+            method: Method::Ses { alpha: 0.1 },
+            safety: Safety::Factor(1.644_853_6),
+            lot: Lot::Units(30.0),
+            buffer: 2.0,
+            recompute_every: 7,
+        };
+        let l = forecast_levels(&r, &f, &plan);
+        let rop = (100.0 + 1.644_853_6 * sigma + 2.0f64).round() as i64;
+        assert_eq!(l, Levels { reorder_point: rop, order_up_to: rop + 30 });
+        // Cover days: lot = 3 days of forecast = 60.
+        let l = forecast_levels(&ForecastRule { lot: Lot::CoverDays(3.0), ..r.clone() }, &f, &plan);
+        assert_eq!(l.order_up_to - l.reorder_point, 60);
+        // Just-in-time: no safety stock.
+        let l = forecast_levels(&ForecastRule { safety: Safety::None, buffer: 0.0, ..r.clone() }, &f, &plan);
+        assert_eq!(l.reorder_point, 100);
+        // Fill rate: z solves σ·G(z) = (1 − β)·max(lot, d·R) = 0.02 · 40.
+        let l = forecast_levels(&ForecastRule { safety: Safety::FillRate(0.98), ..r }, &f, &plan);
+        let z = z_for_fill_rate(0.98, 40.0, sigma);
+        assert!((sigma * normal_loss(z) - 0.8).abs() < 1e-9);
+        assert_eq!(l.reorder_point, (100.0 + z * sigma + 2.0).round() as i64);
     }
 }

@@ -18,6 +18,10 @@ pub struct Lane {
     pub min_order: i64,
     /// Orders are rounded up to a multiple of this (units, ≥ 1).
     pub order_multiple: i64,
+    /// Units the lane can ship per day over all items (`i64::MAX`: unlimited).
+    pub capacity_per_day: i64,
+    /// Lead time the supplier promises (days), for the on-time share.
+    pub quoted_lead_time: u32,
 }
 
 impl Lane {
@@ -36,6 +40,30 @@ impl Lane {
         self.lead_time.table().max() as u32
     }
 
+    /// Mean lead time (days).
+    pub fn mean_lead_time(&self) -> f64 {
+        self.lead_time.table().pmf().map(|(v, p)| v as f64 * p).sum()
+    }
+
+    /// Variance of the lead time (days²).
+    pub fn lead_time_variance(&self) -> f64 {
+        let mean = self.mean_lead_time();
+        self.lead_time.table().pmf().map(|(v, p)| (v as f64 - mean).powi(2) * p).sum()
+    }
+
+    /// The quantity to place on this lane for `wanted` units when `capacity_left` units of
+    /// today's capacity remain: raised to the minimum and rounded up to the multiple; if that
+    /// exceeds the capacity, the largest multiple that fits (0 if it is below the minimum).
+    #[inline]
+    pub fn placeable(&self, wanted: i64, capacity_left: i64) -> i64 {
+        let q = self.round_order(wanted);
+        if q <= capacity_left {
+            return q;
+        }
+        let fit = capacity_left / self.order_multiple * self.order_multiple;
+        if fit >= self.min_order.max(1) { fit } else { 0 }
+    }
+
     /// Applies the minimum order quantity and the order multiple to a wanted quantity.
     #[inline]
     pub fn round_order(&self, wanted: i64) -> i64 {
@@ -51,21 +79,230 @@ impl Lane {
     }
 }
 
+/// A lane that replenishes a pair, with the item's prices on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Lane index.
+    pub lane: usize,
+    /// Purchase price per unit.
+    pub unit_cost: f64,
+    /// Fixed cost per order.
+    pub order_cost: f64,
+}
+
+/// How a pair's orders are placed on its sources (indices into `Pair::sources`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sourcing {
+    /// Sources in order of preference: each takes what it can of what is still wanted.
+    Sequential(Vec<usize>),
+    /// Fixed shares of every order, in the listed order; what a source cannot take moves on to
+    /// the next one.
+    Split {
+        /// Sources.
+        sources: Vec<usize>,
+        /// Their shares, normalised to sum to 1.
+        shares: Vec<f64>,
+    },
+}
+
+/// Splits `units` by `shares` (summing to 1) into whole units that add up to exactly `units`:
+/// each share gets the floor of its exact part, and the units left go one each to the largest
+/// fractional parts (ties to the first listed).
+pub fn split_units(units: i64, shares: &[f64], out: &mut Vec<i64>) {
+    out.clear();
+    let exact: Vec<f64> = shares.iter().map(|s| units as f64 * s).collect();
+    out.extend(exact.iter().map(|x| x.floor() as i64));
+    let mut left = units - out.iter().sum::<i64>();
+    while left > 0 {
+        let mut best = 0;
+        for i in 1..exact.len() {
+            if exact[i] - out[i] as f64 > exact[best] - out[best] as f64 {
+                best = i;
+            }
+        }
+        out[best] += 1;
+        left -= 1;
+    }
+}
+
+/// Places up to `units` on source `src` if its lane is available, within its capacity; returns
+/// the units placed.
+#[inline(always)]
+fn take(
+    src: usize,
+    units: i64,
+    sources: &[Source],
+    lanes: &[Lane],
+    available: &[bool],
+    capacity_left: &mut [i64],
+    emit: &mut impl FnMut(usize, i64),
+) -> i64 {
+    let lane = sources[src].lane;
+    if units <= 0 || !available[lane] {
+        return 0;
+    }
+    let left = &mut capacity_left[lane];
+    let q = lanes[lane].placeable(units, *left);
+    if q > 0 {
+        if *left != i64::MAX {
+            *left -= q;
+        }
+        emit(src, q);
+    }
+    q
+}
+
+/// Places `wanted` units on the `sources` of a pair by its sourcing rule. `available[lane]`
+/// says whether the lane's supplier takes orders today and `capacity_left[lane]` is what the
+/// lane can still ship today (reduced here; `i64::MAX` means unlimited). Calls
+/// `emit(source index, units)` for every placement; what no source can take is not ordered (the
+/// next review sees the position still low and orders again).
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn place_order(
+    sourcing: &Sourcing,
+    wanted: i64,
+    sources: &[Source],
+    lanes: &[Lane],
+    available: &[bool],
+    capacity_left: &mut [i64],
+    parts: &mut Vec<i64>,
+    mut emit: impl FnMut(usize, i64),
+) {
+    let mut take =
+        |src: usize, units: i64| take(src, units, sources, lanes, available, capacity_left, &mut emit);
+    match sourcing {
+        Sourcing::Sequential(order) => {
+            let mut remaining = wanted;
+            for &src in order {
+                remaining -= take(src, remaining);
+                if remaining <= 0 {
+                    break;
+                }
+            }
+        }
+        Sourcing::Split { sources: listed, shares } => {
+            split_units(wanted, shares, parts);
+            let mut carry = 0;
+            for (&src, &part) in listed.iter().zip(parts.iter()) {
+                let target = part + carry;
+                carry = (target - take(src, target)).max(0);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dist::IntDist;
+    use proptest::prelude::*;
 
-    #[test]
-    fn rounding_respects_minimum_and_multiple() {
-        let lane = Lane {
+    fn lane(min_order: i64, order_multiple: i64, capacity_per_day: i64) -> Lane {
+        Lane {
             id: "l".into(),
             from: 0,
             to: 0,
             lead_time: Sampler::new(IntDist::Constant(2)).unwrap(),
-            min_order: 30,
-            order_multiple: 12,
-        };
+            min_order,
+            order_multiple,
+            capacity_per_day,
+            quoted_lead_time: 2,
+        }
+    }
+
+    fn sources(n: usize) -> Vec<Source> {
+        (0..n).map(|lane| Source { lane, unit_cost: 1.0, order_cost: 0.0 }).collect()
+    }
+
+    /// Places one order; returns the placements and the capacity left.
+    fn place(sourcing: &Sourcing, wanted: i64, lanes: &[Lane], up: &[bool]) -> (Vec<(usize, i64)>, Vec<i64>) {
+        let mut capacity: Vec<i64> = lanes.iter().map(|l| l.capacity_per_day).collect();
+        let (mut parts, mut out) = (Vec::new(), Vec::new());
+        place_order(sourcing, wanted, &sources(lanes.len()), lanes, up, &mut capacity, &mut parts, |s, q| {
+            out.push((s, q))
+        });
+        (out, capacity)
+    }
+
+    #[test]
+    fn backup_takes_exactly_what_the_primary_cannot() {
+        let lanes = [lane(0, 1, 50), lane(0, 1, i64::MAX)];
+        let rule = Sourcing::Sequential(vec![0, 1]);
+        assert_eq!(place(&rule, 30, &lanes, &[true, true]).0, vec![(0, 30)]);
+        assert_eq!(place(&rule, 50, &lanes, &[true, true]).0, vec![(0, 50)]);
+        assert_eq!(place(&rule, 51, &lanes, &[true, true]).0, vec![(0, 50), (1, 1)]);
+        assert_eq!(place(&rule, 80, &lanes, &[false, true]).0, vec![(1, 80)], "primary unavailable");
+        assert_eq!(place(&rule, 80, &lanes, &[false, false]).0, vec![], "nothing available: nothing ordered");
+        // Capacity is shared through the day: after 40 units the primary has 10 left.
+        let mut capacity = vec![50, i64::MAX];
+        let (mut parts, mut out) = (Vec::new(), Vec::new());
+        let up = [true, true];
+        place_order(&rule, 40, &sources(2), &lanes, &up, &mut capacity, &mut parts, |s, q| out.push((s, q)));
+        place_order(&rule, 40, &sources(2), &lanes, &up, &mut capacity, &mut parts, |s, q| out.push((s, q)));
+        assert_eq!(out, vec![(0, 40), (0, 10), (1, 30)]);
+        assert_eq!(capacity, vec![0, i64::MAX], "unlimited stays unlimited");
+    }
+
+    #[test]
+    fn split_follows_shares_and_rolls_over_capacity() {
+        let lanes = [lane(0, 1, i64::MAX), lane(0, 1, 20)];
+        let rule = Sourcing::Split { sources: vec![1, 0], shares: vec![0.3, 0.7] };
+        assert_eq!(place(&rule, 50, &lanes, &[true, true]).0, vec![(1, 15), (0, 35)]);
+        // Lane 1 can take only 20 of its 30: the other 10 move to lane 0.
+        assert_eq!(place(&rule, 100, &lanes, &[true, true]).0, vec![(1, 20), (0, 80)]);
+    }
+
+    proptest! {
+        #[test]
+        fn split_units_conserves_exactly(units in 0i64..1_000_000, raw in prop::collection::vec(0.01f64..10.0, 1..6)) {
+            let total: f64 = raw.iter().sum();
+            let shares: Vec<f64> = raw.iter().map(|x| x / total).collect();
+            let mut parts = Vec::new();
+            split_units(units, &shares, &mut parts);
+            prop_assert_eq!(parts.iter().sum::<i64>(), units);
+            for (p, s) in parts.iter().zip(&shares) {
+                prop_assert!((*p as f64 - units as f64 * s).abs() < 1.0 + 1e-9);
+            }
+        }
+
+        #[test]
+        fn every_placement_respects_minimum_multiple_and_capacity(
+            wanted in 1i64..5000,
+            specs in prop::collection::vec((0i64..200, 1i64..50, prop_oneof![Just(i64::MAX), 1i64..3000]), 1..4),
+            up in prop::collection::vec(any::<bool>(), 4),
+            split in any::<bool>(),
+        ) {
+            let lanes: Vec<Lane> = specs.iter().map(|&(m, k, c)| lane(m, k, c)).collect();
+            let order: Vec<usize> = (0..lanes.len()).collect();
+            let rule = if split {
+                Sourcing::Split { sources: order.clone(), shares: vec![1.0 / lanes.len() as f64; lanes.len()] }
+            } else {
+                Sourcing::Sequential(order)
+            };
+            let (placed, capacity_left) = place(&rule, wanted, &lanes, &up);
+            for &(src, units) in &placed {
+                let l = &lanes[src];
+                prop_assert!(up[src], "an unavailable lane got an order");
+                prop_assert!(units >= l.min_order && units > 0);
+                prop_assert_eq!(units % l.order_multiple, 0);
+                prop_assert!(units <= l.capacity_per_day);
+            }
+            for (l, left) in lanes.iter().zip(&capacity_left) {
+                prop_assert!(*left >= 0 && *left <= l.capacity_per_day);
+            }
+            // Without rounding constraints and with room everywhere, the order is placed exactly.
+            if lanes.iter().all(|l| l.min_order == 0 && l.order_multiple == 1 && l.capacity_per_day == i64::MAX)
+                && up.iter().take(lanes.len()).all(|&u| u)
+            {
+                prop_assert_eq!(placed.iter().map(|p| p.1).sum::<i64>(), wanted);
+            }
+        }
+    }
+
+    #[test]
+    fn rounding_respects_minimum_and_multiple() {
+        let lane = lane(30, 12, i64::MAX);
         assert_eq!(lane.round_order(0), 0);
         assert_eq!(lane.round_order(-4), 0);
         assert_eq!(lane.round_order(1), 36);

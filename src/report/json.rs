@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Run;
-use crate::metrics::METRICS;
+use crate::metrics::{METRICS, MetricDef, SUPPLIER_METRICS};
 use crate::stats::Moments;
 
 /// JSON of one statistic; undefined numbers become `null`.
@@ -21,9 +21,9 @@ fn finite(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
 }
 
-fn metric_map(moments: &[Moments]) -> Value {
+fn metric_map(defs: &[MetricDef], moments: &[Moments]) -> Value {
     let map: Map<String, Value> =
-        METRICS.iter().zip(moments).map(|(d, m)| (d.key.to_string(), stat(m))).collect();
+        defs.iter().zip(moments).map(|(d, m)| (d.key.to_string(), stat(m))).collect();
     Value::Object(map)
 }
 
@@ -41,16 +41,23 @@ pub fn summary(run: &Run) -> Value {
                 .pairs
                 .iter()
                 .zip(&stats.ordered.pairs)
-                .map(|(pair, m)| (pair.name.clone(), metric_map(m)))
+                .map(|(pair, m)| (pair.name.clone(), metric_map(&METRICS, m)))
+                .collect();
+            let suppliers: Map<String, Value> = model
+                .suppliers
+                .iter()
+                .zip(&stats.ordered.suppliers)
+                .map(|(id, m)| (id.clone(), metric_map(&SUPPLIER_METRICS, m)))
                 .collect();
             let mut v = json!({
                 "name": policy.name,
                 "description": policy.description,
-                "total": metric_map(&stats.ordered.total),
+                "total": metric_map(&METRICS, &stats.ordered.total),
                 "pairs": pairs,
+                "suppliers": suppliers,
             });
             if p != run.info.baseline {
-                v["difference_vs_baseline"] = metric_map(&stats.ordered.diff);
+                v["difference_vs_baseline"] = metric_map(&METRICS, &stats.ordered.diff);
             }
             v
         })
@@ -72,7 +79,7 @@ pub fn summary(run: &Run) -> Value {
             "baseline": baseline,
             "confidence_level": 0.95,
         },
-        "metrics": METRICS.iter().map(|d| json!({"key": d.key, "label": d.label, "unit": d.unit})).collect::<Vec<_>>(),
+        "metrics": METRICS.iter().chain(&SUPPLIER_METRICS).map(|d| json!({"key": d.key, "label": d.label, "unit": d.unit})).collect::<Vec<_>>(),
         "policies": policies,
     })
 }

@@ -2,7 +2,7 @@
 //! differences to the baseline.
 
 use super::Run;
-use crate::metrics::{METRICS, metric_index};
+use crate::metrics::{METRICS, SUPPLIER_METRICS, metric_index};
 use crate::stats::Moments;
 
 /// Metrics shown in the console table.
@@ -68,7 +68,25 @@ pub fn render(run: &Run) -> String {
         }
         out.push_str(&layout(&diff_rows));
     }
+    if run.model.suppliers.len() > 1 {
+        out.push_str("\nSuppliers:\n");
+        out.push_str(&supplier_table(run));
+    }
     out
+}
+
+/// Per-supplier table: one row per policy and supplier.
+fn supplier_table(run: &Run) -> String {
+    let mut rows = vec![["policy", "supplier"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    rows[0].extend(SUPPLIER_METRICS.iter().map(|m| m.label.to_string()));
+    for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
+        for (supplier, moments) in run.model.suppliers.iter().zip(&stats.ordered.suppliers) {
+            let mut row = vec![policy.name.clone(), supplier.clone()];
+            row.extend(SUPPLIER_METRICS.iter().zip(moments).map(|(d, m)| format_stat(m, d.share)));
+            rows.push(row);
+        }
+    }
+    layout(&rows)
 }
 
 fn layout(rows: &[Vec<String>]) -> String {
