@@ -32,7 +32,9 @@ const RICH: &str = r#"{"schema_version": 1, "horizon_days": 300, "warmup_days": 
     "policies": [
         {"name": "tight", "inventory": {"type": "base_stock", "S": 30}},
         {"name": "loose", "inventory": {"type": "s_S", "s": 40, "S": 100, "review_period": 2, "review_offset": 1},
-         "overrides": [{"location": "south", "inventory": {"type": "r_Q", "r": 25, "Q": 30}}]}
+         "overrides": [{"location": "south", "inventory": {"type": "r_Q", "r": 25, "Q": 30}}]},
+        {"name": "forecast", "inventory": {"type": "safety_stock", "forecast": {"type": "holt", "alpha": 0.2, "beta": 0.05},
+            "service": {"type": "fill_rate", "target": 0.95}, "lot": {"type": "cover_days", "days": 2}}}
     ]}"#;
 
 #[test]
@@ -52,6 +54,7 @@ fn every_policy_sees_the_same_demand_in_each_replication() {
         };
         let first = demand(&mut ws, 0);
         assert_eq!(first, demand(&mut ws, 1), "replication {r}");
+        assert_eq!(first, demand(&mut ws, 2), "replication {r}");
         assert!(first.iter().sum::<i64>() > 0);
     }
     // And through the parallel experiment: identical demand_units in every row pair.
@@ -59,15 +62,16 @@ fn every_policy_sees_the_same_demand_in_each_replication() {
     let mut rows = Vec::new();
     experiment::run(&m, &spec, &mut |block| rows.extend(block.iter().cloned()), &|_| {});
     let k = metric_index("demand_units").unwrap();
-    assert_eq!(rows.len(), 60);
-    for pair in rows.chunks(2) {
-        assert_eq!(pair[0].0, pair[1].0);
-        assert_eq!(pair[0].2[k], pair[1].2[k]);
+    assert_eq!(rows.len(), 90);
+    for triple in rows.chunks(3) {
+        assert!(triple.iter().all(|row| row.0 == triple[0].0 && row.2[k] == triple[0].2[k]));
     }
     // The paired difference of demand is exactly zero with zero spread.
     let stats = common::run(&m, 30, 3);
-    let diff = stats.policies[1].ordered.diff[k];
-    assert_eq!((diff.mean(), diff.sd()), (0.0, 0.0));
+    for p in 1..3 {
+        let diff = stats.policies[p].ordered.diff[k];
+        assert_eq!((diff.mean(), diff.sd()), (0.0, 0.0));
+    }
 }
 
 #[test]
