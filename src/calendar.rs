@@ -50,6 +50,11 @@ impl<E> Calendar<E> {
         self.buckets.iter_mut().for_each(Vec::clear);
     }
 
+    /// Every event scheduled, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &E> {
+        self.buckets.iter().flatten()
+    }
+
     /// Number of events scheduled.
     pub fn len(&self) -> usize {
         self.buckets.iter().map(Vec::len).sum()

@@ -7,6 +7,8 @@
 //! by inversion on the fly. One uniform number is consumed per stream per day either way.
 
 use crate::dist::{IntDist, Sampler, Table};
+use crate::rng::Stream;
+use crate::supply::Window;
 
 /// A deterministic multiplicative trend of the daily mean.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,6 +61,18 @@ impl DemandSampler {
         weekly * self.trend.factor(day)
     }
 
+    /// The largest deterministic multiplier over days `0..horizon` (trends are monotone, so the
+    /// largest is at one end).
+    pub fn peak_multiplier(&self, horizon: u32) -> f64 {
+        let weekly = self.profile.map_or(1.0, |p| p.iter().copied().fold(0.0, f64::max));
+        weekly * self.trend.factor(0).max(self.trend.factor(horizon.saturating_sub(1)))
+    }
+
+    /// The base distribution and its table.
+    pub fn base(&self) -> &Sampler {
+        &self.base
+    }
+
     /// Expected demand on day `day`.
     pub fn mean(&self, day: u32) -> f64 {
         self.base.dist().mean() * self.multiplier(day)
@@ -80,6 +94,17 @@ impl DemandSampler {
         })
     }
 
+    /// Demand on day `day` for uniform `u` with the mean also multiplied by `extra` (shocks and
+    /// churn). Uses the same uniform, so demand is monotone in `extra`.
+    #[inline]
+    pub fn sample_with(&self, day: u32, u: f64, extra: f64) -> u64 {
+        if extra == 1.0 {
+            self.sample(day, u)
+        } else {
+            self.base.sample_scaled(u, self.multiplier(day) * extra)
+        }
+    }
+
     /// Demand on day `day` for uniform `u`.
     #[inline]
     pub fn sample(&self, day: u32, u: f64) -> u64 {
@@ -88,6 +113,80 @@ impl DemandSampler {
             (Some(tables), _) => tables[(day % 7) as usize].sample(u),
             (None, _) => self.base.sample_scaled(u, self.multiplier(day)),
         }
+    }
+}
+
+/// Market-share erosion of a customer segment: a loyalty factor in [0, 1] multiplies the
+/// segment's demand; it drops after every line that is backordered or cancelled and recovers
+/// by a fixed amount each day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Churn {
+    /// Drop of the factor per bad experience.
+    pub drop: f64,
+    /// Recovery of the factor per day.
+    pub recovery: f64,
+}
+
+impl Churn {
+    /// The factor after a line was backordered or cancelled.
+    pub fn after_bad_experience(&self, loyalty: f64) -> f64 {
+        (loyalty - self.drop).max(0.0)
+    }
+
+    /// The factor after a day's recovery.
+    pub fn after_day(&self, loyalty: f64) -> f64 {
+        (loyalty + self.recovery).min(1.0)
+    }
+}
+
+/// Random spikes: on a day without a spike one starts with `probability`, lasting `duration`
+/// days (at least 1), multiplying the mean by `multiplier`.
+#[derive(Debug, Clone)]
+pub struct Spikes {
+    /// Daily probability that a spike starts.
+    pub probability: f64,
+    /// Multiplier during a spike.
+    pub multiplier: f64,
+    /// Length in days.
+    pub duration: Sampler,
+}
+
+/// Demand shocks of one stream: random spikes and scheduled promotions.
+#[derive(Debug, Clone, Default)]
+pub struct Shocks {
+    /// Random spikes.
+    pub spikes: Option<Spikes>,
+    /// Promotions: windows with their multipliers.
+    pub promotions: Vec<(Window, f64)>,
+}
+
+impl Shocks {
+    /// An upper bound of the shock multiplier (every promotion and a spike at once).
+    pub fn peak_multiplier(&self) -> f64 {
+        let promotions: f64 = self.promotions.iter().map(|(_, m)| m.max(1.0)).product();
+        promotions * self.spikes.as_ref().map_or(1.0, |s| s.multiplier.max(1.0))
+    }
+
+    /// Whether there is no shock at all.
+    pub fn is_none(&self) -> bool {
+        self.spikes.is_none() && self.promotions.is_empty()
+    }
+
+    /// The shock multiplier of `day`. `spike_left` carries the days left of a running spike
+    /// from one day to the next; draws come from the stream's spike `stream` (two per day), so
+    /// spikes are the same under every policy.
+    pub fn multiplier(&self, day: u32, spike_left: &mut u32, stream: &Stream) -> f64 {
+        let mut m: f64 = self.promotions.iter().filter(|(w, _)| w.contains(day)).map(|(_, x)| x).product();
+        if let Some(s) = &self.spikes {
+            if *spike_left == 0 && stream.uniform_at(2 * day as u64) < s.probability {
+                *spike_left = s.duration.sample(stream.uniform_at(2 * day as u64 + 1)).max(1) as u32;
+            }
+            if *spike_left > 0 {
+                *spike_left -= 1;
+                m *= s.multiplier;
+            }
+        }
+        m
     }
 }
 
@@ -111,6 +210,43 @@ mod tests {
             }
         }
         assert_eq!(tabled.sample(6, 0.99), 0, "a zero multiplier gives no demand");
+    }
+
+    #[test]
+    fn promotions_and_spikes_multiply_the_mean() {
+        use crate::rng::{Purpose, Stream};
+        let shocks = Shocks {
+            spikes: Some(Spikes {
+                probability: 1.0,
+                multiplier: 3.0,
+                duration: Sampler::new(IntDist::Constant(2)).unwrap(),
+            }),
+            promotions: vec![(Window { start: 1, days: 1, every: Some(7) }, 1.5)],
+        };
+        let stream = Stream::new(1, 0, Purpose::Demand, 0);
+        let mut left = 0;
+        // A spike always starts when none runs and lasts 2 days: every day is a spike day.
+        let m: Vec<f64> = (0..3).map(|d| shocks.multiplier(d, &mut left, &stream)).collect();
+        assert_eq!(m, vec![3.0, 4.5, 3.0]);
+        let none = Shocks::default();
+        assert!(none.is_none());
+        assert_eq!(none.multiplier(5, &mut left, &stream), 1.0);
+    }
+
+    #[test]
+    fn churn_factor_trajectory() {
+        let churn = Churn { drop: 0.1, recovery: 0.05 };
+        // Bad experiences per day: 2, 0, 1, 0, 0, then 12.
+        let mut loyalty = 1.0;
+        let mut trajectory = Vec::new();
+        for hits in [2, 0, 1, 0, 0, 12] {
+            for _ in 0..hits {
+                loyalty = churn.after_bad_experience(loyalty);
+            }
+            loyalty = churn.after_day(loyalty);
+            trajectory.push((loyalty * 100.0_f64).round() / 100.0);
+        }
+        assert_eq!(trajectory, vec![0.85, 0.9, 0.85, 0.9, 0.95, 0.05]);
     }
 
     #[test]

@@ -2,26 +2,33 @@
 //!
 //! The order of work inside day `t` is fixed (see `docs/model.md`):
 //!
-//! 1. **Receipts.** Shipments due on day `t` are added to on-hand; each pair that received
-//!    stock fills its backorders first-come-first-served.
-//! 2. **Demand.** Each demand stream draws the day's units. Stock fills them if no backorder is
-//!    waiting ahead of them; the rest is backordered or lost by the segment's rule.
-//! 3. **Review.** Pairs whose review falls on `t` compute the inventory position
-//!    (on hand + on order − backorders) and order; a shipment with lead time `L` is due at the
-//!    start of day `t + L`.
-//! 4. **Same-day receipts.** Orders with `L = 0` arrive now and fill backorders.
-//! 5. **Accounting.** End-of-day on-hand and backorders are recorded and costed.
+//! 0. **Suppliers.** Each supplier with outages is up or down today (random chain, then
+//!    scheduled windows); a down supplier takes no orders (or only its remaining capacity).
+//! 1. **Receipts.** Shipments due on day `t` arrive (a frozen shipment of a down supplier waits;
+//!    a short one delivers part); each pair that received stock fills its backorders, by
+//!    priority class and first come first served within a class.
+//! 2. **Demand.** Each demand stream draws the day's units (scaled by spikes, promotions and
+//!    churn) as order lines. Stock fills them if no backorder is waiting; a short line is
+//!    backordered (with a patience deadline and a promised date) or lost, by its segment.
+//!    Forecasters then observe the day's demand.
+//! 3. **Cancellations.** Backordered lines whose patience ends today and that are still waiting
+//!    are cancelled.
+//! 4. **Review.** Pairs whose review falls on `t` compute the inventory position
+//!    (on hand + on order − backorders) and order through their sourcing rule; a shipment with
+//!    lead time `L` is due at the start of day `t + L`.
+//! 5. **Same-day receipts.** Orders with `L = 0` arrive now and fill backorders.
+//! 6. **Accounting.** End-of-day on-hand and backorders are recorded and costed; loyalty
+//!    recovers.
 //!
 //! So an order placed at the review of day `t` with lead time `L ≥ 1` can fill demand from day
 //! `t + L` on, and exposes the pair to `L` days of demand; `L = 0` clears backorders the same
 //! evening and, for demand, behaves like `L = 1`.
 
-use std::collections::VecDeque;
-
+use crate::backlog::{Backlog, Line, NewLine, promise_day};
 use crate::calendar::Calendar;
 use crate::forecast::Forecaster;
-use crate::metrics::{Counters, LaneCounters, Ledger, WaitHistogram};
-use crate::model::{Control, Model};
+use crate::metrics::{Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram};
+use crate::model::{Control, MAX_UNITS, Model};
 use crate::policy::{Levels, RuleKind, forecast_levels};
 use crate::rng::{Purpose, Stream};
 use crate::supply::place_order;
@@ -31,15 +38,21 @@ use crate::supply::place_order;
 struct Receipt {
     pair: u32,
     lane: u32,
+    /// Day the order was placed.
     ordered: u32,
+    /// The supplier's count of down days already accounted for (frozen transit).
+    down_mark: u32,
     units: i64,
+    /// Whether this is the reshipment of a short delivery (never short again).
+    reshipped: bool,
 }
 
-/// Backordered units from one demand stream on one day, waiting in arrival order.
+/// The end of a backordered line's patience.
 #[derive(Debug, Clone, Copy)]
-struct Backorder {
-    day: u32,
-    units: i64,
+struct Deadline {
+    pair: u32,
+    class: u32,
+    id: u64,
 }
 
 /// Costs incurred on one day, by kind.
@@ -49,7 +62,7 @@ pub struct CostBreakdown {
     pub holding: f64,
     /// Penalty on end-of-day backorders.
     pub backorder: f64,
-    /// Penalty on units lost that day.
+    /// Penalty on units lost that day (walk-aways and cancellations).
     pub lost_sales: f64,
     /// Fixed costs of orders placed that day.
     pub ordering: f64,
@@ -75,8 +88,10 @@ pub struct DayRecord {
     pub demand: i64,
     /// Units filled from stock on arrival.
     pub filled: i64,
-    /// Units lost.
+    /// Units lost (walk-aways and cancellations).
     pub lost: i64,
+    /// Suppliers down (in an outage) that day.
+    pub suppliers_down: i64,
     /// Costs of the day.
     pub costs: CostBreakdown,
 }
@@ -87,11 +102,12 @@ struct PairState {
     on_hand: i64,
     on_order: i64,
     backorders: i64,
-    backlog: VecDeque<Backorder>,
+    backlog: Backlog,
     next_review: u32,
     levels: Levels,
     next_recompute: u32,
     today_demand: i64,
+    disrupted: bool,
     cycle_start: u32,
     cycle_stockout: bool,
     counters: Counters,
@@ -100,30 +116,84 @@ struct PairState {
 }
 
 impl PairState {
-    /// Ships stock to waiting backorders, oldest first.
+    /// Ships on-hand stock to the waiting lines (step 1 and step 5).
     #[inline]
-    fn fill_backlog(&mut self, day: u32, warmup: u32) {
-        while self.on_hand > 0 {
-            let Some(front) = self.backlog.front_mut() else {
-                break;
-            };
-            let take = front.units.min(self.on_hand);
-            front.units -= take;
-            let demanded = front.day;
-            if front.units == 0 {
-                self.backlog.pop_front();
+    fn fill_backlog(&mut self, day: u32, warmup: u32, streams: &mut [StreamState]) {
+        let PairState { backlog, counters, waits, .. } = self;
+        let shipped = backlog.fill(self.on_hand, |line: &Line, take| {
+            if line.day >= warmup {
+                let wait = day - line.day;
+                counters.late_units += take as u64;
+                counters.wait_unit_days += take as u64 * wait as u64;
+                waits.record(wait, take as u64);
+                let stream = &mut streams[line.stream as usize].counters;
+                stream.late_units += take as u64;
+                stream.wait_unit_days += take as u64 * wait as u64;
+                if line.units == 0 {
+                    counters.lines_completed += 1;
+                    counters.lines_on_time += u64::from(day <= line.promise);
+                    counters.lateness_days += day.saturating_sub(line.promise) as u64;
+                }
             }
-            self.on_hand -= take;
-            self.backorders -= take;
-            self.ledger.shipped += take;
-            self.ledger.filled_late += take;
-            if demanded >= warmup {
-                let wait = day - demanded;
-                self.counters.late_units += take as u64;
-                self.counters.wait_unit_days += take as u64 * wait as u64;
-                self.waits.record(wait, take as u64);
-            }
-        }
+        });
+        self.on_hand -= shipped;
+        self.backorders -= shipped;
+        self.ledger.shipped += shipped;
+        self.ledger.filled_late += shipped;
+    }
+}
+
+/// The state of one demand stream: its running spike, its customers' loyalty, its counts.
+#[derive(Debug, Clone, Copy)]
+struct StreamState {
+    spike_left: u32,
+    loyalty: f64,
+    counters: SegmentCounters,
+}
+
+impl StreamState {
+    const FRESH: StreamState = StreamState { spike_left: 0, loyalty: 1.0, counters: SegmentCounters::ZERO };
+}
+
+/// Today's state of one supplier.
+#[derive(Debug, Clone, Copy, Default)]
+struct SupplierState {
+    /// State of the random up/down chain.
+    up: bool,
+    /// Down today (random or scheduled).
+    down: bool,
+    /// Days down so far (drives frozen transit).
+    down_days: u32,
+}
+
+/// Random streams of one replication.
+#[derive(Debug, Clone, Default)]
+struct Streams {
+    demand: Vec<Stream>,
+    choice: Vec<Stream>,
+    patience: Vec<Stream>,
+    spikes: Vec<Stream>,
+    lead: Vec<Stream>,
+    delay: Vec<Stream>,
+    yields: Vec<Stream>,
+    outage: Vec<Stream>,
+}
+
+impl Streams {
+    fn reset(&mut self, model: &Model, seed: u64, replication: u64) {
+        let fill = |v: &mut Vec<Stream>, purpose, n: usize| {
+            v.clear();
+            v.extend((0..n).map(|e| Stream::new(seed, replication, purpose, e as u64)));
+        };
+        let (d, l, s) = (model.demands.len(), model.lanes.len(), model.suppliers.len());
+        fill(&mut self.demand, Purpose::Demand, d);
+        fill(&mut self.choice, Purpose::CustomerChoice, d);
+        fill(&mut self.patience, Purpose::Patience, d);
+        fill(&mut self.spikes, Purpose::Spike, d);
+        fill(&mut self.lead, Purpose::LeadTime, l);
+        fill(&mut self.delay, Purpose::Delay, l);
+        fill(&mut self.yields, Purpose::Yield, l);
+        fill(&mut self.outage, Purpose::Outage, s);
     }
 }
 
@@ -134,17 +204,24 @@ pub struct Workspace {
     pairs: Vec<PairState>,
     /// Forecasters by policy and pair (`None` where the rule does not forecast).
     forecasters: Vec<Vec<Option<Forecaster>>>,
+    demand_states: Vec<StreamState>,
+    suppliers: Vec<SupplierState>,
+    supplier_days: Vec<SupplierDays>,
     lanes: Vec<LaneCounters>,
-    capacity_left: Vec<i64>,
     lane_up: Vec<bool>,
+    lane_capacity: Vec<i64>,
+    capacity_left: Vec<i64>,
     calendar: Calendar<Receipt>,
+    deadlines: Calendar<Deadline>,
     due: Vec<Receipt>,
+    expiring: Vec<Deadline>,
     placed: Vec<(usize, i64)>,
     parts: Vec<i64>,
+    /// Units due per pair and day (a ring the size of the calendar), for promised dates.
+    pipeline: Vec<i64>,
+    ring: usize,
     days: Vec<DayRecord>,
-    demand_streams: Vec<Stream>,
-    choice_streams: Vec<Stream>,
-    lane_streams: Vec<Stream>,
+    streams: Streams,
     total: Counters,
     total_waits: WaitHistogram,
 }
@@ -153,11 +230,17 @@ impl Workspace {
     /// Allocates the state for `model`.
     pub fn new(model: &Model) -> Workspace {
         let max_wait = model.horizon;
-        let pair = PairState {
-            backlog: VecDeque::with_capacity(model.calendar_span() as usize + 8),
-            waits: WaitHistogram::with_max(max_wait),
-            ..PairState::default()
-        };
+        let calendar = Calendar::new(model.calendar_span());
+        let ring = calendar.span() as usize + 1;
+        let pairs = model
+            .pairs
+            .iter()
+            .map(|pair| PairState {
+                backlog: Backlog::new(pair.classes.clone(), model.calendar_span() as usize + 8),
+                waits: WaitHistogram::with_max(max_wait),
+                ..PairState::default()
+            })
+            .collect();
         let forecasters = model
             .policies
             .iter()
@@ -173,21 +256,28 @@ impl Workspace {
                     .collect()
             })
             .collect();
+        let capacities: Vec<i64> = model.lanes.iter().map(|l| l.capacity_per_day).collect();
         Workspace {
             policy: 0,
-            pairs: vec![pair; model.pairs.len()],
+            pairs,
             forecasters,
+            demand_states: vec![StreamState::FRESH; model.demands.len()],
+            suppliers: vec![SupplierState::default(); model.suppliers.len()],
+            supplier_days: vec![SupplierDays::default(); model.suppliers.len()],
             lanes: vec![LaneCounters::default(); model.lanes.len()],
-            capacity_left: model.lanes.iter().map(|l| l.capacity_per_day).collect(),
             lane_up: vec![true; model.lanes.len()],
-            calendar: Calendar::new(model.calendar_span()),
+            lane_capacity: capacities.clone(),
+            capacity_left: capacities,
+            calendar,
+            deadlines: Calendar::new(model.deadline_span),
             due: Vec::with_capacity(model.pairs.len()),
+            expiring: Vec::new(),
             placed: Vec::with_capacity(model.lanes.len()),
             parts: Vec::with_capacity(model.lanes.len()),
+            pipeline: vec![0; model.pairs.len() * ring],
+            ring,
             days: vec![DayRecord::default(); model.horizon as usize],
-            demand_streams: Vec::with_capacity(model.demands.len()),
-            choice_streams: Vec::with_capacity(model.demands.len()),
-            lane_streams: Vec::with_capacity(model.lanes.len()),
+            streams: Streams::default(),
             total: Counters::default(),
             total_waits: WaitHistogram::with_max(max_wait),
         }
@@ -200,8 +290,20 @@ impl Workspace {
         let controls = &model.policies[policy].controls;
         for day in 0..model.horizon {
             let mut rec = DayRecord::default();
+            if model.has_outages {
+                self.suppliers(model, day, &mut rec);
+            }
             self.receive(model, day);
-            self.demand(model, day, &mut rec);
+            if model.late_shipments {
+                self.roll_overdue(day);
+            }
+            self.demand(model, controls, day, &mut rec);
+            if model.policies[policy].forecasts {
+                self.observe_demand(day >= model.warmup);
+            }
+            if model.has_patience {
+                self.cancel(model, day, &mut rec);
+            }
             self.review(model, controls, day, &mut rec);
             if model.same_day_receipts {
                 self.receive(model, day);
@@ -225,7 +327,8 @@ impl Workspace {
             state.levels = control.initial_levels;
             state.next_recompute = 0;
             state.today_demand = 0;
-            state.cycle_start = 0;
+            state.disrupted = false;
+            state.cycle_start = u32::MAX;
             state.cycle_stockout = false;
             state.counters = Counters::default();
             state.ledger = Ledger { initial_on_hand: start, ..Ledger::default() };
@@ -236,113 +339,347 @@ impl Workspace {
                 f.reset(&pair.prior);
             }
         }
+        self.demand_states.iter_mut().for_each(|s| *s = StreamState::FRESH);
+        self.suppliers.iter_mut().for_each(|s| *s = SupplierState::default());
+        self.supplier_days.iter_mut().for_each(|s| *s = SupplierDays::default());
         self.lanes.iter_mut().for_each(|l| *l = LaneCounters::default());
+        for ((up, cap), lane) in self.lane_up.iter_mut().zip(&mut self.lane_capacity).zip(&model.lanes) {
+            *up = true;
+            *cap = lane.capacity_per_day;
+        }
         self.calendar.clear();
-        let stream = |purpose, entity: usize| Stream::new(seed, replication, purpose, entity as u64);
-        self.demand_streams.clear();
-        self.demand_streams.extend((0..model.demands.len()).map(|d| stream(Purpose::Demand, d)));
-        self.choice_streams.clear();
-        self.choice_streams.extend((0..model.demands.len()).map(|d| stream(Purpose::CustomerChoice, d)));
-        self.lane_streams.clear();
-        self.lane_streams.extend((0..model.lanes.len()).map(|l| stream(Purpose::LeadTime, l)));
+        self.deadlines.clear();
+        self.pipeline.iter_mut().for_each(|x| *x = 0);
+        self.streams.reset(model, seed, replication);
     }
 
-    /// Steps 1 and 4: receives the shipments due today and fills backorders.
-    #[inline]
-    fn receive(&mut self, model: &Model, day: u32) {
-        self.calendar.take(day, &mut self.due);
-        for r in self.due.drain(..) {
-            let p = &mut self.pairs[r.pair as usize];
-            p.on_hand += r.units;
-            p.on_order -= r.units;
-            p.ledger.received += r.units;
-            if r.ordered >= model.warmup {
-                let lane = &mut self.lanes[r.lane as usize];
-                let lead = day - r.ordered;
-                lane.units_received += r.units as u64;
-                lane.orders_received += 1;
-                lane.lead_days += lead as u64;
-                lane.on_time += u64::from(lead <= model.lanes[r.lane as usize].quoted_lead_time);
-            }
-            if p.backorders > 0 {
-                p.fill_backlog(day, model.warmup);
-            }
+    fn slot(&self, pair: usize, day: u32) -> usize {
+        pair * self.ring + day as usize % self.ring
+    }
+
+    /// Schedules a shipment: it arrives on `due` and the pair's pipeline expects it on
+    /// `confirmed` (the date the supplier confirmed; later arrivals are surprises).
+    fn ship(&mut self, today: u32, confirmed: u32, due: u32, r: Receipt) {
+        let slot = self.slot(r.pair as usize, confirmed);
+        self.pipeline[slot] += r.units;
+        self.calendar.schedule(today, due, r);
+    }
+
+    /// End of step 1 when shipments can be late: what was expected today and has not arrived is
+    /// expected tomorrow.
+    fn roll_overdue(&mut self, day: u32) {
+        for pi in 0..self.pairs.len() {
+            let (today, tomorrow) = (self.slot(pi, day), self.slot(pi, day + 1));
+            let overdue = std::mem::take(&mut self.pipeline[today]);
+            self.pipeline[tomorrow] += overdue;
         }
     }
 
+    /// Step 0: which suppliers are down today, and what their lanes can take.
+    fn suppliers(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
+        let measured = day >= model.warmup;
+        for (s, (sup, state)) in model.suppliers.iter().zip(&mut self.suppliers).enumerate() {
+            let Some(o) = &sup.outages else { continue };
+            if let Some((fail, recover)) = o.markov {
+                let u = self.streams.outage[s].uniform_at(day as u64);
+                state.up = if day == 0 {
+                    u < o.stationary_up()
+                } else if state.up {
+                    u >= fail
+                } else {
+                    u < recover
+                };
+            } else {
+                state.up = true;
+            }
+            state.down = !state.up || o.windows.iter().any(|w| w.contains(day));
+            if state.down {
+                state.down_days += 1;
+                rec.suppliers_down += 1;
+            }
+            if measured {
+                let days = &mut self.supplier_days[s];
+                days.up += u64::from(!state.down);
+                days.down += u64::from(state.down);
+            }
+        }
+        for (l, lane) in model.lanes.iter().enumerate() {
+            let supplier = &self.suppliers[lane.from];
+            let remaining = model.suppliers[lane.from].outages.as_ref().map_or(0.0, |o| o.remaining_capacity);
+            if supplier.down {
+                self.lane_up[l] = remaining > 0.0;
+                self.lane_capacity[l] = (remaining * lane.capacity_per_day as f64).floor() as i64;
+            } else {
+                self.lane_up[l] = true;
+                self.lane_capacity[l] = lane.capacity_per_day;
+            }
+        }
+        for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
+            p.disrupted = pair.sources.iter().any(|src| self.suppliers[model.lanes[src.lane].from].down);
+        }
+    }
+
+    /// Steps 1 and 5: receives the shipments due today and fills backorders.
+    #[inline]
+    fn receive(&mut self, model: &Model, day: u32) {
+        self.calendar.take(day, &mut self.due);
+        let mut due = std::mem::take(&mut self.due);
+        for r in due.drain(..) {
+            let lane = &model.lanes[r.lane as usize];
+            let slot = self.slot(r.pair as usize, day);
+            self.pipeline[slot] -= r.units;
+            // Frozen transit: every day the supplier was down since the mark delays arrival; the
+            // shipment stays in the pipeline, overdue.
+            let supplier = &self.suppliers[lane.from];
+            if supplier.down_days > r.down_mark
+                && model.suppliers[lane.from].outages.as_ref().is_some_and(|o| o.freeze_in_transit)
+            {
+                let extra = supplier.down_days - r.down_mark;
+                let later = Receipt { down_mark: supplier.down_days, ..r };
+                self.pipeline[slot] += r.units;
+                self.calendar.schedule(day, day + extra.min(self.calendar.span()), later);
+                continue;
+            }
+            let mut delivered = r.units;
+            if let (Some(y), false) = (&lane.yield_, r.reshipped) {
+                let draws = self.streams.yields[r.lane as usize].substream(r.ordered as u64);
+                let u = draws.uniform_at(2 * r.pair as u64);
+                delivered = y.delivered(r.units, u, draws.uniform_at(2 * r.pair as u64 + 1));
+                let short = r.units - delivered;
+                if short > 0 {
+                    if r.ordered >= model.warmup {
+                        self.lanes[r.lane as usize].short_units += short as u64;
+                    }
+                    if y.reship {
+                        let (streams, l) = (&self.streams, r.lane as usize);
+                        let (confirmed, delay) = lane.lead_time(&streams.lead[l], &streams.delay[l], day);
+                        let again =
+                            Receipt { units: short, reshipped: true, down_mark: supplier.down_days, ..r };
+                        self.ship(day, day + confirmed, day + confirmed + delay, again);
+                    } else {
+                        let p = &mut self.pairs[r.pair as usize];
+                        p.on_order -= short;
+                        p.ledger.short_cancelled += short;
+                    }
+                }
+            }
+            let p = &mut self.pairs[r.pair as usize];
+            p.on_hand += delivered;
+            p.on_order -= delivered;
+            p.ledger.received += delivered;
+            if r.ordered >= model.warmup {
+                let counts = &mut self.lanes[r.lane as usize];
+                counts.units_received += delivered as u64;
+                if !r.reshipped {
+                    let lead = day - r.ordered;
+                    counts.orders_received += 1;
+                    counts.lead_days += lead as u64;
+                    counts.on_time += u64::from(lead <= lane.quoted_lead_time);
+                }
+            }
+            if p.backorders > 0 {
+                p.fill_backlog(day, model.warmup, &mut self.demand_states);
+            }
+        }
+        self.due = due;
+    }
+
     /// Step 2: the day's customer demand.
-    fn demand(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
+    fn demand(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
         for (d, stream) in model.demands.iter().enumerate() {
-            let units = stream.sampler.sample(day, self.demand_streams[d].uniform_at(day as u64)) as i64;
             let segment = &model.segments[stream.segment];
-            let costs = &model.pairs[stream.pair].costs;
-            let p = &mut self.pairs[stream.pair];
-            // First come, first served: stock goes to demand only when nobody waits ahead.
-            let available = if p.backlog.is_empty() { p.on_hand } else { 0 };
-            let filled = units.min(available);
-            p.on_hand -= filled;
+            let state = &mut self.demand_states[d];
+            let shock = if stream.shocks.is_none() {
+                1.0
+            } else {
+                stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
+            };
+            let u = self.streams.demand[d].uniform_at(day as u64);
+            let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
+            let units = draw(shock * state.loyalty);
+            let churned = if state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
+            let pi = stream.pair;
+            let p = &mut self.pairs[pi];
             p.today_demand += units;
             p.ledger.demanded += units;
-            p.ledger.filled_on_arrival += filled;
-            p.ledger.shipped += filled;
             rec.demand += units;
-            rec.filled += filled;
-            // Lines of `line` units; the common one-unit line needs no division.
             let line = segment.line_size as i64;
-            let (lines, first_short_line) =
-                if line == 1 { (units, filled) } else { ((units + line - 1) / line, filled / line) };
-            let short = units - filled;
+            let lines = if line == 1 { units } else { (units + line - 1) / line };
             if measured {
                 let c = &mut p.counters;
                 c.demand_units += units as u64;
                 c.demand_lines += lines as u64;
-                c.filled_units += filled as u64;
+                c.churn_units += churned as u64;
+                if p.disrupted {
+                    c.demand_disrupted += units as u64;
+                }
+                state.counters.demand_units += units as u64;
+                state.counters.churn_units += churned as u64;
             }
-            if short == 0 {
+            // First come, first served: stock goes to demand only when nobody waits ahead.
+            let available = if p.backorders == 0 { p.on_hand } else { 0 };
+            if units <= available {
+                self.fill_from_stock(d, pi, units, measured, rec);
                 continue;
             }
-            p.cycle_stockout = true;
-            let (waiting, waiting_lines) = if segment.backorder_probability >= 1.0 {
-                (short, lines - first_short_line)
-            } else if segment.backorder_probability <= 0.0 {
-                (0, 0)
-            } else {
-                // One uniform per short line, from the (stream, day) sub-stream: the same
-                // customer makes the same choice under every policy.
-                let choices = self.choice_streams[d].substream(day as u64);
-                let (mut units_waiting, mut lines_waiting) = (0, 0);
-                for k in first_short_line..lines {
-                    let line_units = (units.min((k + 1) * line) - filled.max(k * line)).max(0);
-                    if choices.uniform_at(k as u64) < segment.backorder_probability {
-                        units_waiting += line_units;
-                        lines_waiting += 1;
-                    }
+            // Short: serve line by line.
+            self.pairs[pi].cycle_stockout = true;
+            let mut left = available;
+            let mut filled = 0;
+            for k in 0..lines {
+                let line_units = (units - k * line).min(line);
+                let take = if segment.partial_fill || line_units <= left { line_units.min(left) } else { 0 };
+                // Once a line is short, no later line overtakes it.
+                left = if take < line_units { 0 } else { left - take };
+                filled += take;
+                let short = line_units - take;
+                if short > 0 {
+                    self.short_line(model, controls, d, k as u64, day, short, rec);
                 }
-                (units_waiting, lines_waiting)
-            };
-            let lost = short - waiting;
-            if waiting > 0 {
-                p.backlog.push_back(Backorder { day, units: waiting });
-                p.backorders += waiting;
             }
-            p.ledger.lost += lost;
-            rec.lost += lost;
-            rec.costs.lost_sales += lost as f64 * costs.lost_sale;
-            if measured {
-                let c = &mut p.counters;
-                c.backordered_units += waiting as u64;
-                c.backordered_lines += waiting_lines as u64;
-                c.lost_units += lost as u64;
+            self.fill_from_stock(d, pi, filled, measured, rec);
+        }
+    }
+
+    /// Units of a day's demand filled from stock on arrival.
+    #[inline]
+    fn fill_from_stock(&mut self, d: usize, pi: usize, units: i64, measured: bool, rec: &mut DayRecord) {
+        let p = &mut self.pairs[pi];
+        p.on_hand -= units;
+        p.ledger.filled_on_arrival += units;
+        p.ledger.shipped += units;
+        rec.filled += units;
+        if measured {
+            self.demand_states[d].counters.filled_units += units as u64;
+            p.counters.filled_units += units as u64;
+            if p.disrupted {
+                p.counters.filled_disrupted += units as u64;
             }
         }
     }
 
-    /// Step 3: reviews and replenishment orders.
+    /// A line (number `k` of stream `d` today) that stock could not fill: backordered or lost.
+    #[allow(clippy::too_many_arguments)]
+    fn short_line(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        d: usize,
+        k: u64,
+        day: u32,
+        short: i64,
+        rec: &mut DayRecord,
+    ) {
+        let stream = &model.demands[d];
+        let segment = &model.segments[stream.segment];
+        let pi = stream.pair;
+        let measured = day >= model.warmup;
+        // One uniform per short line from the (stream, day) sub-stream: the same customer makes
+        // the same choice under every policy.
+        let waits = segment.backorder_probability >= 1.0
+            || (segment.backorder_probability > 0.0
+                && self.streams.choice[d].substream(day as u64).uniform_at(k)
+                    < segment.backorder_probability);
+        if !waits {
+            let p = &mut self.pairs[pi];
+            p.ledger.lost += short;
+            rec.lost += short;
+            rec.costs.lost_sales += short as f64 * model.pairs[pi].costs.lost_sale;
+            if measured {
+                self.demand_states[d].counters.walkaway_units += short as u64;
+                p.counters.walkaway_units += short as u64;
+                if p.disrupted {
+                    p.counters.lost_disrupted_units += short as u64;
+                }
+            }
+            return;
+        }
+        let deadline = match &segment.patience {
+            Some(patience) => {
+                day + patience.sample(self.streams.patience[d].substream(day as u64).uniform_at(k)) as u32
+            }
+            None => u32::MAX,
+        };
+        let need = self.pairs[pi].backorders + short;
+        let due = |d: u32| self.pipeline[self.slot(pi, d)];
+        let promise = promise_day(day, need, self.calendar.span(), due, controls[pi].promise_days);
+        let p = &mut self.pairs[pi];
+        let id = p.backlog.push(
+            stream.class,
+            NewLine { day, deadline, promise, stream: d as u32, units: short, partial: segment.partial_fill },
+        );
+        p.backorders += short;
+        if measured {
+            p.counters.backordered_units += short as u64;
+            p.counters.backordered_lines += 1;
+            self.demand_states[d].counters.backordered_units += short as u64;
+        }
+        if deadline != u32::MAX {
+            self.deadlines.schedule(
+                day,
+                deadline,
+                Deadline { pair: pi as u32, class: stream.class as u32, id },
+            );
+        }
+        if let Some(churn) = &segment.churn {
+            let state = &mut self.demand_states[d];
+            state.loyalty = churn.after_bad_experience(state.loyalty);
+        }
+    }
+
+    /// End of step 2: forecasters observe the day's demand (so that the review of day `t`
+    /// forecasts days `t + 1, t + 2, …`).
+    fn observe_demand(&mut self, measured: bool) {
+        for (p, forecaster) in self.pairs.iter_mut().zip(&mut self.forecasters[self.policy]) {
+            if let Some(f) = forecaster {
+                let error = f.observe(p.today_demand as f64);
+                if measured {
+                    p.counters.forecast.record(error, p.today_demand as f64);
+                }
+            }
+        }
+    }
+
+    /// Step 3: backordered lines whose patience ends today are cancelled.
+    fn cancel(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
+        let measured = day >= model.warmup;
+        self.deadlines.take(day, &mut self.expiring);
+        for e in self.expiring.drain(..) {
+            let p = &mut self.pairs[e.pair as usize];
+            let Some(line) = p.backlog.get_mut(e.class as usize, e.id) else { continue };
+            if line.units == 0 {
+                continue;
+            }
+            let (units, stream, demanded) = (line.units, line.stream as usize, line.day);
+            line.units = 0;
+            p.backorders -= units;
+            p.ledger.cancelled += units;
+            rec.lost += units;
+            rec.costs.lost_sales += units as f64 * model.pairs[e.pair as usize].costs.lost_sale;
+            if measured && demanded >= model.warmup {
+                self.demand_states[stream].counters.cancelled_units += units as u64;
+                p.counters.cancelled_units += units as u64;
+                p.counters.cancelled_lines += 1;
+                if p.disrupted {
+                    p.counters.lost_disrupted_units += units as u64;
+                }
+            }
+            if let Some(churn) = &model.segments[model.demands[stream].segment].churn {
+                let state = &mut self.demand_states[stream];
+                state.loyalty = churn.after_bad_experience(state.loyalty);
+            }
+        }
+        for p in self.pairs.iter_mut() {
+            p.backlog.tidy();
+        }
+    }
+
+    /// Step 4: reviews and replenishment orders.
     fn review(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
         for &l in &model.capacitated_lanes {
-            self.capacity_left[l] = model.lanes[l].capacity_per_day;
+            self.capacity_left[l] = self.lane_capacity[l];
         }
         for (pi, control) in controls.iter().enumerate() {
             let p = &mut self.pairs[pi];
@@ -350,7 +687,9 @@ impl Workspace {
                 continue;
             }
             p.next_review += control.rule.review_period;
-            if measured && p.cycle_start >= model.warmup {
+            // A cycle runs from the day after one review to the next review; the days before the
+            // first review are not a cycle.
+            if measured && p.cycle_start != u32::MAX && p.cycle_start >= model.warmup {
                 p.counters.cycles += 1;
                 p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
             }
@@ -380,13 +719,15 @@ impl Workspace {
                 &mut self.parts,
                 |src, units| placed.push((src, units)),
             );
-            for (src, units) in self.placed.drain(..) {
+            let mut placed = std::mem::take(&mut self.placed);
+            for (src, units) in placed.drain(..) {
                 let source = &sources[src];
-                let lead = model.lanes[source.lane].lead_time(&self.lane_streams[source.lane], day);
+                let lane = &model.lanes[source.lane];
+                let (confirmed, delay) =
+                    lane.lead_time(&self.streams.lead[source.lane], &self.streams.delay[source.lane], day);
+                let p = &mut self.pairs[pi];
                 p.on_order += units;
                 p.ledger.ordered += units;
-                let receipt = Receipt { pair: pi as u32, lane: source.lane as u32, ordered: day, units };
-                self.calendar.schedule(day, day + lead, receipt);
                 let purchase = units as f64 * source.unit_cost;
                 rec.costs.ordering += source.order_cost;
                 rec.costs.purchase += purchase;
@@ -401,21 +742,26 @@ impl Workspace {
                     l.units_ordered += units as u64;
                     l.spend += purchase + source.order_cost;
                 }
+                let receipt = Receipt {
+                    pair: pi as u32,
+                    lane: source.lane as u32,
+                    ordered: day,
+                    down_mark: self.suppliers[lane.from].down_days,
+                    units,
+                    reshipped: false,
+                };
+                self.ship(day, day + confirmed, day + confirmed + delay, receipt);
             }
+            self.placed = placed;
         }
     }
 
-    /// Step 5: end-of-day stock, backorders and their costs.
+    /// Step 6: end-of-day stock, backorders and their costs; loyalty recovers.
     fn account(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
-        if model.policies[self.policy].forecasts {
-            for (p, forecaster) in self.pairs.iter_mut().zip(&mut self.forecasters[self.policy]) {
-                if let Some(f) = forecaster {
-                    let error = f.observe(p.today_demand as f64);
-                    if measured {
-                        p.counters.forecast.record(error, p.today_demand as f64);
-                    }
-                }
+        for (state, stream) in self.demand_states.iter_mut().zip(&model.demands) {
+            if let Some(churn) = &model.segments[stream.segment].churn {
+                state.loyalty = churn.after_day(state.loyalty);
             }
         }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
@@ -440,14 +786,19 @@ impl Workspace {
     fn finish(&mut self, model: &Model) {
         self.total = Counters::default();
         self.total_waits.clear();
+        // Units in transit are counted from the shipments still in the calendar, independently
+        // of the on-order bookkeeping, so the pipeline identity can catch a lost shipment.
+        for r in self.calendar.iter() {
+            self.pairs[r.pair as usize].ledger.in_transit += r.units;
+        }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
             let c = &mut p.counters;
             c.holding_cost = c.on_hand_unit_days as f64 * pair.costs.holding;
             c.backorder_cost = c.backorder_unit_days as f64 * pair.costs.backorder;
-            c.lost_cost = c.lost_units as f64 * pair.costs.lost_sale;
+            c.lost_cost = (c.walkaway_units + c.cancelled_units) as f64 * pair.costs.lost_sale;
             p.ledger.final_on_hand = p.on_hand;
             p.ledger.open_backorders = p.backorders;
-            p.ledger.in_transit = p.on_order;
+            debug_assert_eq!(p.ledger.in_transit, p.on_order, "on order at {}", pair.name);
             debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
             self.total.add(c);
             self.total_waits.add(&p.waits);
@@ -469,6 +820,16 @@ impl Workspace {
     /// Counters of each lane for the last run.
     pub fn lane_counters(&self) -> &[LaneCounters] {
         &self.lanes
+    }
+
+    /// Counts of each demand stream for the last run.
+    pub fn stream_counters(&self) -> impl Iterator<Item = &SegmentCounters> {
+        self.demand_states.iter().map(|s| &s.counters)
+    }
+
+    /// Measured days each supplier was up and down in the last run.
+    pub fn supplier_days(&self) -> &[SupplierDays] {
+        &self.supplier_days
     }
 
     /// Conservation ledgers of each pair for the last run.

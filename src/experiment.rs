@@ -21,7 +21,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 
 use crate::engine::{CostBreakdown, Workspace};
-use crate::metrics::{LaneCounters, MetricValues, N_METRICS, N_SUPPLIER_METRICS, WaitHistogram};
+use crate::metrics::{
+    LaneCounters, MetricValues, N_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS, SegmentCounters,
+    WaitHistogram,
+};
 use crate::model::Model;
 use crate::stats::{LogHistogram, Moments};
 
@@ -93,6 +96,8 @@ pub struct Ordered {
     pub diff: Vec<Moments>,
     /// Moments of each supplier metric per supplier (indexed like `Model::suppliers`).
     pub suppliers: Vec<Vec<Moments>>,
+    /// Moments of each segment metric per segment (indexed like `Model::segments`).
+    pub segments: Vec<Vec<Moments>>,
     /// Per day, sums over replications of the day's costs.
     pub daily_costs: Vec<CostBreakdown>,
 }
@@ -104,6 +109,7 @@ impl Ordered {
             pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
             diff: vec![Moments::default(); N_METRICS],
             suppliers: vec![vec![Moments::default(); N_SUPPLIER_METRICS]; model.suppliers.len()],
+            segments: vec![vec![Moments::default(); N_SEGMENT_METRICS]; model.segments.len()],
             daily_costs: vec![CostBreakdown::default(); model.horizon as usize],
         }
     }
@@ -111,7 +117,9 @@ impl Ordered {
     fn merge(&mut self, o: &Ordered) {
         merge_all(&mut self.total, &o.total);
         merge_all(&mut self.diff, &o.diff);
-        for (a, b) in self.pairs.iter_mut().zip(&o.pairs).chain(self.suppliers.iter_mut().zip(&o.suppliers)) {
+        let scopes = self.pairs.iter_mut().zip(&o.pairs);
+        let scopes = scopes.chain(self.suppliers.iter_mut().zip(&o.suppliers));
+        for (a, b) in scopes.chain(self.segments.iter_mut().zip(&o.segments)) {
             merge_all(a, b);
         }
         for (a, b) in self.daily_costs.iter_mut().zip(&o.daily_costs) {
@@ -193,6 +201,7 @@ struct Worker {
     counted: Vec<Counted>,
     values: Vec<MetricValues>,
     suppliers: Vec<LaneCounters>,
+    segments: Vec<SegmentCounters>,
 }
 
 impl Worker {
@@ -202,6 +211,7 @@ impl Worker {
             counted: (0..model.policies.len()).map(|_| Counted::new(model)).collect(),
             values: vec![[0.0; N_METRICS]; model.policies.len()],
             suppliers: vec![LaneCounters::default(); model.suppliers.len()],
+            segments: vec![SegmentCounters::default(); model.segments.len()],
         }
     }
 
@@ -239,8 +249,19 @@ impl Worker {
                 for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
                     self.suppliers[lane.from].add(counts);
                 }
-                for (moments, counts) in ordered.suppliers.iter_mut().zip(&self.suppliers) {
-                    for (m, v) in moments.iter_mut().zip(counts.metrics(measured)) {
+                let supplier_stats =
+                    ordered.suppliers.iter_mut().zip(&self.suppliers).zip(self.ws.supplier_days());
+                for ((moments, counts), days) in supplier_stats {
+                    for (m, v) in moments.iter_mut().zip(counts.metrics(days, measured)) {
+                        m.push(v);
+                    }
+                }
+                self.segments.iter_mut().for_each(|c| *c = SegmentCounters::default());
+                for (stream, counts) in model.demands.iter().zip(self.ws.stream_counters()) {
+                    self.segments[stream.segment].add(counts);
+                }
+                for (moments, counts) in ordered.segments.iter_mut().zip(&self.segments) {
+                    for (m, v) in moments.iter_mut().zip(counts.metrics()) {
                         m.push(v);
                     }
                 }

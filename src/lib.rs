@@ -9,6 +9,7 @@
 //! [`stats`]; [`report`] writes the files. The library never prints, exits or reads
 //! command-line arguments: that is the binary's job.
 
+pub mod backlog;
 pub mod calendar;
 pub mod demand;
 pub mod dist;

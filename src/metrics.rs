@@ -45,7 +45,7 @@ use Better::{Higher, Lower, Neither};
 use crate::forecast::Accuracy;
 
 /// Every metric, in report order. Values are computed by [`Counters::metrics`].
-pub const METRICS: [MetricDef; 24] = [
+pub const METRICS: [MetricDef; 35] = [
     def("demand_units", "Demand", "units", Neither, false),
     def("demand_lines", "Demand lines", "lines", Neither, false),
     def("fill_rate", "Fill rate", "", Higher, true),
@@ -56,8 +56,19 @@ pub const METRICS: [MetricDef; 24] = [
     def("avg_backorders", "Average backorders", "units", Lower, false),
     def("max_backorders", "Maximum backorders", "units", Lower, false),
     def("wait_mean_days", "Mean backorder wait", "days", Lower, false),
+    def("wait_p50_days", "Median backorder wait", "days", Lower, false),
     def("wait_p95_days", "95th percentile backorder wait", "days", Lower, false),
+    def("wait_max_days", "Longest backorder wait", "days", Lower, false),
+    def("on_time_to_promise", "Backorders delivered by the promised date", "", Higher, true),
+    def("promise_lateness_days", "Mean lateness to promise", "days", Lower, false),
     def("lost_units", "Lost sales", "units", Lower, false),
+    def("walkaway_units", "Walk-aways", "units", Lower, false),
+    def("cancelled_units", "Cancelled", "units", Lower, false),
+    def("cancelled_lines", "Cancelled lines", "lines", Lower, false),
+    def("churn_units", "Demand lost to churn", "units", Lower, false),
+    def("lost_during_disruption_units", "Lost during disruptions", "units", Lower, false),
+    def("fill_rate_disrupted", "Fill rate during disruptions", "", Higher, true),
+    def("fill_rate_undisrupted", "Fill rate outside disruptions", "", Higher, true),
     def("avg_on_hand", "Average on hand", "units", Neither, false),
     def("orders_placed", "Orders placed", "orders", Neither, false),
     def("cost_holding_per_day", "Holding cost per day", "cost/day", Lower, false),
@@ -98,8 +109,26 @@ pub struct Counters {
     pub backordered_units: u64,
     /// Lines with at least one backordered unit.
     pub backordered_lines: u64,
-    /// Units lost (customer left).
-    pub lost_units: u64,
+    /// Units lost because the customer would not wait (walk-aways).
+    pub walkaway_units: u64,
+    /// Backordered units cancelled when the customer's patience ran out.
+    pub cancelled_units: u64,
+    /// Backordered lines cancelled.
+    pub cancelled_lines: u64,
+    /// Demand that churned customers did not place.
+    pub churn_units: u64,
+    /// Units walked away or cancelled on days a supplier of the pair was down.
+    pub lost_disrupted_units: u64,
+    /// Units demanded on days a supplier of the pair was down.
+    pub demand_disrupted: u64,
+    /// Of those, units filled from stock on arrival.
+    pub filled_disrupted: u64,
+    /// Backordered lines filled completely (demanded on a measured day).
+    pub lines_completed: u64,
+    /// Of those, lines completed by their promised day.
+    pub lines_on_time: u64,
+    /// Sum over completed lines of the days late to promise.
+    pub lateness_days: u64,
     /// Backordered units filled later (demanded on a measured day).
     pub late_units: u64,
     /// Sum over late-filled units of their wait in days.
@@ -145,7 +174,16 @@ impl Counters {
         self.filled_units += o.filled_units;
         self.backordered_units += o.backordered_units;
         self.backordered_lines += o.backordered_lines;
-        self.lost_units += o.lost_units;
+        self.walkaway_units += o.walkaway_units;
+        self.cancelled_units += o.cancelled_units;
+        self.cancelled_lines += o.cancelled_lines;
+        self.churn_units += o.churn_units;
+        self.lost_disrupted_units += o.lost_disrupted_units;
+        self.demand_disrupted += o.demand_disrupted;
+        self.filled_disrupted += o.filled_disrupted;
+        self.lines_completed += o.lines_completed;
+        self.lines_on_time += o.lines_on_time;
+        self.lateness_days += o.lateness_days;
         self.late_units += o.late_units;
         self.wait_unit_days += o.wait_unit_days;
         self.on_hand_unit_days += o.on_hand_unit_days;
@@ -178,6 +216,7 @@ impl Counters {
             + self.purchase_cost;
         let [mae, rmse, bias, mape] = self.forecast.summary();
         // Per-pair averages of a total are sums over pairs, so divide by calendar days.
+        let lost = self.walkaway_units + self.cancelled_units;
         [
             self.demand_units as f64,
             self.demand_lines as f64,
@@ -189,8 +228,19 @@ impl Counters {
             per_day(self.backorder_unit_days as f64),
             self.max_backorders as f64,
             ratio(self.wait_unit_days, self.late_units),
+            waits.quantile(0.5),
             waits.quantile(0.95),
-            self.lost_units as f64,
+            waits.quantile(1.0),
+            ratio(self.lines_on_time, self.lines_completed),
+            ratio(self.lateness_days, self.lines_completed),
+            lost as f64,
+            self.walkaway_units as f64,
+            self.cancelled_units as f64,
+            self.cancelled_lines as f64,
+            self.churn_units as f64,
+            self.lost_disrupted_units as f64,
+            ratio(self.filled_disrupted, self.demand_disrupted),
+            ratio(self.filled_units - self.filled_disrupted, self.demand_units - self.demand_disrupted),
             per_day(self.on_hand_unit_days as f64),
             self.orders as f64,
             per_day(self.holding_cost),
@@ -208,15 +258,103 @@ impl Counters {
 }
 
 /// Per-supplier metrics, in report order (computed by [`LaneCounters::metrics`] over the
-/// supplier's lanes).
-pub const SUPPLIER_METRICS: [MetricDef; 6] = [
+/// supplier's lanes and its [`SupplierDays`]).
+pub const SUPPLIER_METRICS: [MetricDef; 9] = [
     def("supplier_orders", "Orders", "orders", Neither, false),
     def("supplier_units_ordered", "Units ordered", "units", Neither, false),
     def("supplier_units_received", "Units received", "units", Neither, false),
+    def("supplier_short_units", "Units short", "units", Lower, false),
     def("supplier_spend_per_day", "Spend per day", "cost/day", Lower, false),
     def("supplier_lead_time_days", "Mean realised lead time", "days", Lower, false),
     def("supplier_on_time_share", "Orders within quoted lead time", "", Higher, true),
+    def("supplier_availability", "Availability", "", Higher, true),
+    def("supplier_down_days", "Days down", "days", Lower, false),
 ];
+
+/// Per-segment metrics, in report order (computed by [`SegmentCounters::metrics`] over the
+/// segment's demand streams).
+pub const SEGMENT_METRICS: [MetricDef; 7] = [
+    def("segment_demand_units", "Demand", "units", Neither, false),
+    def("segment_fill_rate", "Fill rate", "", Higher, true),
+    def("segment_backordered_units", "Backordered", "units", Lower, false),
+    def("segment_wait_mean_days", "Mean backorder wait", "days", Lower, false),
+    def("segment_walkaway_units", "Walk-aways", "units", Lower, false),
+    def("segment_cancelled_units", "Cancelled", "units", Lower, false),
+    def("segment_churn_units", "Demand lost to churn", "units", Lower, false),
+];
+
+/// Number of per-segment metrics.
+pub const N_SEGMENT_METRICS: usize = SEGMENT_METRICS.len();
+
+/// Counts of one demand stream (or, summed, one segment) over the measured days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SegmentCounters {
+    /// Units demanded.
+    pub demand_units: u64,
+    /// Units filled from stock on arrival.
+    pub filled_units: u64,
+    /// Units backordered.
+    pub backordered_units: u64,
+    /// Backordered units filled later.
+    pub late_units: u64,
+    /// Their waits, summed.
+    pub wait_unit_days: u64,
+    /// Units walked away.
+    pub walkaway_units: u64,
+    /// Units cancelled.
+    pub cancelled_units: u64,
+    /// Demand lost to churn.
+    pub churn_units: u64,
+}
+
+impl SegmentCounters {
+    /// All zero.
+    pub const ZERO: SegmentCounters = SegmentCounters {
+        demand_units: 0,
+        filled_units: 0,
+        backordered_units: 0,
+        late_units: 0,
+        wait_unit_days: 0,
+        walkaway_units: 0,
+        cancelled_units: 0,
+        churn_units: 0,
+    };
+
+    /// Adds another stream's counts.
+    pub fn add(&mut self, o: &SegmentCounters) {
+        self.demand_units += o.demand_units;
+        self.filled_units += o.filled_units;
+        self.backordered_units += o.backordered_units;
+        self.late_units += o.late_units;
+        self.wait_unit_days += o.wait_unit_days;
+        self.walkaway_units += o.walkaway_units;
+        self.cancelled_units += o.cancelled_units;
+        self.churn_units += o.churn_units;
+    }
+
+    /// The per-segment metrics of these counts.
+    pub fn metrics(&self) -> [f64; N_SEGMENT_METRICS] {
+        let ratio = |a: u64, b: u64| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+        [
+            self.demand_units as f64,
+            ratio(self.filled_units, self.demand_units),
+            self.backordered_units as f64,
+            ratio(self.wait_unit_days, self.late_units),
+            self.walkaway_units as f64,
+            self.cancelled_units as f64,
+            self.churn_units as f64,
+        ]
+    }
+}
+
+/// Measured days a supplier was up and down.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SupplierDays {
+    /// Days up.
+    pub up: u64,
+    /// Days in an outage.
+    pub down: u64,
+}
 
 /// Number of per-supplier metrics.
 pub const N_SUPPLIER_METRICS: usize = SUPPLIER_METRICS.len();
@@ -238,6 +376,8 @@ pub struct LaneCounters {
     pub lead_days: u64,
     /// Those received within the quoted lead time.
     pub on_time: u64,
+    /// Units missing from short shipments of orders placed on measured days.
+    pub short_units: u64,
 }
 
 impl LaneCounters {
@@ -250,18 +390,24 @@ impl LaneCounters {
         self.orders_received += o.orders_received;
         self.lead_days += o.lead_days;
         self.on_time += o.on_time;
+        self.short_units += o.short_units;
     }
 
-    /// The per-supplier metrics of these counts.
-    pub fn metrics(&self, measured_days: u32) -> [f64; N_SUPPLIER_METRICS] {
+    /// The per-supplier metrics of these counts and the supplier's days. A supplier without
+    /// outages is up every day.
+    pub fn metrics(&self, days: &SupplierDays, measured_days: u32) -> [f64; N_SUPPLIER_METRICS] {
         let ratio = |a: u64, b: u64| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+        let up = if days.up + days.down == 0 { measured_days as u64 } else { days.up };
         [
             self.orders as f64,
             self.units_ordered as f64,
             self.units_received as f64,
+            self.short_units as f64,
             self.spend / measured_days as f64,
             ratio(self.lead_days, self.orders_received),
             ratio(self.on_time, self.orders_received),
+            ratio(up, up + days.down),
+            days.down as f64,
         ]
     }
 }
@@ -360,14 +506,18 @@ pub struct Ledger {
     pub filled_on_arrival: i64,
     /// Backordered units filled later.
     pub filled_late: i64,
-    /// Units lost.
+    /// Units lost (walk-aways).
     pub lost: i64,
+    /// Backordered units cancelled (patience ran out).
+    pub cancelled: i64,
     /// Units still backordered at the end.
     pub open_backorders: i64,
     /// Units ordered from lanes.
     pub ordered: i64,
     /// Units ordered but not yet received at the end.
     pub in_transit: i64,
+    /// Units missing from short shipments and cancelled.
+    pub short_cancelled: i64,
 }
 
 impl Ledger {
@@ -377,19 +527,25 @@ impl Ledger {
         if stock != 0 {
             return Err(format!("start + received - shipped - end = {stock}, not 0: {self:?}"));
         }
-        let demand =
-            self.demanded - self.filled_on_arrival - self.filled_late - self.lost - self.open_backorders;
+        let demand = self.demanded
+            - self.filled_on_arrival
+            - self.filled_late
+            - self.lost
+            - self.cancelled
+            - self.open_backorders;
         if demand != 0 {
             return Err(format!(
-                "demand - filled now - filled late - lost - open backorders = {demand}, not 0: {self:?}"
+                "demand - filled now - filled late - lost - cancelled - open backorders = {demand}, not 0: {self:?}"
             ));
         }
         if self.shipped != self.filled_on_arrival + self.filled_late {
             return Err(format!("shipped != filled now + filled late: {self:?}"));
         }
-        let pipeline = self.ordered - self.received - self.in_transit;
+        let pipeline = self.ordered - self.received - self.in_transit - self.short_cancelled;
         if pipeline != 0 {
-            return Err(format!("ordered - received - in transit = {pipeline}, not 0: {self:?}"));
+            return Err(format!(
+                "ordered - received - in transit - short cancelled = {pipeline}, not 0: {self:?}"
+            ));
         }
         Ok(())
     }
@@ -453,6 +609,8 @@ mod tests {
             open_backorders: 1,
             ordered: 7,
             in_transit: 2,
+            cancelled: 0,
+            short_cancelled: 0,
         };
         assert!(l.check().is_ok());
         l.final_on_hand = 2;

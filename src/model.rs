@@ -9,16 +9,16 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::demand::{DemandSampler, Trend};
+use crate::demand::{Churn, DemandSampler, Shocks, Spikes, Trend};
 use crate::dist::{IntDist, Sampler};
 use crate::error::{Problem, ScenarioError};
 use crate::forecast::{Forecaster, Method, Prior, Seasonality};
 use crate::policy::{ForecastRule, Levels, Lot, Planning, Rule, RuleKind, Safety, forecast_levels};
 use crate::scenario::{
-    self, ForecastSpec, IntDistSpec, LotSpec, PolicySpec, Scenario, SeasonalitySpec, ServiceSpec,
-    SourcingSpec, Unmet,
+    self, Allocation, ForecastSpec, FractionSpec, InTransit, IntDistSpec, LotSpec, PolicySpec, RandomOutages,
+    Scenario, SeasonalitySpec, ServiceSpec, Shortfall, SourcingSpec, Unmet,
 };
-use crate::supply::{Lane, Source, Sourcing};
+use crate::supply::{Delays, Lane, Outages, Source, Sourcing, Supplier, Window, Yield};
 
 /// Largest number of units any quantity in a scenario may have (keeps sums far from overflow).
 pub const MAX_UNITS: i64 = 1_000_000_000;
@@ -118,8 +118,11 @@ pub struct Model {
     pub items: Vec<String>,
     /// Location ids.
     pub locations: Vec<String>,
-    /// Supplier ids.
-    pub suppliers: Vec<String>,
+    /// Whether each location allocates arriving stock by priority (else first come, first
+    /// served).
+    pub priority_allocation: Vec<bool>,
+    /// Suppliers.
+    pub suppliers: Vec<Supplier>,
     /// Lanes.
     pub lanes: Vec<Lane>,
     /// Indices of the lanes with a daily capacity.
@@ -127,6 +130,15 @@ pub struct Model {
     /// Whether some lane can deliver the same day (lead time 0), so that step 4 of the day has
     /// work to do.
     pub same_day_receipts: bool,
+    /// Whether some supplier has outages.
+    pub has_outages: bool,
+    /// Whether a shipment can arrive after its confirmed date (delays, frozen transit, short
+    /// shipments), so that overdue units must be carried in the pipeline.
+    pub late_shipments: bool,
+    /// Whether some segment cancels backorders after a patience.
+    pub has_patience: bool,
+    /// Days ahead a patience deadline can fall (longest patience + 1).
+    pub deadline_span: u32,
     /// Stocked (location, item) pairs, in location-then-item order.
     pub pairs: Vec<Pair>,
     /// Demand streams.
@@ -158,6 +170,9 @@ pub struct Pair {
     pub initial_on_hand: Option<i64>,
     /// Expected demand by weekday and its variance, where forecasters start.
     pub prior: Prior,
+    /// Priorities of the pair's backlog classes (one class, priority 0, under first come
+    /// first served).
+    pub classes: Vec<i64>,
 }
 
 /// Cost rates of a pair, resolved from item and scenario defaults.
@@ -180,6 +195,10 @@ pub struct DemandStream {
     pub segment: usize,
     /// Daily quantity sampler.
     pub sampler: DemandSampler,
+    /// Random spikes and promotions.
+    pub shocks: Shocks,
+    /// Backlog class of its lines at its pair.
+    pub class: usize,
 }
 
 /// A customer segment's behaviour.
@@ -191,6 +210,14 @@ pub struct Segment {
     pub backorder_probability: f64,
     /// Units per order line.
     pub line_size: u64,
+    /// Days a backordered line waits before it is cancelled (`None`: forever).
+    pub patience: Option<Sampler>,
+    /// Whether lines may be filled in part.
+    pub partial_fill: bool,
+    /// Priority at locations that allocate by priority.
+    pub priority: i64,
+    /// Market-share erosion after bad service.
+    pub churn: Option<Churn>,
 }
 
 /// A named policy: how every pair is controlled.
@@ -217,9 +244,17 @@ pub struct Control {
     pub planning: Planning,
     /// The rule's levels at the start (the starting stock defaults to `order_up_to`).
     pub initial_levels: Levels,
+    /// Days after which a backordered line is promised when the pipeline does not cover it
+    /// (the planning lead time, rounded up).
+    pub promise_days: u32,
 }
 
 impl Model {
+    /// Indices of the segments some demand stream belongs to.
+    pub fn used_segments(&self) -> Vec<usize> {
+        (0..self.segments.len()).filter(|&g| self.demands.iter().any(|d| d.segment == g)).collect()
+    }
+
     /// Validates a scenario and builds the model, collecting every problem found.
     pub fn build(file: &ScenarioFile) -> Result<Model, ScenarioError> {
         let base_dir = file.path.parent().unwrap_or(Path::new("."));
@@ -231,7 +266,7 @@ impl Model {
         }
     }
 
-    /// The largest number of days ahead the engine can schedule an event.
+    /// The largest number of days ahead the engine can schedule a receipt.
     pub fn calendar_span(&self) -> u32 {
         self.lanes.iter().map(Lane::max_lead_time).max().unwrap_or(0) + 1
     }
@@ -264,13 +299,13 @@ impl<'a> Builder<'a> {
         self.problems.push(Problem { path: path.into(), message: message.into() });
     }
 
-    fn ids<'s>(&mut self, list: &str, ids: impl Iterator<Item = &'s str>) -> Ids<'s> {
+    fn ids<'s>(&mut self, list: &str, field: &str, ids: impl Iterator<Item = &'s str>) -> Ids<'s> {
         let mut index = HashMap::new();
         for (i, id) in ids.enumerate() {
             if id.is_empty() {
-                self.problem(format!("{list}[{i}].id"), "must not be empty");
+                self.problem(format!("{list}[{i}].{field}"), "must not be empty");
             } else if index.insert(id, i).is_some() {
-                self.problem(format!("{list}[{i}].id"), format!("duplicate id {id:?}"));
+                self.problem(format!("{list}[{i}].{field}"), format!("duplicate {field} {id:?}"));
             }
         }
         Ids { index }
@@ -329,9 +364,9 @@ impl<'a> Builder<'a> {
         if s.policies.is_empty() {
             self.problem("policies", "needs at least one policy");
         }
-        let items = self.ids("items", s.items.iter().map(|x| x.id.as_str()));
-        let locations = self.ids("locations", s.locations.iter().map(|x| x.id.as_str()));
-        let suppliers = self.ids("suppliers", s.suppliers.iter().map(|x| x.id.as_str()));
+        let items = self.ids("items", "id", s.items.iter().map(|x| x.id.as_str()));
+        let locations = self.ids("locations", "id", s.locations.iter().map(|x| x.id.as_str()));
+        let suppliers = self.ids("suppliers", "id", s.suppliers.iter().map(|x| x.id.as_str()));
         for (i, sup) in s.suppliers.iter().enumerate() {
             if locations.get(&sup.id).is_some() {
                 self.problem(
@@ -343,9 +378,21 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        self.ids("lanes", s.lanes.iter().map(|x| x.id.as_str()));
-        let segment_ids = self.ids("segments", s.segments.iter().map(|x| x.id.as_str()));
-        self.ids("policies", s.policies.iter().map(|x| x.name.as_str()));
+        self.ids("lanes", "id", s.lanes.iter().map(|x| x.id.as_str()));
+        // Reports name a pair "location/item".
+        for (list, ids) in [
+            ("items", s.items.iter().map(|x| &x.id).collect::<Vec<_>>()),
+            ("locations", s.locations.iter().map(|x| &x.id).collect()),
+        ] {
+            for (i, id) in ids.iter().enumerate().filter(|(_, id)| id.contains('/')) {
+                self.problem(
+                    format!("{list}[{i}].id"),
+                    format!("{id:?} contains '/', which reports put between location and item"),
+                );
+            }
+        }
+        let segment_ids = self.ids("segments", "id", s.segments.iter().map(|x| x.id.as_str()));
+        self.ids("policies", "name", s.policies.iter().map(|x| x.name.as_str()));
         for (i, p) in s.policies.iter().enumerate() {
             if p.name.contains(',') || p.name.contains('"') {
                 self.problem(format!("policies[{i}].name"), "must not contain commas or quotes");
@@ -360,6 +407,8 @@ impl<'a> Builder<'a> {
             .map(|(i, item)| self.item_costs(i, &item.costs, &default_costs))
             .collect();
 
+        let supplier_models: Vec<Supplier> =
+            s.suppliers.iter().enumerate().map(|(i, sup)| self.supplier(i, sup, s)).collect();
         let lanes = self.lanes(s, &items, &locations, &suppliers);
         let segments = self.segments(s);
 
@@ -399,6 +448,7 @@ impl<'a> Builder<'a> {
                         demands: Vec::new(),
                         initial_on_hand: None,
                         prior: Prior { weekday_means: [0.0; 7], variance: 0.0 },
+                        classes: vec![0],
                     });
                 }
             }
@@ -419,12 +469,44 @@ impl<'a> Builder<'a> {
         let mut demands = Vec::new();
         for (i, (d, refs)) in s.demand.iter().zip(&demand_refs).enumerate() {
             let sampler = self.demand_sampler(i, d);
-            if let ((Some(l), Some(it), Some(seg)), Some(sampler)) = (*refs, sampler) {
+            let shocks = self.shocks(&format!("demand[{i}]"), d);
+            if let (Some(sampler), Some(shocks)) = (&sampler, &shocks) {
+                // Bound the scaled demand, so it can neither overflow nor take forever to draw.
+                let peak = sampler.peak_multiplier(s.horizon_days.clamp(1, MAX_HORIZON) as u32)
+                    * shocks.peak_multiplier();
+                let base = sampler.base();
+                let (mean, max) = (base.dist().mean() * peak, base.table().max() as f64 * peak);
+                if !(mean <= 1e7 && max <= MAX_UNITS as f64) {
+                    self.problem(
+                        format!("demand[{i}]"),
+                        format!("daily demand can reach a mean of {mean:.3e} (largest value {max:.3e}) once the weekly profile, trend, spikes and promotions multiply it; allowed: a mean of at most 1e7 and values of at most 1e9"),
+                    );
+                }
+            }
+            if let ((Some(l), Some(it), Some(seg)), Some(sampler), Some(shocks)) = (*refs, sampler, shocks) {
                 let p = pair_index[l * n_item + it];
                 pairs[p].demands.push(demands.len());
-                demands.push(DemandStream { pair: p, segment: seg, sampler });
+                demands.push(DemandStream { pair: p, segment: seg, sampler, shocks, class: 0 });
             }
         }
+        // Backlog classes: one per segment priority (highest first) where the location allocates
+        // by priority, else a single class.
+        for (pi, pair) in pairs.iter_mut().enumerate() {
+            if s.locations[pair.location].allocation == Allocation::Priority {
+                let mut classes: Vec<i64> =
+                    demands.iter().filter(|d| d.pair == pi).map(|d| segments[d.segment].priority).collect();
+                classes.sort_unstable_by(|a, b| b.cmp(a));
+                classes.dedup();
+                if !classes.is_empty() {
+                    pair.classes = classes;
+                }
+            }
+        }
+        for d in demands.iter_mut() {
+            let classes = &pairs[d.pair].classes;
+            d.class = classes.iter().position(|&c| c == segments[d.segment].priority).unwrap_or(0);
+        }
+
         // A lane that failed validation may be the one a pair needs: report pairs only when
         // every lane is valid.
         let lanes_valid = lanes.iter().all(Option::is_some);
@@ -493,7 +575,19 @@ impl<'a> Builder<'a> {
             seed: s.seed,
             items: s.items.iter().map(|x| x.id.clone()).collect(),
             locations: s.locations.iter().map(|x| x.id.clone()).collect(),
-            suppliers: s.suppliers.iter().map(|x| x.id.clone()).collect(),
+            priority_allocation: s.locations.iter().map(|l| l.allocation == Allocation::Priority).collect(),
+            has_outages: supplier_models.iter().any(|x| x.outages.is_some()),
+            late_shipments: valid_lanes.iter().any(|l| l.delays.is_some() || l.yield_.is_some())
+                || supplier_models.iter().any(|x| x.outages.as_ref().is_some_and(|o| o.freeze_in_transit)),
+            has_patience: segments.iter().any(|g| g.patience.is_some()),
+            deadline_span: segments
+                .iter()
+                .filter_map(|g| g.patience.as_ref())
+                .map(|p| p.table().max() as u32)
+                .max()
+                .unwrap_or(0)
+                + 1,
+            suppliers: supplier_models,
             capacitated_lanes: valid_lanes
                 .iter()
                 .enumerate()
@@ -598,6 +692,38 @@ impl<'a> Builder<'a> {
             if let Some(q) = lane.quoted_lead_time {
                 self.range_i64(&format!("{path}.quoted_lead_time"), q, 0, MAX_LEAD_TIME as i64);
             }
+            let delays = lane.delays.as_ref().and_then(|d| {
+                let probability = self.probability(format!("{path}.delays.probability"), d.probability);
+                let extra = self.sampler(&format!("{path}.delays.extra_days"), &d.extra_days)?;
+                if extra.table().max() > MAX_LEAD_TIME {
+                    self.problem(
+                        format!("{path}.delays.extra_days"),
+                        format!("can reach {} days; allowed: at most {MAX_LEAD_TIME}", extra.table().max()),
+                    );
+                }
+                Some(Delays { probability, extra })
+            });
+            let yield_ = lane.yield_.as_ref().map(|y| {
+                let probability = self.probability(format!("{path}.yield.probability"), y.probability);
+                let fraction = match y.fraction {
+                    FractionSpec::Constant { value } => {
+                        let v = self.unit_interval(format!("{path}.yield.fraction.value"), value);
+                        (v, v)
+                    }
+                    FractionSpec::Uniform { min, max } => {
+                        let lo = self.unit_interval(format!("{path}.yield.fraction.min"), min);
+                        let hi = self.unit_interval(format!("{path}.yield.fraction.max"), max);
+                        if lo > hi {
+                            self.problem(
+                                format!("{path}.yield.fraction.max"),
+                                format!("is {hi}; must be at least min ({lo})"),
+                            );
+                        }
+                        (lo, hi)
+                    }
+                };
+                Yield { probability, fraction, reship: y.shortfall == Shortfall::Reship }
+            });
             let min_ok = self.range_i64(&format!("{path}.min_order"), lane.min_order, 0, MAX_UNITS);
             let mult_ok =
                 self.range_i64(&format!("{path}.order_multiple"), lane.order_multiple, 1, MAX_UNITS);
@@ -609,13 +735,15 @@ impl<'a> Builder<'a> {
                         from,
                         to,
                         quoted_lead_time: lane.quoted_lead_time.map_or_else(
-                            || lead_time.table().pmf().map(|(v, p)| v as f64 * p).sum::<f64>().ceil() as u32,
+                            || ceil_days(lead_time.table().pmf().map(|(v, p)| v as f64 * p).sum::<f64>()),
                             |q| q.clamp(0, MAX_LEAD_TIME as i64) as u32,
                         ),
                         lead_time,
                         min_order: lane.min_order,
                         order_multiple: lane.order_multiple,
                         capacity_per_day: lane.capacity_per_day.unwrap_or(i64::MAX).max(1),
+                        delays,
+                        yield_,
                     },
                     carried,
                     lane.unit_cost,
@@ -645,16 +773,144 @@ impl<'a> Builder<'a> {
                 }
             };
             self.range_i64(&format!("{path}.line_size"), g.line_size, 1, MAX_UNITS);
+            let patience =
+                g.patience_days.as_ref().and_then(|p| self.sampler(&format!("{path}.patience_days"), p));
+            if let Some(p) = patience.as_ref().filter(|p| p.table().max() > MAX_LEAD_TIME) {
+                self.problem(
+                    format!("{path}.patience_days"),
+                    format!("can reach {} days; allowed: at most {MAX_LEAD_TIME}", p.table().max()),
+                );
+            }
+            self.range_i64(&format!("{path}.priority"), g.priority, -1_000_000, 1_000_000);
+            let churn = g.churn.as_ref().map(|c| {
+                let drop = self.unit_interval(format!("{path}.churn.drop"), c.drop);
+                let recovery =
+                    self.unit_interval(format!("{path}.churn.recovery_per_day"), c.recovery_per_day);
+                Churn { drop, recovery }
+            });
             out.push(Segment {
                 id: g.id.clone(),
                 backorder_probability,
                 line_size: g.line_size.max(1) as u64,
+                patience,
+                partial_fill: g.partial_fill,
+                priority: g.priority,
+                churn,
             });
         }
         if !out.iter().any(|g| g.id == "default") {
-            out.push(Segment { id: "default".into(), backorder_probability: 1.0, line_size: 1 });
+            out.push(Segment {
+                id: "default".into(),
+                backorder_probability: 1.0,
+                line_size: 1,
+                patience: None,
+                partial_fill: true,
+                priority: 0,
+                churn: None,
+            });
         }
         out
+    }
+
+    /// Checks a share given as a probability.
+    fn probability(&mut self, path: String, v: f64) -> f64 {
+        self.unit_interval(path, v)
+    }
+
+    fn window(&mut self, path: &str, start: i64, days: i64, every: Option<i64>) -> Window {
+        self.range_i64(&format!("{path}.start_day"), start, 0, MAX_HORIZON);
+        self.range_i64(&format!("{path}.days"), days, 1, MAX_HORIZON);
+        if let Some(e) = every {
+            self.range_i64(&format!("{path}.every_days"), e, days.max(1), MAX_HORIZON);
+        }
+        Window {
+            start: start.clamp(0, MAX_HORIZON) as u32,
+            days: days.clamp(1, MAX_HORIZON) as u32,
+            every: every.map(|e| e.clamp(1, MAX_HORIZON) as u32),
+        }
+    }
+
+    fn shocks(&mut self, path: &str, d: &scenario::Demand) -> Option<Shocks> {
+        let before = self.problems.len();
+        let spikes = d.spikes.as_ref().and_then(|sp| {
+            let probability = self.probability(format!("{path}.spikes.probability"), sp.probability);
+            self.non_negative(&format!("{path}.spikes.multiplier"), sp.multiplier, 1e6);
+            let duration = self.sampler(&format!("{path}.spikes.duration_days"), &sp.duration_days)?;
+            Some(Spikes { probability, multiplier: sp.multiplier, duration })
+        });
+        let promotions = d
+            .promotions
+            .iter()
+            .enumerate()
+            .map(|(k, pr)| {
+                let ppath = format!("{path}.promotions[{k}]");
+                self.non_negative(&format!("{ppath}.multiplier"), pr.multiplier, 1e6);
+                (self.window(&ppath, pr.start_day, pr.days, pr.every_days), pr.multiplier)
+            })
+            .collect();
+        (self.problems.len() == before).then_some(Shocks { spikes, promotions })
+    }
+
+    fn supplier(&mut self, i: usize, sup: &scenario::Supplier, s: &Scenario) -> Supplier {
+        let path = format!("suppliers[{i}].outages");
+        let outages = sup.outages.as_ref().map(|o| {
+            let markov = o.random.as_ref().map(|r| match *r {
+                RandomOutages::Markov { fail_probability, recover_probability } => {
+                    let fail = self.probability(format!("{path}.random.fail_probability"), fail_probability);
+                    if !(recover_probability > 0.0 && recover_probability <= 1.0) {
+                        self.problem(
+                            format!("{path}.random.recover_probability"),
+                            format!("is {recover_probability}; allowed: greater than 0, at most 1"),
+                        );
+                    }
+                    (fail, recover_probability)
+                }
+                RandomOutages::Mtbf { mean_days_between_failures: up, mean_days_to_repair: down } => {
+                    for (field, v) in [("mean_days_between_failures", up), ("mean_days_to_repair", down)] {
+                        if !(v.is_finite() && (1.0..=1e7).contains(&v)) {
+                            self.problem(
+                                format!("{path}.random.{field}"),
+                                format!("is {v}; allowed: 1 to 1e7 days"),
+                            );
+                        }
+                    }
+                    (1.0 / up.max(1.0), 1.0 / down.max(1.0))
+                }
+            });
+            let windows = o
+                .scheduled
+                .iter()
+                .enumerate()
+                .map(|(k, w)| {
+                    self.window(&format!("{path}.scheduled[{k}]"), w.start_day, w.days, w.every_days)
+                })
+                .collect();
+            if !(0.0..1.0).contains(&o.remaining_capacity) {
+                self.problem(
+                    format!("{path}.remaining_capacity"),
+                    format!("is {}; allowed: 0 (full outage) up to, not including, 1", o.remaining_capacity),
+                );
+            } else if o.remaining_capacity > 0.0 {
+                for (k, lane) in s.lanes.iter().enumerate().filter(|(_, l)| l.from == sup.id) {
+                    if lane.capacity_per_day.is_none() {
+                        self.problem(
+                            format!("lanes[{k}].capacity_per_day"),
+                            format!(
+                                "is needed: supplier {:?} keeps a share of its capacity during outages",
+                                sup.id
+                            ),
+                        );
+                    }
+                }
+            }
+            Outages {
+                markov,
+                windows,
+                remaining_capacity: o.remaining_capacity,
+                freeze_in_transit: o.in_transit == InTransit::Freeze,
+            }
+        });
+        Supplier { id: sup.id.clone(), outages }
     }
 
     fn demand_sampler(&mut self, i: usize, d: &scenario::Demand) -> Option<DemandSampler> {
@@ -983,6 +1239,9 @@ impl<'a> Builder<'a> {
             };
             let mut controls = Vec::with_capacity(pairs.len());
             for (pair, ((_, inv_path), sourcing)) in pairs.iter().zip(&assigned) {
+                if pair.sources.is_empty() {
+                    continue; // reported as "no lane brings …"
+                }
                 let rule = rules[inv_path].clone();
                 let sourcing = match sourcing {
                     Some((spec, spath)) => self.sourcing(spath, spec, pair, lanes, suppliers),
@@ -1298,5 +1557,11 @@ fn control(rule: Rule, sourcing: Sourcing, pair: &Pair, lanes: &[Lane]) -> Contr
         RuleKind::Forecast(f) => forecast_levels(f, &Forecaster::new(&f.method, &pair.prior), &planning),
         _ => rule.static_levels().expect("a static rule has fixed levels"),
     };
-    Control { rule, sourcing, planning, initial_levels }
+    Control { rule, sourcing, planning, initial_levels, promise_days: ceil_days(planning.lead_mean) }
+}
+
+/// A mean number of days rounded up, ignoring floating-point dust (a tabulated mean of 4 may
+/// come out as 4.000000000000007).
+fn ceil_days(mean: f64) -> u32 {
+    (mean - 1e-9).ceil().max(0.0) as u32
 }

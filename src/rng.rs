@@ -38,6 +38,16 @@ pub enum Purpose {
     LeadTime = 2,
     /// Per-line customer choices of one demand stream (a sub-stream per day, index = line).
     CustomerChoice = 3,
+    /// Per-line patience of one demand stream (a sub-stream per day, index = line).
+    Patience = 4,
+    /// Demand spikes of one demand stream (index = 2 × day, 2 × day + 1).
+    Spike = 5,
+    /// Delay shocks of one lane (index = 2 × day, 2 × day + 1).
+    Delay = 6,
+    /// Short shipments of one lane (a sub-stream per order day, index = 2 × pair, 2 × pair + 1).
+    Yield = 7,
+    /// Random outages of one supplier (index = day).
+    Outage = 8,
 }
 
 /// One random stream; cheap to copy.

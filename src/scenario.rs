@@ -88,9 +88,24 @@ pub struct Item {
 pub struct Location {
     /// Unique identifier (shared namespace with suppliers).
     pub id: String,
+    /// How arriving stock is shared among waiting backorders. Default `fcfs`.
+    #[serde(default)]
+    pub allocation: Allocation,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// How arriving stock is shared among waiting backorders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocation {
+    /// First come, first served.
+    #[default]
+    Fcfs,
+    /// Higher `priority` first (customer segments' priority), first come first served within a
+    /// priority.
+    Priority,
 }
 
 /// An external supplier with unlimited stock.
@@ -99,9 +114,77 @@ pub struct Location {
 pub struct Supplier {
     /// Unique identifier (shared namespace with locations).
     pub id: String,
+    /// When the supplier is down, and what that does.
+    #[serde(default)]
+    pub outages: Option<Outages>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// Supplier outages: random (a two-state Markov chain) and/or scheduled.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outages {
+    /// Random failures and repairs, evaluated at the start of each day.
+    #[serde(default)]
+    pub random: Option<RandomOutages>,
+    /// Planned outage windows.
+    #[serde(default)]
+    pub scheduled: Vec<OutageWindow>,
+    /// Share of each lane's `capacity_per_day` kept while down (0 = a full outage: no orders
+    /// accepted). Above 0 every lane of the supplier needs a `capacity_per_day`. Default 0.
+    #[serde(default)]
+    pub remaining_capacity: f64,
+    /// What happens to shipments already on their way: `continue` (they arrive as planned) or
+    /// `freeze` (their transit clock stops while the supplier is down). Default `continue`.
+    #[serde(default)]
+    pub in_transit: InTransit,
+}
+
+/// Random outages.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RandomOutages {
+    /// Daily probabilities of failing (when up) and of recovering (when down).
+    Markov {
+        /// Probability per day that a working supplier fails (0 to 1).
+        fail_probability: f64,
+        /// Probability per day that a failed supplier recovers (greater than 0, at most 1).
+        recover_probability: f64,
+    },
+    /// Mean days between failures and mean days to repair (geometric durations:
+    /// fail probability 1/MTBF, recover probability 1/MTTR).
+    Mtbf {
+        /// Mean days up between failures (≥ 1).
+        mean_days_between_failures: f64,
+        /// Mean days down per failure (≥ 1).
+        mean_days_to_repair: f64,
+    },
+}
+
+/// A planned outage.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutageWindow {
+    /// First day of the outage.
+    pub start_day: i64,
+    /// Length in days (≥ 1).
+    pub days: i64,
+    /// Repeat every this many days (365: yearly); once when left out.
+    #[serde(default)]
+    pub every_days: Option<i64>,
+}
+
+/// What an outage does to shipments already in transit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InTransit {
+    /// They arrive as planned.
+    #[default]
+    Continue,
+    /// Their transit clock stops while the supplier is down.
+    Freeze,
 }
 
 /// A replenishment lane: orders placed by `to` are shipped from `from`.
@@ -139,9 +222,73 @@ pub struct Lane {
     /// time rounded up.
     #[serde(default)]
     pub quoted_lead_time: Option<i64>,
+    /// Random extra days added to some shipments (port congestion, manufacturing delays).
+    #[serde(default)]
+    pub delays: Option<Delays>,
+    /// Short shipments: a share of the units ordered that actually arrives.
+    #[serde(default, rename = "yield")]
+    pub yield_: Option<Yield>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// Delay shocks on a lane.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delays {
+    /// Probability that a day's shipment is delayed (0 to 1).
+    pub probability: f64,
+    /// Extra days when it is.
+    pub extra_days: IntDistSpec,
+}
+
+/// Short shipments on a lane.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Yield {
+    /// Probability that a shipment arrives short (0 to 1). Default 1.
+    #[serde(default = "one_f64")]
+    pub probability: f64,
+    /// Share of the units that arrives when it is short.
+    pub fraction: FractionSpec,
+    /// What happens to the missing units: `cancel` (the order is reduced, the policy will
+    /// reorder) or `reship` (they are shipped again, with a new lead time). Default `cancel`.
+    #[serde(default)]
+    pub shortfall: Shortfall,
+}
+
+fn one_f64() -> f64 {
+    1.0
+}
+
+/// What happens to the units missing from a short shipment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Shortfall {
+    /// The order is reduced.
+    #[default]
+    Cancel,
+    /// They are shipped again on the day of the short arrival.
+    Reship,
+}
+
+/// A distribution of shares between 0 and 1.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum FractionSpec {
+    /// Always `value`.
+    Constant {
+        /// Between 0 and 1.
+        value: f64,
+    },
+    /// Uniform between `min` and `max`.
+    Uniform {
+        /// Between 0 and 1.
+        min: f64,
+        /// Between `min` and 1.
+        max: f64,
+    },
 }
 
 fn one() -> i64 {
@@ -168,9 +315,43 @@ pub struct Demand {
     /// Multiplicative trend of the daily mean.
     #[serde(default)]
     pub trend: Option<Trend>,
+    /// Random demand spikes.
+    #[serde(default)]
+    pub spikes: Option<Spikes>,
+    /// Scheduled promotions (day ranges with a multiplier).
+    #[serde(default)]
+    pub promotions: Vec<Promotion>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// Random demand spikes: on a day without a spike, one starts with `probability`, lasting a
+/// random number of days, during which the daily mean is multiplied.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spikes {
+    /// Daily probability that a spike starts (0 to 1).
+    pub probability: f64,
+    /// Multiplier of the daily mean during a spike (≥ 0).
+    pub multiplier: f64,
+    /// Length of a spike in days (values below 1 count as 1).
+    pub duration_days: IntDistSpec,
+}
+
+/// A scheduled promotion.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Promotion {
+    /// First day.
+    pub start_day: i64,
+    /// Length in days (≥ 1).
+    pub days: i64,
+    /// Multiplier of the daily mean (≥ 0).
+    pub multiplier: f64,
+    /// Repeat every this many days; once when left out.
+    #[serde(default)]
+    pub every_days: Option<i64>,
 }
 
 /// A trend in the daily mean.
@@ -202,9 +383,37 @@ pub struct Segment {
     /// takes the remainder). Default 1.
     #[serde(default = "one")]
     pub line_size: i64,
+    /// Days a backordered line waits before it is cancelled; unlimited when left out.
+    #[serde(default)]
+    pub patience_days: Option<IntDistSpec>,
+    /// Whether a line may be filled in part (the rest waits); when false a line ships only
+    /// whole. Default true.
+    #[serde(default = "yes")]
+    pub partial_fill: bool,
+    /// Priority of this segment's backorders at locations with `priority` allocation (higher
+    /// first). Default 0.
+    #[serde(default)]
+    pub priority: i64,
+    /// Market-share erosion: the segment's demand shrinks after bad service.
+    #[serde(default)]
+    pub churn: Option<Churn>,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Churn: a loyalty factor multiplying the segment's demand.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Churn {
+    /// Drop of the loyalty factor each time a line is backordered or cancelled (0 to 1).
+    pub drop: f64,
+    /// Recovery of the loyalty factor per day, towards 1 (0 to 1).
+    pub recovery_per_day: f64,
 }
 
 /// What happens to an order line that cannot be filled from stock on the day it arrives.

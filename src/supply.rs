@@ -3,6 +3,94 @@
 use crate::dist::Sampler;
 use crate::rng::Stream;
 
+/// A validated supplier.
+#[derive(Debug, Clone)]
+pub struct Supplier {
+    /// Identifier from the scenario.
+    pub id: String,
+    /// Its outages, if it has any.
+    pub outages: Option<Outages>,
+}
+
+/// When a supplier is down and what that does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outages {
+    /// Daily (fail, recover) probabilities of the random up/down chain.
+    pub markov: Option<(f64, f64)>,
+    /// Planned outage windows.
+    pub windows: Vec<Window>,
+    /// Share of each lane's capacity kept while down (0: no orders accepted).
+    pub remaining_capacity: f64,
+    /// Whether shipments in transit stop moving while the supplier is down.
+    pub freeze_in_transit: bool,
+}
+
+impl Outages {
+    /// The stationary probability that the random chain is up: recover / (fail + recover).
+    pub fn stationary_up(&self) -> f64 {
+        match self.markov {
+            Some((fail, recover)) => recover / (fail + recover),
+            None => 1.0,
+        }
+    }
+}
+
+/// A day range, possibly repeating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day.
+    pub start: u32,
+    /// Length in days.
+    pub days: u32,
+    /// Period of repetition in days, if it repeats.
+    pub every: Option<u32>,
+}
+
+impl Window {
+    /// Whether `day` falls inside the window (or one of its repetitions).
+    pub fn contains(&self, day: u32) -> bool {
+        if day < self.start {
+            return false;
+        }
+        let k = day - self.start;
+        match self.every {
+            Some(every) => k % every < self.days,
+            None => k < self.days,
+        }
+    }
+}
+
+/// Random delays of a lane's shipments.
+#[derive(Debug, Clone)]
+pub struct Delays {
+    /// Probability that a day's shipment is delayed.
+    pub probability: f64,
+    /// Extra days when it is.
+    pub extra: Sampler,
+}
+
+/// Short shipments of a lane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Yield {
+    /// Probability that a shipment arrives short.
+    pub probability: f64,
+    /// Share arriving when short: uniform between the two bounds (equal for a constant).
+    pub fraction: (f64, f64),
+    /// Whether the missing units are shipped again (else the order is reduced).
+    pub reship: bool,
+}
+
+impl Yield {
+    /// Units that arrive of `units`, for uniforms `u` (short or not) and `v` (the share).
+    pub fn delivered(&self, units: i64, u: f64, v: f64) -> i64 {
+        if u >= self.probability {
+            return units;
+        }
+        let share = self.fraction.0 + v * (self.fraction.1 - self.fraction.0);
+        ((units as f64 * share).floor() as i64).clamp(0, units)
+    }
+}
+
 /// A validated replenishment lane.
 #[derive(Debug, Clone)]
 pub struct Lane {
@@ -22,22 +110,37 @@ pub struct Lane {
     pub capacity_per_day: i64,
     /// Lead time the supplier promises (days), for the on-time share.
     pub quoted_lead_time: u32,
+    /// Random delays, if any.
+    pub delays: Option<Delays>,
+    /// Short shipments, if any.
+    pub yield_: Option<Yield>,
 }
 
 impl Lane {
-    /// Lead time of a shipment leaving on `day`. Everything ordered on the lane on the same day
-    /// travels together, so it is one draw per (lane, day), identical under every policy.
+    /// Lead time of a shipment leaving on `day`, as `(confirmed, delay)`: the supplier confirms
+    /// `confirmed` days when the order is placed, and the shipment takes `delay` days more
+    /// (a surprise). Everything shipped on the lane on the same day travels together, so it is
+    /// one draw per (lane, day) from the lane's lead time stream and one from its delay stream,
+    /// identical under every policy.
     #[inline]
-    pub fn lead_time(&self, stream: &Stream, day: u32) -> u32 {
-        match self.lead_time.table().constant() {
+    pub fn lead_time(&self, lead: &Stream, delay: &Stream, day: u32) -> (u32, u32) {
+        let confirmed = match self.lead_time.table().constant() {
             Some(l) => l as u32,
-            None => self.lead_time.sample(stream.uniform_at(day as u64)) as u32,
-        }
+            None => self.lead_time.sample(lead.uniform_at(day as u64)) as u32,
+        };
+        let extra = match &self.delays {
+            Some(d) if delay.uniform_at(2 * day as u64) < d.probability => {
+                d.extra.sample(delay.uniform_at(2 * day as u64 + 1)) as u32
+            }
+            _ => 0,
+        };
+        (confirmed, extra)
     }
 
-    /// The largest lead time the lane can draw.
+    /// The largest lead time the lane can draw, delay included.
     pub fn max_lead_time(&self) -> u32 {
-        self.lead_time.table().max() as u32
+        let delay = self.delays.as_ref().map_or(0, |d| d.extra.table().max());
+        (self.lead_time.table().max() + delay) as u32
     }
 
     /// Mean lead time (days).
@@ -198,6 +301,24 @@ mod tests {
     use crate::dist::IntDist;
     use proptest::prelude::*;
 
+    #[test]
+    fn windows_repeat() {
+        let w = Window { start: 10, days: 3, every: Some(100) };
+        let days: Vec<u32> = (0..220).filter(|&d| w.contains(d)).collect();
+        assert_eq!(days, vec![10, 11, 12, 110, 111, 112, 210, 211, 212]);
+        let once = Window { start: 0, days: 2, every: None };
+        assert!(once.contains(1) && !once.contains(2) && !once.contains(100));
+    }
+
+    #[test]
+    fn yield_delivers_a_share() {
+        let y = Yield { probability: 0.5, fraction: (0.5, 1.0), reship: false };
+        assert_eq!(y.delivered(100, 0.7, 0.0), 100, "not short");
+        assert_eq!(y.delivered(100, 0.2, 0.0), 50);
+        assert_eq!(y.delivered(100, 0.2, 0.5), 75);
+        assert_eq!(y.delivered(7, 0.2, 0.999), 6, "rounded down");
+    }
+
     fn lane(min_order: i64, order_multiple: i64, capacity_per_day: i64) -> Lane {
         Lane {
             id: "l".into(),
@@ -208,6 +329,8 @@ mod tests {
             order_multiple,
             capacity_per_day,
             quoted_lead_time: 2,
+            delays: None,
+            yield_: None,
         }
     }
 

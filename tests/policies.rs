@@ -163,3 +163,62 @@ fn backup_supplier_takes_only_what_the_primary_cannot() {
     assert_eq!(supplier_metric(&fastest, 0, "supplier_units_ordered"), 0.0, "air has no capacity limit");
     assert!(supplier_metric(&fastest, 1, "supplier_units_ordered") > 0.0);
 }
+
+#[test]
+fn forecast_policies_cover_the_days_after_the_review() {
+    // Regression: the forecast window started one day early. Demand is deterministic with a
+    // weekly pattern (10 × profile, rounded); lead time 3. A just-in-time policy on the plan
+    // that recomputes daily orders up to the demand of the next 3 days, which is exactly what
+    // the 3 days until its order arrives consume: it never backorders and ends every day empty.
+    let m = model(
+        r#"{"schema_version": 1, "horizon_days": 200, "warmup_days": 14,
+        "items": [{"id": "i"}], "locations": [{"id": "l"}], "suppliers": [{"id": "s"}],
+        "lanes": [{"id": "x", "from": "s", "to": "l", "lead_time": {"type": "constant", "value": 3}}],
+        "demand": [{"location": "l", "item": "i", "distribution": {"type": "constant", "value": 10},
+                    "weekly_profile": [0.5, 1, 1, 2, 3, 0.2, 0.3]}],
+        "policies": [{"name": "jit", "inventory": {"type": "just_in_time", "recompute_every": 1}}]}"#,
+    );
+    let stats = run(&m, 1, 1);
+    assert_eq!(total(&stats, 0, "avg_backorders").mean(), 0.0);
+    assert_eq!(total(&stats, 0, "fill_rate").mean(), 1.0);
+    assert_eq!(total(&stats, 0, "avg_on_hand").mean(), 0.0);
+    assert_eq!(total(&stats, 0, "forecast_mae").mean(), 0.0, "the plan is exact");
+}
+
+#[test]
+fn the_worked_example_of_the_docs_holds() {
+    // docs/policies.md: Poisson 20/day (σ_d² = 20), lead time 3–5 days (L = 4, σ_L² = 2/3),
+    // daily review: 95 % cycle service gives s = 111; a 98 % fill rate with 7 days of cover
+    // gives z = 0.670, s = 92 and S = 232. Numbers computed by hand in the docs.
+    use scsim::forecast::{Forecaster, Method, Prior};
+    use scsim::policy::{ForecastRule, Lot, Planning, Safety, forecast_levels, z_for_cycle_service};
+    let prior = Prior { weekday_means: [20.0; 7], variance: 20.0 };
+    let f = Forecaster::new(&Method::Plan, &prior);
+    let plan = Planning { lead_mean: 4.0, lead_variance: 2.0 / 3.0, review_period: 1 };
+    let rule =
+        |safety, lot| ForecastRule { method: Method::Plan, safety, lot, buffer: 0.0, recompute_every: 7 };
+    let csl = forecast_levels(&rule(Safety::Factor(z_for_cycle_service(0.95)), Lot::Units(0.0)), &f, &plan);
+    assert_eq!((csl.reorder_point, csl.order_up_to), (111, 111));
+    let fill = forecast_levels(&rule(Safety::FillRate(0.98), Lot::CoverDays(7.0)), &f, &plan);
+    assert_eq!((fill.reorder_point, fill.order_up_to), (92, 232));
+}
+
+#[test]
+fn the_backup_takes_exactly_the_excess_over_the_primary_capacity() {
+    // Constant demand 30 a day, sea capped at 25 a day: every day sea ships 25 and air 5.
+    let json = two_suppliers(r#"{"type": "primary_backup", "sources": ["sea", "air"]}"#)
+        .replace(r#"{"type": "poisson", "mean": 20}"#, r#"{"type": "constant", "value": 30}"#)
+        .replace(r#", "order_multiple": 4"#, "");
+    let m = model(&json);
+    let mut ws = Workspace::new(&m);
+    ws.run(&m, 0, 1, 0);
+    let (sea, air) = (ws.lane_counters()[0], ws.lane_counters()[1]);
+    assert_eq!(sea.orders, 550, "one order a day on each measured day");
+    assert_eq!(sea.units_ordered, 25 * 550);
+    assert_eq!((air.orders, air.units_ordered), (550, 5 * 550));
+    // With demand below the cap, the backup is never used.
+    let m = model(&json.replace(r#""value": 30"#, r#""value": 20"#));
+    ws = Workspace::new(&m);
+    ws.run(&m, 0, 1, 0);
+    assert_eq!(ws.lane_counters()[1].orders, 0);
+}

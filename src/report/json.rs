@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Run;
-use crate::metrics::{METRICS, MetricDef, SUPPLIER_METRICS};
+use crate::metrics::{METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 use crate::stats::Moments;
 
 /// JSON of one statistic; undefined numbers become `null`.
@@ -47,7 +47,14 @@ pub fn summary(run: &Run) -> Value {
                 .suppliers
                 .iter()
                 .zip(&stats.ordered.suppliers)
-                .map(|(id, m)| (id.clone(), metric_map(&SUPPLIER_METRICS, m)))
+                .map(|(sup, m)| (sup.id.clone(), metric_map(&SUPPLIER_METRICS, m)))
+                .collect();
+            let segments: Map<String, Value> = model
+                .used_segments()
+                .into_iter()
+                .map(|g| {
+                    (model.segments[g].id.clone(), metric_map(&SEGMENT_METRICS, &stats.ordered.segments[g]))
+                })
                 .collect();
             let mut v = json!({
                 "name": policy.name,
@@ -55,6 +62,7 @@ pub fn summary(run: &Run) -> Value {
                 "total": metric_map(&METRICS, &stats.ordered.total),
                 "pairs": pairs,
                 "suppliers": suppliers,
+                "segments": segments,
             });
             if p != run.info.baseline {
                 v["difference_vs_baseline"] = metric_map(&METRICS, &stats.ordered.diff);
@@ -79,7 +87,7 @@ pub fn summary(run: &Run) -> Value {
             "baseline": baseline,
             "confidence_level": 0.95,
         },
-        "metrics": METRICS.iter().chain(&SUPPLIER_METRICS).map(|d| json!({"key": d.key, "label": d.label, "unit": d.unit})).collect::<Vec<_>>(),
+        "metrics": METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).map(|d| json!({"key": d.key, "label": d.label, "unit": d.unit})).collect::<Vec<_>>(),
         "policies": policies,
     })
 }

@@ -2,7 +2,8 @@
 //! differences to the baseline.
 
 use super::Run;
-use crate::metrics::{METRICS, SUPPLIER_METRICS, metric_index};
+use crate::metrics::{METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, metric_index};
+use crate::stats::Moments as M;
 use crate::stats::Moments;
 
 /// Metrics shown in the console table.
@@ -70,19 +71,36 @@ pub fn render(run: &Run) -> String {
     }
     if run.model.suppliers.len() > 1 {
         out.push_str("\nSuppliers:\n");
-        out.push_str(&supplier_table(run));
+        out.push_str(&scope_table(run, "supplier", &SUPPLIER_METRICS, &|p| {
+            let stats = &run.stats.policies[p].ordered.suppliers;
+            run.model.suppliers.iter().zip(stats).map(|(s, m)| (s.id.clone(), m.clone())).collect()
+        }));
+    }
+    let segments = run.model.used_segments();
+    if segments.len() > 1 {
+        out.push_str("\nCustomer segments:\n");
+        out.push_str(&scope_table(run, "segment", &SEGMENT_METRICS, &|p| {
+            let stats = &run.stats.policies[p].ordered.segments;
+            segments.iter().map(|&g| (run.model.segments[g].id.clone(), stats[g].clone())).collect()
+        }));
     }
     out
 }
 
-/// Per-supplier table: one row per policy and supplier.
-fn supplier_table(run: &Run) -> String {
-    let mut rows = vec![["policy", "supplier"].iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    rows[0].extend(SUPPLIER_METRICS.iter().map(|m| m.label.to_string()));
-    for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
-        for (supplier, moments) in run.model.suppliers.iter().zip(&stats.ordered.suppliers) {
-            let mut row = vec![policy.name.clone(), supplier.clone()];
-            row.extend(SUPPLIER_METRICS.iter().zip(moments).map(|(d, m)| format_stat(m, d.share)));
+/// A table with one row per policy and scope (supplier, segment): `scopes` gives each scope's
+/// name and its moments within a policy's statistics.
+fn scope_table(
+    run: &Run,
+    kind: &str,
+    defs: &[MetricDef],
+    scopes: &dyn Fn(usize) -> Vec<(String, Vec<M>)>,
+) -> String {
+    let mut rows = vec![vec!["policy".to_string(), kind.to_string()]];
+    rows[0].extend(defs.iter().map(|m| m.label.to_string()));
+    for (p, policy) in run.model.policies.iter().enumerate() {
+        for (name, moments) in scopes(p) {
+            let mut row = vec![policy.name.clone(), name];
+            row.extend(defs.iter().zip(&moments).map(|(d, m)| format_stat(m, d.share)));
             rows.push(row);
         }
     }
