@@ -95,22 +95,31 @@ pub fn main() -> Result<ExitCode> {
 fn validate(path: &Path) -> Result<ExitCode> {
     let file = ScenarioFile::read(path)?;
     let model = Model::build(&file)?;
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     println!(
-        "{}: valid — {} items, {} locations, {} stocked pairs, {} policies, {} days ({} warm-up), {} replications",
+        "{}: valid — {}, {}, {}, {}, {} ({} warm-up), {}",
         path.display(),
-        model.items.len(),
-        model.locations.len(),
-        model.pairs.len(),
-        model.policies.len(),
-        model.horizon,
+        count(model.items.len(), "item"),
+        count(model.locations.len(), "location"),
+        count(model.pairs.len(), "stocked pair"),
+        count(model.policies.len(), "policy").replace("policys", "policies"),
+        count(model.horizon as usize, "day"),
         model.warmup,
-        model.replications
+        count(model.replications as usize, "replication")
     );
     Ok(ExitCode::SUCCESS)
 }
 
 fn load(args: &RunArgs) -> Result<Model> {
     let mut file = ScenarioFile::read(&args.scenario)?;
+    let flags: Vec<String> = [
+        args.replications.map(|n| format!("--replications {n} sets replications")),
+        args.days.map(|d| format!("--days {d} sets horizon_days")),
+        args.warmup.map(|w| format!("--warmup {w} sets warmup_days")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let s = &mut file.scenario;
     if let Some(n) = args.replications {
         s.replications = n.into();
@@ -124,7 +133,15 @@ fn load(args: &RunArgs) -> Result<Model> {
     if let Some(seed) = args.seed {
         s.seed = seed;
     }
-    Ok(Model::build(&file)?)
+    match Model::build(&file) {
+        Err(e) if !flags.is_empty() => {
+            bail!(InputError(format!(
+                "{e}\nnote: command-line flags override the file: {}",
+                flags.join(", ")
+            )))
+        }
+        model => Ok(model?),
+    }
 }
 
 fn baseline(model: &Model, name: Option<&str>) -> Result<usize> {

@@ -353,16 +353,10 @@ impl Workspace {
         self.streams.reset(model, seed, replication);
     }
 
+    /// Index of `(pair, day)` in the pipeline ring (its size is a power of two).
+    #[inline]
     fn slot(&self, pair: usize, day: u32) -> usize {
-        pair * self.ring + day as usize % self.ring
-    }
-
-    /// Schedules a shipment: it arrives on `due` and the pair's pipeline expects it on
-    /// `confirmed` (the date the supplier confirmed; later arrivals are surprises).
-    fn ship(&mut self, today: u32, confirmed: u32, due: u32, r: Receipt) {
-        let slot = self.slot(r.pair as usize, confirmed);
-        self.pipeline[slot] += r.units;
-        self.calendar.schedule(today, due, r);
+        pair * self.ring + (day as usize & (self.ring - 1))
     }
 
     /// End of step 1 when shipments can be late: what was expected today and has not arrived is
@@ -420,55 +414,56 @@ impl Workspace {
     }
 
     /// Steps 1 and 5: receives the shipments due today and fills backorders.
-    #[inline]
+    #[inline(always)]
     fn receive(&mut self, model: &Model, day: u32) {
         self.calendar.take(day, &mut self.due);
-        let mut due = std::mem::take(&mut self.due);
+        let ring = self.ring;
+        let slot = |pair: u32, d: u32| pair as usize * ring + (d as usize & (ring - 1));
+        let Workspace { due, calendar, pipeline, pairs, suppliers, lanes, streams, demand_states, .. } = self;
         for r in due.drain(..) {
             let lane = &model.lanes[r.lane as usize];
-            let slot = self.slot(r.pair as usize, day);
-            self.pipeline[slot] -= r.units;
+            pipeline[slot(r.pair, day)] -= r.units;
             // Frozen transit: every day the supplier was down since the mark delays arrival; the
             // shipment stays in the pipeline, overdue.
-            let supplier = &self.suppliers[lane.from];
+            let supplier = &suppliers[lane.from];
             if supplier.down_days > r.down_mark
                 && model.suppliers[lane.from].outages.as_ref().is_some_and(|o| o.freeze_in_transit)
             {
                 let extra = supplier.down_days - r.down_mark;
+                pipeline[slot(r.pair, day)] += r.units;
                 let later = Receipt { down_mark: supplier.down_days, ..r };
-                self.pipeline[slot] += r.units;
-                self.calendar.schedule(day, day + extra.min(self.calendar.span()), later);
+                calendar.schedule(day, day + extra.min(calendar.span()), later);
                 continue;
             }
+            let p = &mut pairs[r.pair as usize];
             let mut delivered = r.units;
             if let (Some(y), false) = (&lane.yield_, r.reshipped) {
-                let draws = self.streams.yields[r.lane as usize].substream(r.ordered as u64);
+                let draws = streams.yields[r.lane as usize].substream(r.ordered as u64);
                 let u = draws.uniform_at(2 * r.pair as u64);
                 delivered = y.delivered(r.units, u, draws.uniform_at(2 * r.pair as u64 + 1));
                 let short = r.units - delivered;
                 if short > 0 {
                     if r.ordered >= model.warmup {
-                        self.lanes[r.lane as usize].short_units += short as u64;
+                        lanes[r.lane as usize].short_units += short as u64;
                     }
                     if y.reship {
-                        let (streams, l) = (&self.streams, r.lane as usize);
+                        let l = r.lane as usize;
                         let (confirmed, delay) = lane.lead_time(&streams.lead[l], &streams.delay[l], day);
                         let again =
                             Receipt { units: short, reshipped: true, down_mark: supplier.down_days, ..r };
-                        self.ship(day, day + confirmed, day + confirmed + delay, again);
+                        pipeline[slot(r.pair, day + confirmed)] += short;
+                        calendar.schedule(day, day + confirmed + delay, again);
                     } else {
-                        let p = &mut self.pairs[r.pair as usize];
                         p.on_order -= short;
                         p.ledger.short_cancelled += short;
                     }
                 }
             }
-            let p = &mut self.pairs[r.pair as usize];
             p.on_hand += delivered;
             p.on_order -= delivered;
             p.ledger.received += delivered;
             if r.ordered >= model.warmup {
-                let counts = &mut self.lanes[r.lane as usize];
+                let counts = &mut lanes[r.lane as usize];
                 counts.units_received += delivered as u64;
                 if !r.reshipped {
                     let lead = day - r.ordered;
@@ -478,10 +473,9 @@ impl Workspace {
                 }
             }
             if p.backorders > 0 {
-                p.fill_backlog(day, model.warmup, &mut self.demand_states);
+                p.fill_backlog(day, model.warmup, demand_states);
             }
         }
-        self.due = due;
     }
 
     /// Step 2: the day's customer demand.
@@ -543,7 +537,7 @@ impl Workspace {
     }
 
     /// Units of a day's demand filled from stock on arrival.
-    #[inline]
+    #[inline(always)]
     fn fill_from_stock(&mut self, d: usize, pi: usize, units: i64, measured: bool, rec: &mut DayRecord) {
         let p = &mut self.pairs[pi];
         p.on_hand -= units;
@@ -708,24 +702,34 @@ impl Workspace {
                 continue;
             }
             let sources = &model.pairs[pi].sources;
-            let placed = &mut self.placed;
+            let Workspace {
+                placed,
+                lane_up,
+                capacity_left,
+                parts,
+                streams,
+                suppliers,
+                lanes,
+                calendar,
+                pipeline,
+                ..
+            } = self;
             place_order(
                 &control.sourcing,
                 wanted,
                 sources,
                 &model.lanes,
-                &self.lane_up,
-                &mut self.capacity_left,
-                &mut self.parts,
+                lane_up,
+                capacity_left,
+                parts,
                 |src, units| placed.push((src, units)),
             );
-            let mut placed = std::mem::take(&mut self.placed);
+            let ring = pipeline.len() / model.pairs.len();
             for (src, units) in placed.drain(..) {
                 let source = &sources[src];
                 let lane = &model.lanes[source.lane];
                 let (confirmed, delay) =
-                    lane.lead_time(&self.streams.lead[source.lane], &self.streams.delay[source.lane], day);
-                let p = &mut self.pairs[pi];
+                    lane.lead_time(&streams.lead[source.lane], &streams.delay[source.lane], day);
                 p.on_order += units;
                 p.ledger.ordered += units;
                 let purchase = units as f64 * source.unit_cost;
@@ -737,7 +741,7 @@ impl Workspace {
                     c.units_ordered += units as u64;
                     c.ordering_cost += source.order_cost;
                     c.purchase_cost += purchase;
-                    let l = &mut self.lanes[source.lane];
+                    let l = &mut lanes[source.lane];
                     l.orders += 1;
                     l.units_ordered += units as u64;
                     l.spend += purchase + source.order_cost;
@@ -746,22 +750,24 @@ impl Workspace {
                     pair: pi as u32,
                     lane: source.lane as u32,
                     ordered: day,
-                    down_mark: self.suppliers[lane.from].down_days,
+                    down_mark: suppliers[lane.from].down_days,
                     units,
                     reshipped: false,
                 };
-                self.ship(day, day + confirmed, day + confirmed + delay, receipt);
+                pipeline[pi * ring + ((day + confirmed) as usize & (ring - 1))] += units;
+                calendar.schedule(day, day + confirmed + delay, receipt);
             }
-            self.placed = placed;
         }
     }
 
     /// Step 6: end-of-day stock, backorders and their costs; loyalty recovers.
     fn account(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
-        for (state, stream) in self.demand_states.iter_mut().zip(&model.demands) {
-            if let Some(churn) = &model.segments[stream.segment].churn {
-                state.loyalty = churn.after_day(state.loyalty);
+        if model.has_churn {
+            for (state, stream) in self.demand_states.iter_mut().zip(&model.demands) {
+                if let Some(churn) = &model.segments[stream.segment].churn {
+                    state.loyalty = churn.after_day(state.loyalty);
+                }
             }
         }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {

@@ -22,7 +22,7 @@ impl fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{file}: cannot read the file: {source}")]
+    #[error("{file}: cannot read the file")]
     Read {
         file: PathBuf,
         #[source]

@@ -65,6 +65,8 @@ pub struct DayCounts {
     pub filled: i128,
     /// Units lost.
     pub lost: i128,
+    /// Suppliers down.
+    pub suppliers_down: i128,
 }
 
 impl DayCounts {
@@ -74,6 +76,7 @@ impl DayCounts {
         self.demand += o.demand;
         self.filled += o.filled;
         self.lost += o.lost;
+        self.suppliers_down += o.suppliers_down;
     }
 }
 
@@ -279,6 +282,7 @@ impl Worker {
                     c.demand += rec.demand as i128;
                     c.filled += rec.filled as i128;
                     c.lost += rec.lost as i128;
+                    c.suppliers_down += rec.suppliers_down as i128;
                     bands[0].record(rec.on_hand);
                     bands[1].record(rec.backorders);
                 }

@@ -88,11 +88,24 @@ pub fn parse_scenario(bytes: &[u8], file: &Path) -> Result<Scenario, ScenarioErr
     })
 }
 
+/// A serde message without its position, in a planner's words rather than Rust's.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let message = match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let mut out = message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
+        .replace("floating point", "decimal number");
+    if let Some(i) = out.find("expected internally tagged enum") {
+        out.truncate(i);
+        out.push_str(
+            r#"expected an object with a "type" field, for example {"type": "constant", "value": 4}"#,
+        );
     }
+    out
 }
 
 fn display_path(path: &str) -> String {
@@ -137,6 +150,8 @@ pub struct Model {
     pub late_shipments: bool,
     /// Whether some segment cancels backorders after a patience.
     pub has_patience: bool,
+    /// Whether some segment churns.
+    pub has_churn: bool,
     /// Days ahead a patience deadline can fall (longest patience + 1).
     pub deadline_span: u32,
     /// Stocked (location, item) pairs, in location-then-item order.
@@ -258,7 +273,21 @@ impl Model {
     /// Validates a scenario and builds the model, collecting every problem found.
     pub fn build(file: &ScenarioFile) -> Result<Model, ScenarioError> {
         let base_dir = file.path.parent().unwrap_or(Path::new("."));
-        let mut b = Builder { problems: Vec::new(), base_dir };
+        let s = &file.scenario;
+        let mut kinds = HashMap::new();
+        let named = [
+            ("item", s.items.iter().map(|x| &x.id).collect::<Vec<_>>()),
+            ("location", s.locations.iter().map(|x| &x.id).collect()),
+            ("supplier", s.suppliers.iter().map(|x| &x.id).collect()),
+            ("lane", s.lanes.iter().map(|x| &x.id).collect()),
+            ("segment", s.segments.iter().map(|x| &x.id).collect()),
+        ];
+        for (kind, ids) in named {
+            for id in ids {
+                kinds.entry(id.clone()).or_insert(kind);
+            }
+        }
+        let mut b = Builder { problems: Vec::new(), base_dir, kinds };
         let model = b.model(&file.scenario, &file.path, &file.sha256);
         match model {
             Some(m) if b.problems.is_empty() => Ok(m),
@@ -281,6 +310,8 @@ impl Model {
 struct Builder<'a> {
     problems: Vec<Problem>,
     base_dir: &'a Path,
+    /// Every identifier of the scenario and what it names, for hints in error messages.
+    kinds: HashMap<String, &'static str>,
 }
 
 /// Index of ids of one kind, reporting duplicates.
@@ -316,7 +347,13 @@ impl<'a> Builder<'a> {
         if found.is_none() {
             let mut known: Vec<&str> = ids.index.keys().copied().collect();
             known.sort_unstable();
-            self.problem(path, format!("unknown {kind} {id:?}; known {kind}s: {}", known.join(", ")));
+            let known = if known.is_empty() {
+                format!("no {kind}s are defined")
+            } else {
+                format!("known {kind}s: {}", known.join(", "))
+            };
+            let other = self.kinds.get(id).map(|k| format!(" ({id:?} is a {k})")).unwrap_or_default();
+            self.problem(path, format!("unknown {kind} {id:?}{other}; {known}"));
         }
         found
     }
@@ -412,14 +449,9 @@ impl<'a> Builder<'a> {
         let lanes = self.lanes(s, &items, &locations, &suppliers);
         let segments = self.segments(s);
 
-        // Stocked pairs: every (location, item) that a lane replenishes or customers buy.
         let (n_loc, n_item) = (s.locations.len(), s.items.len());
+        // Stocked pairs: every (location, item) where customers buy.
         let mut stocked = vec![false; n_loc * n_item];
-        for lane in lanes.iter().flatten() {
-            for &item in &lane.1 {
-                stocked[lane.0.to * n_item + item] = true;
-            }
-        }
         let mut demand_refs = Vec::new();
         for (i, d) in s.demand.iter().enumerate() {
             let loc = self.resolve(&locations, &d.location, format!("demand[{i}].location"), "location");
@@ -457,6 +489,9 @@ impl<'a> Builder<'a> {
             if let Some((lane, carried, unit_cost, order_cost)) = lane {
                 for &it in carried {
                     let p = pair_index[lane.to * n_item + it];
+                    if p == usize::MAX {
+                        continue; // nobody buys the item there
+                    }
                     pairs[p].sources.push(Source {
                         lane: li,
                         unit_cost: unit_cost.unwrap_or(item_costs[it].1),
@@ -540,7 +575,7 @@ impl<'a> Builder<'a> {
                 if p == usize::MAX {
                     self.problem(
                         path,
-                        format!("{}/{} is not stocked: no lane or demand uses it", init.location, init.item),
+                        format!("{}/{} is not stocked: no customer demand there", init.location, init.item),
                     );
                 } else if pairs[p].initial_on_hand.is_some() {
                     self.problem(path, format!("{} is listed twice", pairs[p].name));
@@ -580,6 +615,7 @@ impl<'a> Builder<'a> {
             late_shipments: valid_lanes.iter().any(|l| l.delays.is_some() || l.yield_.is_some())
                 || supplier_models.iter().any(|x| x.outages.as_ref().is_some_and(|o| o.freeze_in_transit)),
             has_patience: segments.iter().any(|g| g.patience.is_some()),
+            has_churn: segments.iter().any(|g| g.churn.is_some()),
             deadline_span: segments
                 .iter()
                 .filter_map(|g| g.patience.as_ref())
@@ -989,9 +1025,7 @@ impl<'a> Builder<'a> {
                 IntDist::Poisson { mean }
             }
             IntDistSpec::Normal { mean, sd } => {
-                if !mean.is_finite() || mean.abs() > MAX_MEAN {
-                    self.problem(format!("{path}.mean"), format!("is {mean}; allowed: -1e7 to 1e7"));
-                }
+                self.non_negative(&format!("{path}.mean"), mean, MAX_MEAN);
                 self.non_negative(&format!("{path}.sd"), sd, MAX_MEAN);
                 IntDist::Normal { mean, sd }
             }

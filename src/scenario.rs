@@ -17,6 +17,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Format version; must be 1.
+    #[schemars(range(min = 1, max = 1))]
     pub schema_version: i64,
     /// Short name; names the output folder (`output/<name>/`). Defaults to the file name.
     #[serde(default)]
@@ -25,12 +26,15 @@ pub struct Scenario {
     #[serde(default)]
     pub description: Option<String>,
     /// Number of simulated days (day 0 to horizon_days - 1).
+    #[schemars(range(min = 1, max = 100000))]
     pub horizon_days: i64,
     /// Days at the start that are simulated but left out of every metric.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub warmup_days: i64,
     /// Default number of replications (independent runs of the horizon).
     #[serde(default = "default_replications")]
+    #[schemars(range(min = 1))]
     pub replications: i64,
     /// Default master seed; the same seed gives the same results.
     #[serde(default = "default_seed")]
@@ -135,6 +139,7 @@ pub struct Outages {
     /// Share of each lane's `capacity_per_day` kept while down (0 = a full outage: no orders
     /// accepted). Above 0 every lane of the supplier needs a `capacity_per_day`. Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 1))]
     pub remaining_capacity: f64,
     /// What happens to shipments already on their way: `continue` (they arrive as planned) or
     /// `freeze` (their transit clock stops while the supplier is down). Default `continue`.
@@ -149,8 +154,10 @@ pub enum RandomOutages {
     /// Daily probabilities of failing (when up) and of recovering (when down).
     Markov {
         /// Probability per day that a working supplier fails (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         fail_probability: f64,
         /// Probability per day that a failed supplier recovers (greater than 0, at most 1).
+        #[schemars(range(min = 0, max = 1))]
         recover_probability: f64,
     },
     /// Mean days between failures and mean days to repair (geometric durations:
@@ -168,8 +175,10 @@ pub enum RandomOutages {
 #[serde(deny_unknown_fields)]
 pub struct OutageWindow {
     /// First day of the outage.
+    #[schemars(range(min = 0))]
     pub start_day: i64,
     /// Length in days (≥ 1).
+    #[schemars(range(min = 1))]
     pub days: i64,
     /// Repeat every this many days (365: yearly); once when left out.
     #[serde(default)]
@@ -211,16 +220,20 @@ pub struct Lane {
     pub order_cost: Option<f64>,
     /// Minimum order quantity in units (orders below it are raised to it). Default 0.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub min_order: i64,
     /// Orders are rounded up to a multiple of this many units. Default 1.
     #[serde(default = "one")]
+    #[schemars(range(min = 1))]
     pub order_multiple: i64,
     /// Units the lane can ship per day, over all items; unlimited when left out.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub capacity_per_day: Option<i64>,
     /// Lead time the supplier promises (days), for the on-time share; default: the mean lead
     /// time rounded up.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub quoted_lead_time: Option<i64>,
     /// Random extra days added to some shipments (port congestion, manufacturing delays).
     #[serde(default)]
@@ -238,6 +251,7 @@ pub struct Lane {
 #[serde(deny_unknown_fields)]
 pub struct Delays {
     /// Probability that a day's shipment is delayed (0 to 1).
+    #[schemars(range(min = 0, max = 1))]
     pub probability: f64,
     /// Extra days when it is.
     pub extra_days: IntDistSpec,
@@ -249,6 +263,7 @@ pub struct Delays {
 pub struct Yield {
     /// Probability that a shipment arrives short (0 to 1). Default 1.
     #[serde(default = "one_f64")]
+    #[schemars(range(min = 0, max = 1))]
     pub probability: f64,
     /// Share of the units that arrives when it is short.
     pub fraction: FractionSpec,
@@ -332,8 +347,10 @@ pub struct Demand {
 #[serde(deny_unknown_fields)]
 pub struct Spikes {
     /// Daily probability that a spike starts (0 to 1).
+    #[schemars(range(min = 0, max = 1))]
     pub probability: f64,
     /// Multiplier of the daily mean during a spike (≥ 0).
+    #[schemars(range(min = 0))]
     pub multiplier: f64,
     /// Length of a spike in days (values below 1 count as 1).
     pub duration_days: IntDistSpec,
@@ -344,10 +361,13 @@ pub struct Spikes {
 #[serde(deny_unknown_fields)]
 pub struct Promotion {
     /// First day.
+    #[schemars(range(min = 0))]
     pub start_day: i64,
     /// Length in days (≥ 1).
+    #[schemars(range(min = 1))]
     pub days: i64,
     /// Multiplier of the daily mean (≥ 0).
+    #[schemars(range(min = 0))]
     pub multiplier: f64,
     /// Repeat every this many days; once when left out.
     #[serde(default)]
@@ -382,6 +402,7 @@ pub struct Segment {
     /// Units per order line: a day's demand arrives as lines of this many units (the last line
     /// takes the remainder). Default 1.
     #[serde(default = "one")]
+    #[schemars(range(min = 1))]
     pub line_size: i64,
     /// Days a backordered line waits before it is cancelled; unlimited when left out.
     #[serde(default)]
@@ -411,8 +432,10 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Churn {
     /// Drop of the loyalty factor each time a line is backordered or cancelled (0 to 1).
+    #[schemars(range(min = 0, max = 1))]
     pub drop: f64,
     /// Recovery of the loyalty factor per day, towards 1 (0 to 1).
+    #[schemars(range(min = 0, max = 1))]
     pub recovery_per_day: f64,
 }
 
@@ -428,6 +451,7 @@ pub enum Unmet {
     /// Each short line is backordered with this probability, else lost.
     Mixed {
         /// Probability that a short line waits (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         backorder_probability: f64,
     },
 }
@@ -438,18 +462,23 @@ pub enum Unmet {
 pub struct Costs {
     /// Cost per unit on hand at the end of each day.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub holding_per_unit_day: f64,
     /// Penalty per unit backordered at the end of each day.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub backorder_per_unit_day: f64,
     /// Penalty per unit of lost sales.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub lost_sale_per_unit: f64,
     /// Fixed cost per replenishment order.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub order_fixed: f64,
     /// Purchase price per unit ordered.
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub unit_purchase: f64,
 }
 
@@ -483,6 +512,7 @@ pub struct InitialStock {
     /// Item id.
     pub item: String,
     /// Units on hand at the start of day 0.
+    #[schemars(range(min = 0))]
     pub units: i64,
 }
 
@@ -558,6 +588,7 @@ pub struct Share {
     /// Lane or supplier id.
     pub source: String,
     /// Share of each order (> 0).
+    #[schemars(range(min = 0))]
     pub share: f64,
 }
 
@@ -567,32 +598,34 @@ pub struct Share {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PolicySpec {
     /// Order-up-to / base-stock: at each review order up to S.
-    #[serde(alias = "order_up_to")]
     BaseStock {
         /// Order-up-to level S (units).
         #[serde(rename = "S")]
         big_s: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
+        #[schemars(range(min = 1))]
         review_period: i64,
         /// First review day (0 to review_period − 1).
         #[serde(default)]
+        #[schemars(range(min = 0))]
         review_offset: i64,
     },
-    /// (s,S), also called min-max: when the position is at or below s, order up to S.
-    #[serde(rename = "s_S", alias = "min_max")]
+    /// (s,S), which planners call min-max: when the position is at or below s, order up to S.
+    #[serde(rename = "s_S")]
     SS {
         /// Reorder point s (units).
-        #[serde(alias = "min")]
         s: i64,
         /// Order-up-to level S (units), greater than s.
-        #[serde(rename = "S", alias = "max")]
+        #[serde(rename = "S")]
         big_s: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
+        #[schemars(range(min = 1))]
         review_period: i64,
         /// First review day (0 to review_period − 1).
         #[serde(default)]
+        #[schemars(range(min = 0))]
         review_offset: i64,
     },
     /// (r,Q): when the position is at or below r, order the smallest multiple of Q that lifts
@@ -603,12 +636,15 @@ pub enum PolicySpec {
         r: i64,
         /// Lot size Q (units, at least 1).
         #[serde(rename = "Q")]
+        #[schemars(range(min = 1))]
         q: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
+        #[schemars(range(min = 1))]
         review_period: i64,
         /// First review day (0 to review_period − 1).
         #[serde(default)]
+        #[schemars(range(min = 0))]
         review_offset: i64,
     },
     /// Safety stock from a forecast: the reorder point is the forecast demand over the
@@ -630,9 +666,11 @@ pub enum PolicySpec {
         recompute_every: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
+        #[schemars(range(min = 1))]
         review_period: i64,
         /// First review day (0 to review_period − 1).
         #[serde(default)]
+        #[schemars(range(min = 0))]
         review_offset: i64,
     },
     /// Just-in-time, lot-for-lot: no safety stock; each review orders what was demanded since
@@ -650,9 +688,11 @@ pub enum PolicySpec {
         recompute_every: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
+        #[schemars(range(min = 1))]
         review_period: i64,
         /// First review day (0 to review_period − 1).
         #[serde(default)]
+        #[schemars(range(min = 0))]
         review_offset: i64,
     },
 }
@@ -673,27 +713,34 @@ pub enum ForecastSpec {
     /// Mean of the last `window` days.
     MovingAverage {
         /// Days averaged (1 to 3650).
+        #[schemars(range(min = 1))]
         window: i64,
     },
     /// Simple exponential smoothing.
     Ses {
         /// Smoothing of the level (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         alpha: f64,
     },
     /// Holt's linear trend.
     Holt {
         /// Smoothing of the level (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         alpha: f64,
         /// Smoothing of the trend (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         beta: f64,
     },
     /// Holt–Winters with a weekly season.
     HoltWinters {
         /// Smoothing of the level (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         alpha: f64,
         /// Smoothing of the trend (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         beta: f64,
         /// Smoothing of the weekday effects (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
         gamma: f64,
         /// `additive` or `multiplicative` weekday effects.
         seasonality: SeasonalitySpec,
@@ -717,11 +764,13 @@ pub enum ServiceSpec {
     /// Probability of no stockout per cycle: z = Φ⁻¹(target).
     CycleServiceLevel {
         /// Between 0.5 and 0.9999.
+        #[schemars(range(min = 0.5, max = 0.9999))]
         target: f64,
     },
     /// Share of demand filled from stock: z solves σ·G(z) = (1 − target)·Q (normal loss).
     FillRate {
         /// Between 0.5 and 0.9999.
+        #[schemars(range(min = 0.5, max = 0.9999))]
         target: f64,
     },
     /// A safety factor given directly.
@@ -759,11 +808,13 @@ pub enum IntDistSpec {
     /// Poisson.
     Poisson {
         /// Mean (≥ 0).
+        #[schemars(range(min = 0))]
         mean: f64,
     },
     /// Normal, rounded to the nearest whole number, negative values cut to 0.
     Normal {
         /// Mean before rounding.
+        #[schemars(range(min = 0))]
         mean: f64,
         /// Standard deviation before rounding (≥ 0).
         sd: f64,
@@ -771,6 +822,7 @@ pub enum IntDistSpec {
     /// Negative binomial (over-dispersed counts): needs sd² > mean.
     NegativeBinomial {
         /// Mean (> 0).
+        #[schemars(range(min = 0))]
         mean: f64,
         /// Standard deviation; sd² must exceed the mean.
         sd: f64,
@@ -778,6 +830,7 @@ pub enum IntDistSpec {
     /// Gamma, rounded to the nearest whole number.
     Gamma {
         /// Mean (> 0).
+        #[schemars(range(min = 0))]
         mean: f64,
         /// Standard deviation (> 0).
         sd: f64,

@@ -65,7 +65,7 @@ impl Drop for ReplicationsCsv {
 }
 
 /// The column names of `daily.csv`.
-pub const DAILY_COLUMNS: [&str; 18] = [
+pub const DAILY_COLUMNS: [&str; 19] = [
     "policy",
     "day",
     "warmup",
@@ -78,12 +78,13 @@ pub const DAILY_COLUMNS: [&str; 18] = [
     "demand_mean",
     "fill_rate",
     "lost_mean",
-    "cost_holding",
-    "cost_backorder",
-    "cost_lost_sales",
-    "cost_ordering",
-    "cost_purchase",
-    "cost_total",
+    "suppliers_down_mean",
+    "cost_holding_mean",
+    "cost_backorder_mean",
+    "cost_lost_sales_mean",
+    "cost_ordering_mean",
+    "cost_purchase_mean",
+    "cost_total_mean",
 ];
 
 /// The bytes of `daily.csv`.
@@ -106,6 +107,7 @@ pub fn daily_bytes(run: &Run) -> Vec<u8> {
                 s.demand as f64 / n,
                 fill,
                 s.lost as f64 / n,
+                s.suppliers_down as f64 / n,
                 c.holding / n,
                 c.backorder / n,
                 c.lost_sales / n,

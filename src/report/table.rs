@@ -20,17 +20,35 @@ pub const KEY_METRICS: [&str; 7] = [
 /// `mean ± half-width`, as a percentage for shares, with the half-width to two significant
 /// digits and the mean to the same decimals.
 pub fn format_stat(m: &Moments, share: bool) -> String {
+    format_with(m, share, false)
+}
+
+/// A paired difference: signed, and in percentage points for shares.
+pub fn format_diff(m: &Moments, share: bool) -> String {
+    format_with(m, share, true)
+}
+
+fn format_with(m: &Moments, share: bool, diff: bool) -> String {
     let scale = if share { 100.0 } else { 1.0 };
-    let unit = if share { "%" } else { "" };
+    let unit = match (share, diff) {
+        (true, false) => "%",
+        (true, true) => " pp",
+        _ => "",
+    };
     let (mean, hw) = (m.mean() * scale, m.half_width() * scale);
     if !mean.is_finite() {
         return "n/a".into();
     }
-    let digits = decimals(if hw.is_finite() && hw > 0.0 { hw } else { mean.abs() / 10.0 });
+    let digits = match hw {
+        h if h.is_finite() && h > 0.0 => decimals(h),
+        0.0 => 2,
+        _ => decimals(mean.abs() / 10.0),
+    };
+    let sign = if diff && mean > 0.0 { "+" } else { "" };
     if hw.is_finite() {
-        format!("{mean:.digits$}{unit} ± {hw:.digits$}")
+        format!("{sign}{mean:.digits$}{unit} ± {hw:.digits$}")
     } else {
-        format!("{mean:.digits$}{unit}")
+        format!("{sign}{mean:.digits$}{unit}")
     }
 }
 
@@ -42,12 +60,17 @@ fn decimals(x: f64) -> usize {
     (1 - x.log10().floor() as i64).clamp(0, 4) as usize
 }
 
+/// A column heading: the label with its unit.
+fn heading(m: &MetricDef) -> String {
+    if m.unit.is_empty() || m.share { m.label.to_string() } else { format!("{} ({})", m.label, m.unit) }
+}
+
 /// The console table.
 pub fn render(run: &Run) -> String {
     let ids: Vec<usize> = KEY_METRICS.iter().map(|k| metric_index(k).expect("known metric")).collect();
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut header = vec!["policy".to_string()];
-    header.extend(ids.iter().map(|&i| METRICS[i].label.to_string()));
+    header.extend(ids.iter().map(|&i| heading(&METRICS[i])));
     rows.push(header);
     for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
         let mut row = vec![policy.name.clone()];
@@ -57,14 +80,16 @@ pub fn render(run: &Run) -> String {
     let mut out = layout(&rows);
     if run.model.policies.len() > 1 {
         let base = &run.model.policies[run.info.baseline].name;
-        out.push_str(&format!("\nPaired difference to {base} (same random demand and lead times):\n"));
+        out.push_str(&format!(
+            "\nPaired difference to {base} (same random demand and lead times; shares in percentage points):\n"
+        ));
         let mut diff_rows = vec![rows[0].clone()];
         for (p, (policy, stats)) in run.model.policies.iter().zip(&run.stats.policies).enumerate() {
             if p == run.info.baseline {
                 continue;
             }
             let mut row = vec![policy.name.clone()];
-            row.extend(ids.iter().map(|&i| format_stat(&stats.ordered.diff[i], METRICS[i].share)));
+            row.extend(ids.iter().map(|&i| format_diff(&stats.ordered.diff[i], METRICS[i].share)));
             diff_rows.push(row);
         }
         out.push_str(&layout(&diff_rows));
@@ -96,7 +121,7 @@ fn scope_table(
     scopes: &dyn Fn(usize) -> Vec<(String, Vec<M>)>,
 ) -> String {
     let mut rows = vec![vec!["policy".to_string(), kind.to_string()]];
-    rows[0].extend(defs.iter().map(|m| m.label.to_string()));
+    rows[0].extend(defs.iter().map(heading));
     for (p, policy) in run.model.policies.iter().enumerate() {
         for (name, moments) in scopes(p) {
             let mut row = vec![policy.name.clone(), name];
@@ -146,6 +171,10 @@ mod tests {
         assert_eq!(format_stat(&moments(&[0.80, 0.81, 0.82]), true), "81.0% ± 2.5");
         assert_eq!(format_stat(&moments(&[5.0]), false), "5.00");
         assert_eq!(format_stat(&moments(&[0.0, 0.0]), false), "0.00 ± 0.00");
+        assert_eq!(format_stat(&moments(&[1.0, 1.0]), true), "100.00% ± 0.00");
+        assert_eq!(format_stat(&moments(&[305.0, 305.0]), false), "305.00 ± 0.00");
         assert_eq!(format_stat(&Moments::default(), false), "n/a");
+        assert_eq!(format_diff(&moments(&[0.17, 0.18, 0.16]), true), "+17.0 pp ± 2.5");
+        assert_eq!(format_diff(&moments(&[-3.0, -3.2, -2.8]), false), "-3.00 ± 0.50");
     }
 }
