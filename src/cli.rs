@@ -13,6 +13,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scsim::error::ScenarioError;
 use scsim::experiment::{self, RunSpec};
 use scsim::model::{Model, ScenarioFile};
+use scsim::report::data::RunData;
+use scsim::report::plots::{Kind, png as plot_png, svg as plot_svg};
 use scsim::report::{self, Run, RunInfo, csv::ReplicationsCsv};
 
 /// scsim: simulate inventory policies under uncertain demand and supply, and compare their
@@ -35,6 +37,14 @@ enum Command {
     },
     /// Print the JSON Schema of scenario files (for editor validation and completion).
     Schema,
+    /// Redraw the plots and report.html of a finished run from its files, without simulating.
+    Plot {
+        /// The run's output folder (holding summary.json and daily.csv).
+        dir: PathBuf,
+        /// Also write PNG images.
+        #[arg(long)]
+        png: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +75,9 @@ struct RunArgs {
     /// No progress bar and no summary table.
     #[arg(long, short)]
     quiet: bool,
+    /// Also write PNG images of the plots (SVG is always written).
+    #[arg(long)]
+    png: bool,
 }
 
 /// An error in what the user gave us (exit code 2).
@@ -84,6 +97,11 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate { scenario } => validate(&scenario),
+        Command::Plot { dir, png } => {
+            render(&dir, png)?;
+            println!("wrote {} and {}", dir.join("plots").display(), dir.join("report.html").display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema => {
             let schema = schemars::schema_for!(scsim::scenario::Scenario);
             println!("{}", serde_json::to_string_pretty(&schema)?);
@@ -189,6 +207,28 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// Draws the plots (`plots/*.svg`, and `*.png` if asked) and `report.html` of the run in `dir`
+/// from its files: the same bytes whether right after the run or later.
+fn render(dir: &Path, png: bool) -> Result<()> {
+    let data = RunData::load(dir).map_err(|e| InputError(e.to_string()))?;
+    let plots = dir.join("plots");
+    std::fs::create_dir_all(&plots).with_context(|| format!("cannot create {}", plots.display()))?;
+    let write = |path: PathBuf, bytes: &[u8]| -> Result<()> {
+        report::write_atomic(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    };
+    for kind in Kind::ALL {
+        write(plots.join(format!("{}.svg", kind.file_stem())), plot_svg(kind, &data).as_bytes())?;
+        if png {
+            let path = plots.join(format!("{}.png", kind.file_stem()));
+            let tmp = report::temp_path(&path).with_extension("png");
+            plot_png(kind, &data, &tmp)
+                .map_err(|e| anyhow::anyhow!("cannot draw {}: {e}", path.display()))?;
+            std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    write(dir.join("report.html"), report::html::report(&data).as_bytes())
+}
+
 fn run(args: &RunArgs) -> Result<ExitCode> {
     let model = load(args)?;
     let base = baseline(&model, args.baseline.as_deref())?;
@@ -243,6 +283,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     write("summary.json", report::json::summary_bytes(&run))?;
     write("daily.csv", report::csv::daily_bytes(&run))?;
     csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    render(&dir, args.png)?;
 
     if !args.quiet {
         println!(

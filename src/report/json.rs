@@ -1,100 +1,191 @@
 //! `summary.json`: every metric of every policy with mean, standard deviation and 95 %
-//! half-width, paired differences to the baseline, per-pair results and run metadata.
+//! half-width, paired differences to the baseline, per pair, supplier and segment results,
+//! the pooled backorder waits, and run metadata.
+//!
+//! The same types serialise the file and read it back, so `scsim plot` redraws a finished run
+//! from exactly what `scsim run` wrote.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::Run;
 use crate::metrics::{METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 use crate::stats::Moments;
 
-/// JSON of one statistic; undefined numbers become `null`.
-fn stat(m: &Moments) -> Value {
-    json!({
-        "mean": finite(m.mean()),
-        "sd": finite(m.sd()),
-        "half_width": finite(m.half_width()),
-        "n": m.n,
-    })
+/// One metric across replications; undefined numbers are `null`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stat {
+    /// Mean over replications.
+    pub mean: Option<f64>,
+    /// Standard deviation over replications.
+    pub sd: Option<f64>,
+    /// Half-width of the 95 % confidence interval of the mean.
+    pub half_width: Option<f64>,
+    /// Replications in which the metric was defined.
+    pub n: u64,
 }
 
-fn finite(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
+impl Stat {
+    fn of(m: &Moments) -> Stat {
+        let finite = |x: f64| x.is_finite().then_some(x);
+        Stat { mean: finite(m.mean()), sd: finite(m.sd()), half_width: finite(m.half_width()), n: m.n }
+    }
 }
 
-fn metric_map(defs: &[MetricDef], moments: &[Moments]) -> Value {
-    let map: Map<String, Value> =
-        defs.iter().zip(moments).map(|(d, m)| (d.key.to_string(), stat(m))).collect();
-    Value::Object(map)
+/// Metrics by key.
+pub type Metrics = BTreeMap<String, Stat>;
+
+fn metric_map(defs: &[MetricDef], moments: &[Moments]) -> Metrics {
+    defs.iter().zip(moments).map(|(d, m)| (d.key.to_string(), Stat::of(m))).collect()
 }
 
-/// The summary document of a run.
-pub fn summary(run: &Run) -> Value {
+/// The scenario a run came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// File as given on the command line.
+    pub file: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+}
+
+/// Run settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunMeta {
+    /// Master seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Simulated days.
+    pub horizon_days: u32,
+    /// Warm-up days.
+    pub warmup_days: u32,
+    /// Measured days.
+    pub measured_days: u32,
+    /// Name of the baseline policy.
+    pub baseline: String,
+    /// Confidence level of the half-widths.
+    pub confidence_level: f64,
+}
+
+/// A metric's presentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricInfo {
+    /// Key.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Unit.
+    pub unit: String,
+}
+
+/// Everything about one policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Metrics summed over pairs.
+    pub total: Metrics,
+    /// Paired differences to the baseline (absent for the baseline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difference_vs_baseline: Option<Metrics>,
+    /// Metrics per `location/item` pair.
+    pub pairs: BTreeMap<String, Metrics>,
+    /// Metrics per supplier.
+    pub suppliers: BTreeMap<String, Metrics>,
+    /// Metrics per customer segment.
+    pub segments: BTreeMap<String, Metrics>,
+    /// Late-filled units by days waited (index = days), pooled over replications.
+    pub wait_histogram: Vec<u64>,
+}
+
+/// The contents of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// scsim version.
+    pub scsim_version: String,
+    /// The scenario.
+    pub scenario: ScenarioInfo,
+    /// Run settings.
+    pub run: RunMeta,
+    /// Every metric's key, label and unit.
+    pub metrics: Vec<MetricInfo>,
+    /// One entry per policy, in scenario order.
+    pub policies: Vec<PolicySummary>,
+}
+
+/// The summary of a run.
+pub fn summary(run: &Run) -> Summary {
     let model = run.model;
-    let baseline = &model.policies[run.info.baseline].name;
-    let policies: Vec<Value> = model
+    let policies = model
         .policies
         .iter()
         .zip(&run.stats.policies)
         .enumerate()
         .map(|(p, (policy, stats))| {
-            let pairs: Map<String, Value> = model
-                .pairs
-                .iter()
-                .zip(&stats.ordered.pairs)
-                .map(|(pair, m)| (pair.name.clone(), metric_map(&METRICS, m)))
-                .collect();
-            let suppliers: Map<String, Value> = model
-                .suppliers
-                .iter()
-                .zip(&stats.ordered.suppliers)
-                .map(|(sup, m)| (sup.id.clone(), metric_map(&SUPPLIER_METRICS, m)))
-                .collect();
-            let segments: Map<String, Value> = model
-                .used_segments()
-                .into_iter()
-                .map(|g| {
-                    (model.segments[g].id.clone(), metric_map(&SEGMENT_METRICS, &stats.ordered.segments[g]))
-                })
-                .collect();
-            let mut v = json!({
-                "name": policy.name,
-                "description": policy.description,
-                "total": metric_map(&METRICS, &stats.ordered.total),
-                "pairs": pairs,
-                "suppliers": suppliers,
-                "segments": segments,
-            });
-            if p != run.info.baseline {
-                v["difference_vs_baseline"] = metric_map(&METRICS, &stats.ordered.diff);
+            let o = &stats.ordered;
+            PolicySummary {
+                name: policy.name.clone(),
+                description: policy.description.clone(),
+                total: metric_map(&METRICS, &o.total),
+                difference_vs_baseline: (p != run.info.baseline).then(|| metric_map(&METRICS, &o.diff)),
+                pairs: model
+                    .pairs
+                    .iter()
+                    .zip(&o.pairs)
+                    .map(|(x, m)| (x.name.clone(), metric_map(&METRICS, m)))
+                    .collect(),
+                suppliers: model
+                    .suppliers
+                    .iter()
+                    .zip(&o.suppliers)
+                    .map(|(x, m)| (x.id.clone(), metric_map(&SUPPLIER_METRICS, m)))
+                    .collect(),
+                segments: model
+                    .used_segments()
+                    .into_iter()
+                    .map(|g| (model.segments[g].id.clone(), metric_map(&SEGMENT_METRICS, &o.segments[g])))
+                    .collect(),
+                wait_histogram: stats.counted.waits.counts().to_vec(),
             }
-            v
         })
         .collect();
-    json!({
-        "scsim_version": run.info.version,
-        "scenario": {
-            "name": model.name,
-            "description": model.description,
-            "file": run.info.scenario_file,
-            "sha256": model.scenario_sha256,
+    Summary {
+        scsim_version: run.info.version.clone(),
+        scenario: ScenarioInfo {
+            name: model.name.clone(),
+            description: model.description.clone(),
+            file: run.info.scenario_file.clone(),
+            sha256: model.scenario_sha256.clone(),
         },
-        "run": {
-            "seed": run.info.seed,
-            "replications": run.info.replications,
-            "horizon_days": model.horizon,
-            "warmup_days": model.warmup,
-            "measured_days": model.measured_days(),
-            "baseline": baseline,
-            "confidence_level": 0.95,
+        run: RunMeta {
+            seed: run.info.seed,
+            replications: run.info.replications,
+            horizon_days: model.horizon,
+            warmup_days: model.warmup,
+            measured_days: model.measured_days(),
+            baseline: model.policies[run.info.baseline].name.clone(),
+            confidence_level: 0.95,
         },
-        "metrics": METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).map(|d| json!({"key": d.key, "label": d.label, "unit": d.unit})).collect::<Vec<_>>(),
-        "policies": policies,
-    })
+        metrics: METRICS
+            .iter()
+            .chain(&SUPPLIER_METRICS)
+            .chain(&SEGMENT_METRICS)
+            .map(|d| MetricInfo { key: d.key.into(), label: d.label.into(), unit: d.unit.into() })
+            .collect(),
+        policies,
+    }
 }
 
 /// The summary as pretty-printed JSON bytes with a final newline.
 pub fn summary_bytes(run: &Run) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&summary(run)).expect("JSON values serialise");
+    let mut out = serde_json::to_vec_pretty(&summary(run)).expect("the summary serialises");
     out.push(b'\n');
     out
 }

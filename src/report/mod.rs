@@ -5,7 +5,10 @@
 //! clock: the same run writes the same bytes.
 
 pub mod csv;
+pub mod data;
+pub mod html;
 pub mod json;
+pub mod plots;
 pub mod table;
 
 use std::fs;

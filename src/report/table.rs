@@ -29,13 +29,19 @@ pub fn format_diff(m: &Moments, share: bool) -> String {
 }
 
 fn format_with(m: &Moments, share: bool, diff: bool) -> String {
+    format_value(m.mean(), m.half_width(), share, diff)
+}
+
+/// Formats a mean and its half-width (NaN: undefined) as in the tables: shares as percentages
+/// (percentage points for differences), the half-width to two significant digits.
+pub fn format_value(mean: f64, half_width: f64, share: bool, diff: bool) -> String {
     let scale = if share { 100.0 } else { 1.0 };
     let unit = match (share, diff) {
         (true, false) => "%",
         (true, true) => " pp",
         _ => "",
     };
-    let (mean, hw) = (m.mean() * scale, m.half_width() * scale);
+    let (mean, hw) = (mean * scale, half_width * scale);
     if !mean.is_finite() {
         return "n/a".into();
     }
@@ -61,7 +67,7 @@ fn decimals(x: f64) -> usize {
 }
 
 /// A column heading: the label with its unit.
-fn heading(m: &MetricDef) -> String {
+pub fn heading(m: &MetricDef) -> String {
     if m.unit.is_empty() || m.share { m.label.to_string() } else { format!("{} ({})", m.label, m.unit) }
 }
 

@@ -1,0 +1,228 @@
+//! `report.html`: one self-contained page (inline SVG, no script, no network) that answers
+//! "which policy, and what does it cost me?": run metadata, the summary table with the best
+//! value of each row marked, paired differences to the baseline, the plots, and a glossary
+//! generated from `docs/metrics.md`.
+
+use super::data::RunData;
+use std::collections::BTreeMap;
+
+use super::json::{Metrics, PolicySummary, Stat};
+use super::plots::{self, Kind};
+use super::table::{format_value, heading};
+use crate::metrics::{Better, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
+
+/// The metric definitions of `docs/metrics.md`, compiled in.
+const METRICS_DOC: &str = include_str!("../../docs/metrics.md");
+
+/// `(key, definition)` for every `### key` section of `docs/metrics.md`: the paragraph under
+/// the heading, joined into one line.
+pub fn glossary() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut open = false;
+    for line in METRICS_DOC.lines() {
+        if let Some(key) = line.strip_prefix("### ") {
+            out.push((key.trim().to_string(), String::new()));
+            open = true;
+        } else if line.starts_with('#') {
+            open = false;
+        } else if open && !line.trim().is_empty() {
+            let def = &mut out.last_mut().expect("a heading opened the section").1;
+            if !def.is_empty() {
+                def.push(' ');
+            }
+            def.push_str(line.trim());
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Escapes text and turns `code` spans into <code> elements.
+fn inline(text: &str) -> String {
+    esc(text)
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() })
+        .collect()
+}
+
+fn value(s: Option<&Stat>) -> (f64, f64) {
+    s.map_or((f64::NAN, f64::NAN), |s| (s.mean.unwrap_or(f64::NAN), s.half_width.unwrap_or(f64::NAN)))
+}
+
+/// A table with one row per metric and one column per scope (policy, supplier…); in each row
+/// the best defined value is marked when the metric has a better direction. Rows undefined
+/// everywhere are left out.
+fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
+    let mut out = String::from("<table><thead><tr><th>Metric</th>");
+    for (name, _) in columns {
+        out.push_str(&format!("<th>{}</th>", esc(name)));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for d in defs {
+        let values: Vec<(f64, f64)> =
+            columns.iter().map(|(_, m)| value(m.and_then(|m| m.get(d.key)))).collect();
+        if values.iter().all(|v| !v.0.is_finite()) {
+            continue;
+        }
+        let best = match (d.better, diff) {
+            (Better::Neither, _) | (_, true) => None,
+            (b, false) => values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.0.is_finite())
+                .fold(None, |acc: Option<(usize, f64)>, (i, v)| match acc {
+                    Some((_, m)) if (b == Better::Higher && v.0 <= m) || (b == Better::Lower && v.0 >= m) => {
+                        acc
+                    }
+                    _ => Some((i, v.0)),
+                })
+                .map(|(i, _)| i)
+                .filter(|_| values.iter().filter(|v| v.0.is_finite()).count() > 1),
+        };
+        out.push_str(&format!("<tr><th scope=\"row\" title=\"{}\">{}</th>", d.key, esc(&heading(d))));
+        for (i, (m, h)) in values.iter().enumerate() {
+            let text = esc(&format_value(*m, *h, d.share, diff));
+            let significant = diff && m.is_finite() && h.is_finite() && m.abs() > *h;
+            let class = if best == Some(i) {
+                " class=\"best\""
+            } else if significant {
+                " class=\"significant\""
+            } else {
+                ""
+            };
+            let mark = if best == Some(i) { " ★" } else { "" };
+            out.push_str(&format!("<td{class}>{text}{mark}</td>"));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45;padding:0 1em}\
+h1{margin-bottom:0.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:0.2em}\
+p.description{color:#444;max-width:60em}\
+table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}\
+th,td{padding:0.3em 0.7em;border-bottom:1px solid #e5e5e5;text-align:right;white-space:nowrap}\
+thead th{border-bottom:2px solid #bbb;text-align:center}th[scope=row]{text-align:left;font-weight:normal}\
+td.best{font-weight:bold;background:#eef7ee}td.significant{font-weight:bold}\
+table.meta th{text-align:left;font-weight:normal;color:#555}table.meta td{text-align:left}\
+figure{margin:1.2em 0}figcaption{color:#555;font-size:0.9em}\
+.policy{display:inline-block;width:0.9em;height:0.9em;margin-right:0.35em;vertical-align:-0.1em;border-radius:2px}\
+dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}code{font-size:0.95em;background:#f4f4f4;padding:0 0.2em}\
+.note{color:#555;font-size:0.9em}";
+
+/// The report page.
+pub fn report(data: &RunData) -> String {
+    let s = &data.summary;
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
+    out.push_str(&format!(
+        "<title>scsim: {}</title><style>{STYLE}</style></head><body>",
+        esc(&s.scenario.name)
+    ));
+    out.push_str(&format!("<h1>{}</h1>", esc(&s.scenario.name)));
+    if !s.scenario.description.is_empty() {
+        out.push_str(&format!("<p class=\"description\">{}</p>", esc(&s.scenario.description)));
+    }
+    let r = &s.run;
+    let meta = [
+        ("Replications", r.replications.to_string()),
+        (
+            "Days simulated",
+            format!("{} ({} warm-up, {} measured)", r.horizon_days, r.warmup_days, r.measured_days),
+        ),
+        ("Seed", r.seed.to_string()),
+        ("Baseline policy", r.baseline.clone()),
+        ("Scenario file", s.scenario.file.clone()),
+        ("Scenario SHA-256", s.scenario.sha256.clone()),
+        ("scsim version", s.scsim_version.clone()),
+    ];
+    out.push_str("<table class=\"meta\"><tbody>");
+    for (k, v) in meta {
+        out.push_str(&format!("<tr><th>{k}</th><td>{}</td></tr>", esc(&v)));
+    }
+    out.push_str("</tbody></table>");
+
+    out.push_str("<h2>Policies</h2><ul>");
+    for (p, policy) in s.policies.iter().enumerate() {
+        let c = plots::policy_color(p);
+        out.push_str(&format!(
+            "<li><span class=\"policy\" style=\"background:#{:02x}{:02x}{:02x}\"></span><strong>{}</strong>{}</li>",
+            c.0,
+            c.1,
+            c.2,
+            esc(&policy.name),
+            if policy.description.is_empty() { String::new() } else { format!(": {}", esc(&policy.description)) }
+        ));
+    }
+    out.push_str("</ul>");
+
+    out.push_str("<h2>Summary</h2><p class=\"note\">Mean over replications ± half-width of the 95 % confidence interval; ★ marks the best value of a row. Shares in %, costs per measured day.</p>");
+    let columns: Vec<(String, Option<&Metrics>)> =
+        s.policies.iter().map(|p| (p.name.clone(), Some(&p.total))).collect();
+    out.push_str(&metric_table(&METRICS, &columns, false));
+
+    if s.policies.len() > 1 {
+        out.push_str(&format!(
+            "<h2>Paired differences to {}</h2><p class=\"note\">Each policy minus the baseline, replication by replication on the same random demand and lead times (shares in percentage points). Bold: the 95 % interval excludes zero.</p>",
+            esc(&r.baseline)
+        ));
+        let columns: Vec<(String, Option<&Metrics>)> = s
+            .policies
+            .iter()
+            .filter(|p| p.name != r.baseline)
+            .map(|p| (p.name.clone(), p.difference_vs_baseline.as_ref()))
+            .collect();
+        out.push_str(&metric_table(&METRICS, &columns, true));
+    }
+
+    out.push_str("<h2>Plots</h2>");
+    for kind in Kind::ALL {
+        out.push_str(&format!(
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            plots::svg(kind, data),
+            esc(kind.title())
+        ));
+    }
+
+    // One table per supplier and per segment (segments only when there are several).
+    let scoped = |title: &str,
+                  min: usize,
+                  defs: &[MetricDef],
+                  get: &dyn Fn(&PolicySummary) -> &BTreeMap<String, Metrics>| {
+        let names: Vec<&String> = s.policies.first().map(|p| get(p).keys().collect()).unwrap_or_default();
+        if names.len() < min {
+            return String::new();
+        }
+        let mut html = format!("<h2>{title}</h2>");
+        for name in names {
+            html.push_str(&format!("<h3>{}</h3>", esc(name)));
+            let columns: Vec<(String, Option<&Metrics>)> =
+                s.policies.iter().map(|p| (p.name.clone(), get(p).get(name))).collect();
+            html.push_str(&metric_table(defs, &columns, false));
+        }
+        html
+    };
+    out.push_str(&scoped("Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));
+    out.push_str(&scoped("Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
+
+    out.push_str("<h2>Glossary</h2><p class=\"note\">From docs/metrics.md, the one definition of every metric.</p><dl>");
+    let labels: Vec<&MetricDef> = METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).collect();
+    for (key, definition) in glossary() {
+        let label = labels.iter().find(|d| d.key == key).map_or(key.clone(), |d| d.label.to_string());
+        out.push_str(&format!(
+            "<dt>{} <code>{}</code></dt><dd>{}</dd>",
+            esc(&label),
+            esc(&key),
+            inline(&definition)
+        ));
+    }
+    out.push_str("</dl></body></html>\n");
+    out
+}

@@ -1,0 +1,157 @@
+//! Plots and the HTML report: valid SVG with the expected series, a well-formed report that
+//! names every policy and metric, and `scsim plot` reproducing a run's files byte for byte.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use scsim::report::plots::{Kind, policy_color};
+
+const POLICIES: [&str; 3] = ["lean", "safety-stock", "min-max"];
+
+fn run_quickstart(dir: &Path) {
+    Command::cargo_bin("scsim")
+        .unwrap()
+        .args([
+            "run",
+            "scenarios/quickstart.json",
+            "--replications",
+            "30",
+            "--days",
+            "150",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+fn hex(p: usize) -> String {
+    let c = policy_color(p);
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Elements of `svg` with tag `tag` whose attribute `attr` is `value`.
+fn count(doc: &roxmltree::Document, tag: &str, attr: &str, value: &str) -> usize {
+    doc.descendants().filter(|n| n.has_tag_name(tag) && n.attribute(attr) == Some(value)).count()
+}
+
+fn texts(doc: &roxmltree::Document) -> String {
+    doc.descendants().filter_map(|n| n.text()).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_plot_is_valid_svg_with_one_series_per_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    run_quickstart(dir.path());
+    for kind in Kind::ALL {
+        let path = dir.path().join("plots").join(format!("{}.svg", kind.file_stem()));
+        let text = fs::read_to_string(&path).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(doc.root_element().has_tag_name("svg"));
+        let words = texts(&doc);
+        assert!(words.contains(kind.title()), "{kind:?} lacks its title");
+        for (p, name) in POLICIES.iter().enumerate() {
+            let color = hex(p);
+            let series = match kind {
+                // A mean line (and its legend sample) and a 10–90 % band per policy.
+                Kind::Backorders | Kind::OnHand => {
+                    assert!(count(&doc, "polygon", "fill", &color) >= 1, "{kind:?}: no band for {name}");
+                    count(&doc, "polyline", "stroke", &color)
+                }
+                // A fill-rate circle and a cycle-service triangle per policy.
+                Kind::Service => {
+                    count(&doc, "circle", "fill", &color) + count(&doc, "polygon", "fill", &color)
+                }
+                Kind::TradeOff => count(&doc, "circle", "fill", &color),
+                // Bars per wait day plus the legend swatch.
+                Kind::Waits => count(&doc, "rect", "fill", &color),
+                // The policy's colour bar under its stack.
+                Kind::Costs => count(&doc, "rect", "fill", &color),
+            };
+            let expected = match kind {
+                Kind::Backorders | Kind::OnHand | Kind::Service => 2,
+                Kind::TradeOff | Kind::Costs => 1,
+                Kind::Waits => 2,
+            };
+            assert!(
+                series >= expected,
+                "{kind:?}: {series} elements of {name}'s colour, expected at least {expected}"
+            );
+            assert!(words.contains(name), "{kind:?} does not name {name}");
+        }
+    }
+}
+
+#[test]
+fn the_report_is_well_formed_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    run_quickstart(dir.path());
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let doc = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+    )
+    .expect("report.html is well-formed");
+    let words = texts(&doc);
+    for name in POLICIES {
+        assert!(words.contains(name), "report lacks {name}");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    // Every metric defined for some policy has a row in the summary table (titled by its key)
+    // and an entry in the glossary.
+    let rows: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name("th")).filter_map(|n| n.attribute("title")).collect();
+    for (key, stat) in summary["policies"][0]["total"].as_object().unwrap() {
+        if stat["mean"].is_number() {
+            assert!(rows.contains(&key.as_str()), "summary table lacks {key}");
+        }
+        assert!(words.contains(key.as_str()), "glossary lacks {key}");
+    }
+    // Metadata and self-containment: no script, no external resource.
+    for fact in [summary["scenario"]["sha256"].as_str().unwrap(), "Replications", "Seed"] {
+        assert!(words.contains(fact), "report lacks {fact}");
+    }
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("script")).count(), 0);
+    assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resource");
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("svg")).count(), Kind::ALL.len());
+    // The best value of each row with a direction is marked.
+    assert!(doc.descendants().any(|n| n.attribute("class") == Some("best")));
+}
+
+#[test]
+fn plot_redraws_a_finished_run_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    run_quickstart(dir.path());
+    let files: Vec<String> = Kind::ALL
+        .iter()
+        .map(|k| format!("plots/{}.svg", k.file_stem()))
+        .chain(["report.html".to_string()])
+        .collect();
+    let before: Vec<Vec<u8>> = files.iter().map(|f| fs::read(dir.path().join(f)).unwrap()).collect();
+    fs::remove_dir_all(dir.path().join("plots")).unwrap();
+    fs::remove_file(dir.path().join("report.html")).unwrap();
+    Command::cargo_bin("scsim").unwrap().arg("plot").arg(dir.path()).assert().success();
+    for (f, b) in files.iter().zip(&before) {
+        assert!(fs::read(dir.path().join(f)).unwrap() == *b, "{f} differs after scsim plot");
+    }
+    // A folder without a run is bad input.
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("scsim").unwrap().arg("plot").arg(empty.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("summary.json"));
+}
+
+#[test]
+fn png_plots_are_drawn_with_the_bundled_font() {
+    let dir = tempfile::tempdir().unwrap();
+    run_quickstart(dir.path());
+    Command::cargo_bin("scsim").unwrap().arg("plot").arg(dir.path()).arg("--png").assert().success();
+    for kind in Kind::ALL {
+        let bytes = fs::read(dir.path().join("plots").join(format!("{}.png", kind.file_stem()))).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n".as_slice(), "{kind:?} is a PNG");
+        assert!(bytes.len() > 10_000, "{kind:?} has content");
+    }
+}
