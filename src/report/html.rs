@@ -11,6 +11,70 @@ use super::plots::{self, Kind};
 use super::table::{format_value, heading};
 use crate::metrics::{Better, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 
+/// The metrics of the first summary table.
+const KEY_METRICS: [&str; 7] = [
+    "fill_rate",
+    "cycle_service_level",
+    "avg_backorders",
+    "wait_mean_days",
+    "lost_units",
+    "avg_on_hand",
+    "cost_total_per_day",
+];
+
+/// Every metric by theme, for the full table.
+const GROUPS: [(&str, &[&str]); 6] = [
+    (
+        "Service",
+        &[
+            "fill_rate",
+            "cycle_service_level",
+            "ready_rate",
+            "on_time_to_promise",
+            "fill_rate_disrupted",
+            "fill_rate_undisrupted",
+        ],
+    ),
+    (
+        "Backorders",
+        &[
+            "backordered_units",
+            "backordered_lines",
+            "avg_backorders",
+            "max_backorders",
+            "wait_mean_days",
+            "wait_p50_days",
+            "wait_p95_days",
+            "wait_max_days",
+            "promise_lateness_days",
+        ],
+    ),
+    (
+        "Lost demand",
+        &[
+            "lost_units",
+            "walkaway_units",
+            "cancelled_units",
+            "cancelled_lines",
+            "churn_units",
+            "lost_during_disruption_units",
+        ],
+    ),
+    ("Demand, stock and orders", &["demand_units", "demand_lines", "avg_on_hand", "orders_placed"]),
+    (
+        "Costs per day",
+        &[
+            "cost_holding_per_day",
+            "cost_backorder_per_day",
+            "cost_lost_sales_per_day",
+            "cost_ordering_per_day",
+            "cost_purchase_per_day",
+            "cost_total_per_day",
+        ],
+    ),
+    ("Forecast accuracy", &["forecast_mae", "forecast_rmse", "forecast_bias", "forecast_mape"]),
+];
+
 /// The metric definitions of `docs/metrics.md`, compiled in.
 const METRICS_DOC: &str = include_str!("../../docs/metrics.md");
 
@@ -104,6 +168,23 @@ fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff
     out
 }
 
+/// The key metrics, then every metric by theme in a folded section.
+fn themed(columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
+    let key: Vec<MetricDef> =
+        KEY_METRICS.iter().filter_map(|k| METRICS.iter().find(|m| m.key == *k).copied()).collect();
+    let mut out = metric_table(&key, columns, diff);
+    out.push_str("<details><summary>Every metric, by theme</summary>");
+    for (group, keys) in GROUPS {
+        let defs: Vec<MetricDef> = METRICS.iter().filter(|m| keys.contains(&m.key)).copied().collect();
+        let table = metric_table(&defs, columns, diff);
+        if table.contains("<td") {
+            out.push_str(&format!("<h3>{group}</h3>{table}"));
+        }
+    }
+    out.push_str("</details>");
+    out
+}
+
 const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45;padding:0 1em}\
 h1{margin-bottom:0.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:0.2em}\
 p.description{color:#444;max-width:60em}\
@@ -114,6 +195,7 @@ td.best{font-weight:bold;background:#eef7ee}td.significant{font-weight:bold}\
 table.meta th{text-align:left;font-weight:normal;color:#555}table.meta td{text-align:left}\
 figure{margin:1.2em 0}figcaption{color:#555;font-size:0.9em}\
 .policy{display:inline-block;width:0.9em;height:0.9em;margin-right:0.35em;vertical-align:-0.1em;border-radius:2px}\
+details{margin:0.8em 0}summary{cursor:pointer;color:#245;font-weight:bold}h3{margin-bottom:0.2em}\
 dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}code{font-size:0.95em;background:#f4f4f4;padding:0 0.2em}\
 .note{color:#555;font-size:0.9em}";
 
@@ -166,7 +248,7 @@ pub fn report(data: &RunData) -> String {
     out.push_str("<h2>Summary</h2><p class=\"note\">Mean over replications ± half-width of the 95 % confidence interval; ★ marks the best value of a row. Shares in %, costs per measured day.</p>");
     let columns: Vec<(String, Option<&Metrics>)> =
         s.policies.iter().map(|p| (p.name.clone(), Some(&p.total))).collect();
-    out.push_str(&metric_table(&METRICS, &columns, false));
+    out.push_str(&themed(&columns, false));
 
     if s.policies.len() > 1 {
         out.push_str(&format!(
@@ -179,7 +261,7 @@ pub fn report(data: &RunData) -> String {
             .filter(|p| p.name != r.baseline)
             .map(|p| (p.name.clone(), p.difference_vs_baseline.as_ref()))
             .collect();
-        out.push_str(&metric_table(&METRICS, &columns, true));
+        out.push_str(&themed(&columns, true));
     }
 
     out.push_str("<h2>Plots</h2>");
@@ -187,7 +269,7 @@ pub fn report(data: &RunData) -> String {
         out.push_str(&format!(
             "<figure>{}<figcaption>{}</figcaption></figure>",
             plots::svg(kind, data),
-            esc(kind.title())
+            esc(kind.caption())
         ));
     }
 
@@ -225,4 +307,30 @@ pub fn report(data: &RunData) -> String {
     }
     out.push_str("</dl></body></html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::METRICS;
+
+    #[test]
+    fn every_metric_belongs_to_exactly_one_theme() {
+        for m in METRICS {
+            let n = GROUPS.iter().filter(|(_, keys)| keys.contains(&m.key)).count();
+            assert_eq!(n, 1, "{} is in {n} themes", m.key);
+        }
+        for k in KEY_METRICS {
+            assert!(METRICS.iter().any(|m| m.key == k), "{k}");
+        }
+    }
+
+    #[test]
+    fn glossary_reads_the_metric_sections() {
+        let g = glossary();
+        let fill = g.iter().find(|(k, _)| k == "fill_rate").expect("fill_rate is defined");
+        assert!(fill.1.starts_with("Type-2 service, by units"), "{}", fill.1);
+        assert!(!fill.1.contains("###"));
+        assert!(g.iter().all(|(k, d)| !k.is_empty() && !d.is_empty()), "every entry has a definition");
+    }
 }

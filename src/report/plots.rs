@@ -102,6 +102,30 @@ impl Kind {
         }
     }
 
+    /// What the plot shows and how to read it.
+    pub fn caption(self) -> &'static str {
+        match self {
+            Kind::Service => {
+                "Circles: fill rate (share of units filled from stock on the day demanded). Triangles: cycle service level (share of review cycles without a stockout). Whiskers: 95 % confidence intervals of the mean over replications."
+            }
+            Kind::Backorders => {
+                "Mean over replications of the units backordered at the end of each day, with the band between the 10th and 90th percentiles across replications. Grey: warm-up, not measured. Red: days a supplier was down, darker when down in more replications."
+            }
+            Kind::OnHand => {
+                "Mean over replications of the units on hand at the end of each day, with the 10–90 % band across replications. Grey: warm-up; red: supplier outages."
+            }
+            Kind::Costs => {
+                "Mean cost per measured day, stacked by kind; the figure above each bar is the total. The coloured strip under a bar is the policy's colour in the other plots."
+            }
+            Kind::TradeOff => {
+                "Each policy's total cost per day against its fill rate, with 95 % confidence intervals as crosses. Down and to the right is better: a policy up and to the left of another is dominated."
+            }
+            Kind::Waits => {
+                "Backordered units (demanded on measured days and filled before the horizon) by the number of days they waited, pooled over replications."
+            }
+        }
+    }
+
     fn size(self) -> (u32, u32) {
         match self {
             Kind::Backorders | Kind::OnHand => (960, 460),

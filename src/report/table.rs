@@ -68,7 +68,12 @@ fn decimals(x: f64) -> usize {
 
 /// A column heading: the label with its unit.
 pub fn heading(m: &MetricDef) -> String {
-    if m.unit.is_empty() || m.share { m.label.to_string() } else { format!("{} ({})", m.label, m.unit) }
+    let redundant = m.label.to_lowercase().contains(m.unit);
+    if m.unit.is_empty() || m.share || redundant {
+        m.label.to_string()
+    } else {
+        format!("{} ({})", m.label, m.unit)
+    }
 }
 
 /// The console table.
