@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(365 * reps as u64));
     g.sample_size(20);
     g.bench_function("all-cores", |b| {
-        let spec = RunSpec { replications: reps, seed: 42, baseline: 0 };
+        let spec = RunSpec { replications: reps, seed: 42, baseline: 0, daily: true };
         b.iter(|| experiment::run(black_box(&canonical), &spec, &mut |_| {}, &|_| {}))
     });
     g.finish();

@@ -56,7 +56,7 @@ struct Deadline {
 }
 
 /// Costs incurred on one day, by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CostBreakdown {
     /// Holding cost of the end-of-day on-hand.
     pub holding: f64,

@@ -19,6 +19,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{CostBreakdown, Workspace};
 use crate::metrics::{
@@ -50,10 +51,12 @@ pub struct RunSpec {
     pub seed: u64,
     /// Index of the policy other policies are compared with.
     pub baseline: usize,
+    /// Whether to accumulate the daily series (sweeps do without them).
+    pub daily: bool,
 }
 
 /// Sums over replications of one day's unit counts (exact integers).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounts {
     /// End-of-day on-hand.
     pub on_hand: i128,
@@ -89,7 +92,7 @@ fn add_costs(a: &mut CostBreakdown, c: &CostBreakdown) {
 }
 
 /// Floating-point statistics of one policy, merged in block order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ordered {
     /// Moments of each metric summed over pairs.
     pub total: Vec<Moments>,
@@ -106,7 +109,8 @@ pub struct Ordered {
 }
 
 impl Ordered {
-    fn new(model: &Model) -> Ordered {
+    /// Empty statistics for `model`.
+    pub fn new(model: &Model) -> Ordered {
         Ordered {
             total: vec![Moments::default(); N_METRICS],
             pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
@@ -117,7 +121,8 @@ impl Ordered {
         }
     }
 
-    fn merge(&mut self, o: &Ordered) {
+    /// Merges the statistics of the next block.
+    pub fn merge(&mut self, o: &Ordered) {
         merge_all(&mut self.total, &o.total);
         merge_all(&mut self.diff, &o.diff);
         let scopes = self.pairs.iter_mut().zip(&o.pairs);
@@ -138,7 +143,7 @@ fn merge_all(a: &mut [Moments], b: &[Moments]) {
 }
 
 /// Integer statistics of one policy, summed in any order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Counted {
     /// Per day, sums over replications of unit counts.
     pub daily: Vec<DayCounts>,
@@ -149,7 +154,8 @@ pub struct Counted {
 }
 
 impl Counted {
-    fn new(model: &Model) -> Counted {
+    /// Empty counts for `model`.
+    pub fn new(model: &Model) -> Counted {
         let h = model.horizon as usize;
         Counted {
             daily: vec![DayCounts::default(); h],
@@ -158,7 +164,8 @@ impl Counted {
         }
     }
 
-    fn add(&mut self, o: &Counted) {
+    /// Adds another worker's (or shard's) counts.
+    pub fn add(&mut self, o: &Counted) {
         for (a, b) in self.daily.iter_mut().zip(&o.daily) {
             a.add(b);
         }
@@ -186,6 +193,36 @@ pub struct RunStats {
     pub policies: Vec<PolicyStats>,
     /// Replications accumulated.
     pub replications: u32,
+    /// The floating-point statistics of each block (per policy), in block order, when asked
+    /// for (shards keep them so that a merge reproduces the unsharded reduction exactly).
+    pub blocks: Vec<Vec<Ordered>>,
+}
+
+impl RunStats {
+    /// Statistics from blocks merged in order and integer counts (how a merge of shards
+    /// rebuilds a run).
+    pub fn from_parts(
+        model: &Model,
+        blocks: &[Vec<Ordered>],
+        counted: Vec<Counted>,
+        replications: u32,
+    ) -> RunStats {
+        let mut ordered: Vec<Ordered> = (0..model.policies.len()).map(|_| Ordered::new(model)).collect();
+        for block in blocks {
+            for (a, b) in ordered.iter_mut().zip(block) {
+                a.merge(b);
+            }
+        }
+        RunStats {
+            policies: ordered
+                .into_iter()
+                .zip(counted)
+                .map(|(ordered, counted)| PolicyStats { ordered, counted })
+                .collect(),
+            replications,
+            blocks: Vec::new(),
+        }
+    }
 }
 
 /// The per-replication total metrics of one block, for `replications.csv`:
@@ -273,6 +310,10 @@ impl Worker {
                         m.push(self.values[p][k] - self.values[spec.baseline][k]);
                     }
                 }
+                self.counted[p].waits.add(waits);
+                if !spec.daily {
+                    continue;
+                }
                 let counted = &mut self.counted[p];
                 let days = self.ws.days().iter().zip(&mut ordered.daily_costs);
                 for ((rec, costs), (c, bands)) in days.zip(counted.daily.iter_mut().zip(&mut counted.bands)) {
@@ -286,7 +327,6 @@ impl Worker {
                     bands[0].record(rec.on_hand);
                     bands[1].record(rec.backorders);
                 }
-                counted.waits.add(waits);
             }
             block.rows.extend((0..n_policies).map(|p| (r, p, self.values[p])));
             progress(1);
@@ -300,6 +340,7 @@ struct Reducer<'a> {
     next: u32,
     pending: BTreeMap<u32, Block>,
     ordered: Vec<Ordered>,
+    kept: Option<Vec<Vec<Ordered>>>,
     rows: &'a mut (dyn FnMut(&Rows) + Send),
 }
 
@@ -311,6 +352,9 @@ impl Reducer<'_> {
                 a.merge(b);
             }
             (self.rows)(&block.rows);
+            if let Some(kept) = &mut self.kept {
+                kept.push(block.policies);
+            }
             self.next += 1;
         }
     }
@@ -327,6 +371,7 @@ pub fn run_blocks(
     model: &Model,
     spec: &RunSpec,
     blocks: Range<u32>,
+    keep_blocks: bool,
     rows: &mut (dyn FnMut(&Rows) + Send),
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
@@ -337,6 +382,7 @@ pub fn run_blocks(
         next: blocks.start,
         pending: BTreeMap::new(),
         ordered: (0..model.policies.len()).map(|_| Ordered::new(model)).collect(),
+        kept: keep_blocks.then(Vec::new),
         rows,
     });
     let counted: Vec<Vec<Counted>> = (0..threads)
@@ -372,6 +418,7 @@ pub fn run_blocks(
             .map(|(ordered, counted)| PolicyStats { ordered, counted })
             .collect(),
         replications,
+        blocks: reducer.kept.unwrap_or_default(),
     }
 }
 
@@ -382,5 +429,5 @@ pub fn run(
     rows: &mut (dyn FnMut(&Rows) + Send),
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
-    run_blocks(model, spec, 0..block_count(spec.replications), rows, progress)
+    run_blocks(model, spec, 0..block_count(spec.replications), false, rows, progress)
 }

@@ -17,14 +17,18 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod forecast;
+pub mod golden;
 pub mod metrics;
 pub mod model;
+pub mod optimize;
 pub mod policy;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 pub mod supply;
+pub mod sweep;
 
 /// The version of this build, recorded in every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -413,7 +413,7 @@ impl LaneCounters {
 }
 
 /// Counts of late-filled units by whole days waited (index = days).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct WaitHistogram {
     counts: Vec<u64>,
     /// One past the largest wait recorded: every count at or above it is 0.

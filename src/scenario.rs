@@ -62,6 +62,29 @@ pub struct Scenario {
     pub initial_on_hand: Vec<InitialStock>,
     /// The named policies to compare; the first is the baseline of paired comparisons.
     pub policies: Vec<PolicySet>,
+    /// Parameters `scsim sweep` varies when no `--set` is given.
+    #[serde(default)]
+    pub sweep: Vec<SweepParameter>,
+}
+
+/// A parameter to sweep: a path into this document and its values (a list, or a range).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepParameter {
+    /// Dot-separated path, e.g. `policies.safety.inventory.S` or `demand.*.distribution.mean`.
+    pub path: String,
+    /// The values, in order.
+    #[serde(default)]
+    pub values: Option<Vec<serde_json::Value>>,
+    /// A range instead of a list: first value.
+    #[serde(default)]
+    pub from: Option<f64>,
+    /// Last value (inclusive).
+    #[serde(default)]
+    pub to: Option<f64>,
+    /// Step (default 1).
+    #[serde(default)]
+    pub step: Option<f64>,
 }
 
 fn default_replications() -> i64 {

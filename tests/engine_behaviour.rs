@@ -58,7 +58,7 @@ fn every_policy_sees_the_same_demand_in_each_replication() {
         assert!(first.iter().sum::<i64>() > 0);
     }
     // And through the parallel experiment: identical demand_units in every row pair.
-    let spec = RunSpec { replications: 30, seed: 3, baseline: 0 };
+    let spec = RunSpec { replications: 30, seed: 3, baseline: 0, daily: true };
     let mut rows = Vec::new();
     experiment::run(&m, &spec, &mut |block| rows.extend(block.iter().cloned()), &|_| {});
     let k = metric_index("demand_units").unwrap();

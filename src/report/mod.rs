@@ -9,6 +9,7 @@ pub mod data;
 pub mod html;
 pub mod json;
 pub mod plots;
+pub mod sweep_plots;
 pub mod table;
 
 use std::fs;

@@ -18,7 +18,7 @@ use super::json::Stat;
 static FONT: Once = Once::new();
 
 /// Registers the bundled font as "sans-serif" (once per process).
-fn register_font() {
+pub fn register_font() {
     FONT.call_once(|| {
         plotters::style::register_font(
             "sans-serif",

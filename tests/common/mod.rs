@@ -17,7 +17,7 @@ pub fn model(json: &str) -> Model {
 
 /// Runs every replication and returns the statistics.
 pub fn run(model: &Model, replications: u32, seed: u64) -> RunStats {
-    let spec = RunSpec { replications, seed, baseline: 0 };
+    let spec = RunSpec { replications, seed, baseline: 0, daily: true };
     experiment::run(model, &spec, &mut |_| {}, &|_| {})
 }
 

@@ -1,0 +1,194 @@
+//! `scsim run`: simulate a scenario, print the summary, write its files; or a shard of it; or
+//! check it against a golden summary.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use scsim::experiment::{self, RunSpec, block_count};
+use scsim::golden;
+use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
+use scsim::shard::{Origin, RunShard, parse_shard, store_rows};
+use scsim::sweep::share;
+
+use super::{InputError, Overrides, baseline, load, out_dir, progress_bar, settings, write, write_outputs};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (JSON).
+    scenario: PathBuf,
+    #[command(flatten)]
+    overrides: Overrides,
+    /// Output folder (default: output/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Policy the others are compared with (default: the first listed).
+    #[arg(long)]
+    baseline: Option<String>,
+    /// No progress bar and no summary table.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Also write PNG images of the plots (SVG is always written).
+    #[arg(long)]
+    png: bool,
+    /// Compare the results with a golden summary.json: exit 1 with the differences if they do
+    /// not match.
+    #[arg(long, value_name = "GOLDEN")]
+    check: Option<PathBuf>,
+    /// Relative tolerance of the golden check for floating-point values (default 0: exact).
+    #[arg(long, default_value_t = 0.0, requires = "check")]
+    tolerance: f64,
+    /// Write the results as the golden file given by --check instead of comparing.
+    #[arg(long, requires = "check")]
+    bless: bool,
+    /// Compute only shard i of n (e.g. 0/4) and write it to the output folder for `scsim merge`.
+    #[arg(long, value_name = "i/n", value_parser = parse_shard, conflicts_with = "check")]
+    shard: Option<(u32, u32)>,
+}
+
+pub fn run(args: &RunArgs) -> Result<ExitCode> {
+    let loaded = load(&args.scenario, &args.overrides)?;
+    let model = &loaded.model;
+    let base = baseline(model, args.baseline.as_deref())?;
+    let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: base, daily: true };
+    let pool = args.overrides.pool()?;
+    let blocks = match args.shard {
+        Some((i, n)) => {
+            let r = share(block_count(spec.replications) as usize, i as usize, n as usize);
+            r.start as u32..r.end as u32
+        }
+        None => 0..block_count(spec.replications),
+    };
+    let suffix = args.shard.map_or(String::new(), |(i, n)| format!("-shard-{i}-of-{n}"));
+    let dir = out_dir(args.out.as_deref(), model, &suffix)?;
+    let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
+    let started = Instant::now();
+
+    if let Some((i, n)) = args.shard {
+        let mut rows = Vec::new();
+        let stats = pool.install(|| {
+            experiment::run_blocks(
+                model,
+                &spec,
+                blocks.clone(),
+                true,
+                &mut |r| rows.extend(store_rows(r)),
+                &|k| bar.inc(k),
+            )
+        });
+        bar.finish_and_clear();
+        let shard = RunShard {
+            origin: Origin {
+                scsim_version: scsim::VERSION.to_string(),
+                scenario_file: args.scenario.display().to_string(),
+                scenario: loaded.text.clone(),
+                settings: settings(model, base),
+            },
+            shard: i,
+            shards: n,
+            blocks: (blocks.start, blocks.end),
+            ordered: stats.blocks,
+            counted: stats.policies.into_iter().map(|p| p.counted).collect(),
+            rows,
+        };
+        write(&dir.join("shard.json"), &serde_json::to_vec(&shard)?)?;
+        if !args.quiet {
+            eprintln!("wrote shard {i}/{n} (blocks {}..{}) to {}", blocks.start, blocks.end, dir.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let csv_path = dir.join("replications.csv");
+    let mut csv = ReplicationsCsv::create(&csv_path, model)
+        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let mut write_error = None;
+    let stats = pool.install(|| {
+        experiment::run(
+            model,
+            &spec,
+            &mut |rows| {
+                if write_error.is_none() {
+                    write_error = csv.write(rows).err();
+                }
+            },
+            &|k| bar.inc(k),
+        )
+    });
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    if let Some(e) = write_error {
+        bail!("cannot write {}: {e}", csv_path.display());
+    }
+    let info = RunInfo {
+        version: scsim::VERSION.to_string(),
+        scenario_file: args.scenario.display().to_string(),
+        seed: spec.seed,
+        replications: spec.replications,
+        baseline: base,
+    };
+    write_outputs(&dir, model, info.clone(), &stats, args.png)?;
+    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+
+    if !args.quiet {
+        println!(
+            "{} — {} policies × {} replications × {} days ({} warm-up), seed {}",
+            model.name,
+            model.policies.len(),
+            spec.replications,
+            model.horizon,
+            model.warmup,
+            spec.seed
+        );
+        println!();
+        print!("{}", report::table::render(&report::Run { model, info, stats: &stats }));
+        println!();
+        let sku_days = model.pairs.len() as f64
+            * model.horizon as f64
+            * spec.replications as f64
+            * model.policies.len() as f64;
+        eprintln!(
+            "wrote {} in {:.2} s ({:.1} million SKU-days/s)",
+            dir.display(),
+            elapsed.as_secs_f64(),
+            sku_days / elapsed.as_secs_f64() / 1e6
+        );
+    }
+    match &args.check {
+        Some(golden) if args.bless => {
+            std::fs::copy(dir.join("summary.json"), golden)
+                .with_context(|| format!("cannot write the golden file {}", golden.display()))?;
+            eprintln!("blessed {}", golden.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(golden) => check(&dir.join("summary.json"), golden, args.tolerance),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Compares `summary` with `golden`; prints the differences and exits 1 if there are any.
+fn check(summary: &Path, golden: &Path, tolerance: f64) -> Result<ExitCode> {
+    let read = |p: &Path| -> Result<serde_json::Value> {
+        let bytes = std::fs::read(p)
+            .map_err(|e| InputError(format!("{}: cannot read the golden file: {e}", p.display())))?;
+        Ok(serde_json::from_slice(&bytes)
+            .map_err(|e| InputError(format!("{}: not a summary.json: {e}", p.display())))?)
+    };
+    let differences = golden::compare(&read(golden)?, &read(summary)?, tolerance);
+    if differences.is_empty() {
+        eprintln!("golden check passed: {}", golden.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("golden check FAILED against {}: {} difference(s)", golden.display(), differences.len());
+    let width = differences.iter().map(|d| d.path.len()).max().unwrap_or(0).min(70);
+    eprintln!("{:width$}  {:>24}  {:>24}", "metric", "expected", "got");
+    for d in differences.iter().take(50) {
+        eprintln!("{:width$}  {:>24}  {:>24}", d.path, d.expected, d.got);
+    }
+    if differences.len() > 50 {
+        eprintln!("… and {} more", differences.len() - 50);
+    }
+    Ok(ExitCode::from(1))
+}

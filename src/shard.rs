@@ -1,0 +1,220 @@
+//! Files that let work be split across processes and machines and put back together exactly:
+//! run shards (a slice of a run's blocks) and sweep points (one point of a sweep each).
+//!
+//! A run shard keeps the floating-point statistics of each of its blocks separately, so a merge
+//! replays the same block-ordered reduction as the unsharded run and writes the same bytes.
+//! Every file carries what it was computed from (scenario text, settings, scsim version) so
+//! that pieces of different runs are never mixed.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::experiment::{Counted, Ordered, Rows};
+use crate::metrics::N_METRICS;
+use crate::report::json::Metrics;
+use crate::sweep::Parameter;
+
+/// Run settings after command-line overrides: with the scenario text, they determine the
+/// results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Replications.
+    pub replications: u32,
+    /// Simulated days.
+    pub horizon_days: u32,
+    /// Warm-up days.
+    pub warmup_days: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Baseline policy name.
+    pub baseline: String,
+}
+
+/// What a shard or point was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Origin {
+    /// scsim version.
+    pub scsim_version: String,
+    /// The scenario file as given on the command line.
+    pub scenario_file: String,
+    /// The scenario file's text.
+    pub scenario: String,
+    /// Settings.
+    pub settings: Settings,
+}
+
+impl Origin {
+    /// Why `other` cannot be combined with `self`, if it cannot.
+    pub fn mismatch(&self, other: &Origin) -> Option<String> {
+        if self.scsim_version != other.scsim_version {
+            Some(format!("scsim {} against {}", other.scsim_version, self.scsim_version))
+        } else if self.scenario != other.scenario {
+            Some("a different scenario".into())
+        } else if self.settings != other.settings {
+            Some(format!("different settings ({:?} against {:?})", other.settings, self.settings))
+        } else {
+            None
+        }
+    }
+}
+
+/// One replication × policy row of `replications.csv`; undefined metrics are `null`.
+pub type Row = (u32, usize, Vec<Option<f64>>);
+
+/// Converts rows for storage.
+pub fn store_rows(rows: &Rows) -> Vec<Row> {
+    rows.iter().map(|(r, p, v)| (*r, *p, v.iter().map(|x| x.is_finite().then_some(*x)).collect())).collect()
+}
+
+/// Converts stored rows back.
+pub fn load_rows(rows: &[Row]) -> Rows {
+    rows.iter()
+        .map(|(r, p, v)| {
+            let mut values = [f64::NAN; N_METRICS];
+            for (slot, x) in values.iter_mut().zip(v) {
+                *slot = x.unwrap_or(f64::NAN);
+            }
+            (*r, *p, values)
+        })
+        .collect()
+}
+
+/// A slice of a run: `shard` of `shards`, covering the blocks `blocks.0..blocks.1`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunShard {
+    /// What it was computed from.
+    pub origin: Origin,
+    /// Index of this shard.
+    pub shard: u32,
+    /// Number of shards.
+    pub shards: u32,
+    /// First and one-past-last block.
+    pub blocks: (u32, u32),
+    /// Floating-point statistics of each block, per policy.
+    pub ordered: Vec<Vec<Ordered>>,
+    /// Integer statistics, per policy.
+    pub counted: Vec<Counted>,
+    /// Replication rows, in order.
+    pub rows: Vec<Row>,
+}
+
+/// Checks that `shards` are all the shards of one run, sorts them, and returns them in order.
+pub fn check_run_shards(mut shards: Vec<(String, RunShard)>, blocks: u32) -> Result<Vec<RunShard>, String> {
+    let Some((first_name, first)) = shards.first().cloned() else {
+        return Err("no shard given".into());
+    };
+    for (name, s) in &shards {
+        if let Some(why) = first.origin.mismatch(&s.origin) {
+            return Err(format!("{name} comes from {why} than {first_name}"));
+        }
+        if s.shards != first.shards {
+            return Err(format!(
+                "{name} is one of {} shards, {first_name} one of {}",
+                s.shards, first.shards
+            ));
+        }
+    }
+    shards.sort_by_key(|(_, s)| s.shard);
+    let mut seen = BTreeMap::new();
+    for (name, s) in &shards {
+        if let Some(other) = seen.insert(s.shard, name.clone()) {
+            return Err(format!("shard {}/{} is given twice: {other} and {name}", s.shard, s.shards));
+        }
+    }
+    let missing: Vec<String> = (0..first.shards)
+        .filter(|i| !seen.contains_key(i))
+        .map(|i| format!("{i}/{}", first.shards))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "missing shard{} {}",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        ));
+    }
+    let mut next = 0;
+    for (name, s) in &shards {
+        if s.blocks.0 != next || s.ordered.len() != (s.blocks.1 - s.blocks.0) as usize {
+            return Err(format!("{name} does not continue the blocks where the previous shard ended"));
+        }
+        next = s.blocks.1;
+    }
+    if next != blocks {
+        return Err(format!("the shards cover {next} of {blocks} blocks"));
+    }
+    Ok(shards.into_iter().map(|(_, s)| s).collect())
+}
+
+/// What a sweep is: everything a point's result depends on besides its values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    /// What it was computed from.
+    pub origin: Origin,
+    /// The swept parameters.
+    pub parameters: Vec<Parameter>,
+}
+
+/// The result of one point of a sweep, saved as soon as it is computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointResult {
+    /// The sweep it belongs to.
+    pub sweep: SweepSpec,
+    /// Index of the point in the grid.
+    pub index: usize,
+    /// The parameters' values.
+    pub values: Vec<Value>,
+    /// Why the point could not be run, if it could not.
+    pub invalid: Option<String>,
+    /// Per policy (name, total metrics), in scenario order.
+    pub policies: Vec<(String, Metrics)>,
+}
+
+/// The manifest of one sweep shard: which points it computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepShard {
+    /// The sweep.
+    pub sweep: SweepSpec,
+    /// Index of this shard.
+    pub shard: u32,
+    /// Number of shards.
+    pub shards: u32,
+    /// Points it computed.
+    pub points: Vec<usize>,
+}
+
+/// Parses `i/n` (0 ≤ i < n).
+pub fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let (i, n) = text.split_once('/').ok_or_else(|| format!("{text:?}: expected i/n, e.g. 0/4"))?;
+    let (i, n) = (i.trim().parse::<u32>(), n.trim().parse::<u32>());
+    match (i, n) {
+        (Ok(i), Ok(n)) if n >= 1 && i < n => Ok((i, n)),
+        _ => Err(format!("{text:?}: expected i/n with 0 ≤ i < n, e.g. 0/4")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_syntax() {
+        assert_eq!(parse_shard("0/4"), Ok((0, 4)));
+        assert_eq!(parse_shard(" 3 / 4 "), Ok((3, 4)));
+        assert!(parse_shard("4/4").is_err());
+        assert!(parse_shard("1/0").is_err());
+        assert!(parse_shard("x").is_err());
+    }
+
+    #[test]
+    fn rows_survive_storage_with_undefined_values() {
+        let mut values = [1.5; N_METRICS];
+        values[3] = f64::NAN;
+        let rows: Rows = vec![(7, 1, values)];
+        let back = load_rows(&store_rows(&rows));
+        assert_eq!(back[0].0, 7);
+        assert!(back[0].2[3].is_nan());
+        assert_eq!(back[0].2[0], 1.5);
+    }
+}
