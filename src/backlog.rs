@@ -1,11 +1,29 @@
-//! The backlog of one (location, item) pair: backordered order lines waiting for stock.
+//! The backlog of one (location, item) pair: backordered order lines waiting for stock, from
+//! customers and from the downstream locations it supplies.
 //!
-//! Lines wait in priority classes (one class under first-come-first-served allocation), each a
-//! queue in arrival order. A line keeps its place until it is filled or cancelled; a cancelled
+//! Lines wait in priority classes (one class under first-come-first-served and fair-share
+//! allocation), each a queue in arrival order. A line keeps its place until it is filled or cancelled; a cancelled
 //! line is only marked (its units set to 0) and leaves the queue when it reaches the front, so
 //! a line can be found by its id in O(1): ids within a class are consecutive.
 
 use std::collections::VecDeque;
+
+/// Who waits for a backordered line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orderer {
+    /// A customer of the demand stream `stream`.
+    Customer {
+        /// Demand stream index.
+        stream: u32,
+    },
+    /// The downstream pair `pair`, which ordered through its source `source`.
+    Location {
+        /// Pair index.
+        pair: u32,
+        /// Index into that pair's sources.
+        source: u32,
+    },
+}
 
 /// A backordered order line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,8 +36,8 @@ pub struct Line {
     pub deadline: u32,
     /// Promised delivery day.
     pub promise: u32,
-    /// Demand stream it came from.
-    pub stream: u32,
+    /// Who waits for it.
+    pub by: Orderer,
     /// Units still owed (0 once filled or cancelled).
     pub units: i64,
     /// Whether it may be filled in part.
@@ -38,6 +56,9 @@ struct Class {
 #[derive(Debug, Clone, Default)]
 pub struct Backlog {
     classes: Vec<Class>,
+    /// Fair-share scratch: each line's share, and (remainder, line) to hand out the rest.
+    shares: Vec<i64>,
+    remainders: Vec<(i128, usize)>,
 }
 
 /// A line to add: everything but its id.
@@ -49,8 +70,8 @@ pub struct NewLine {
     pub deadline: u32,
     /// Promised delivery day.
     pub promise: u32,
-    /// Demand stream.
-    pub stream: u32,
+    /// Who waits for it.
+    pub by: Orderer,
     /// Units owed.
     pub units: i64,
     /// Whether it may be filled in part.
@@ -68,6 +89,8 @@ impl Backlog {
                 .into_iter()
                 .map(|priority| Class { priority, lines: VecDeque::with_capacity(capacity), next_id: 0 })
                 .collect(),
+            shares: Vec::new(),
+            remainders: Vec::new(),
         }
     }
 
@@ -89,8 +112,8 @@ impl Backlog {
         let c = &mut self.classes[class];
         let id = c.next_id;
         c.next_id += 1;
-        let NewLine { day, deadline, promise, stream, units, partial } = line;
-        c.lines.push_back(Line { id, day, deadline, promise, stream, units, partial });
+        let NewLine { day, deadline, promise, by, units, partial } = line;
+        c.lines.push_back(Line { id, day, deadline, promise, by, units, partial });
         id
     }
 
@@ -128,6 +151,51 @@ impl Backlog {
             }
         }
         available - left
+    }
+
+    /// Ships `available` units to the waiting lines of a single-class backlog in proportion to
+    /// what each is owed: when they cannot fill every line, each line gets
+    /// ⌊available · owed / total owed⌋ and the units left over go one each to the largest
+    /// remainders (ties to the older line). Every line must allow partial fills (the model
+    /// checks). Returns the units shipped; `shipped` is called as for [`Backlog::fill`], in
+    /// arrival order.
+    pub fn fill_fair_share(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {
+        debug_assert_eq!(self.classes.len(), 1, "fair share keeps a single class");
+        let owed: i64 = self.classes[0].lines.iter().map(|l| l.units).sum();
+        if owed <= available {
+            return self.fill(available, shipped);
+        }
+        if available <= 0 {
+            return 0;
+        }
+        let Backlog { classes, shares, remainders } = self;
+        let lines = &mut classes[0].lines;
+        shares.clear();
+        remainders.clear();
+        for (k, line) in lines.iter().enumerate() {
+            debug_assert!(line.partial || line.units == 0);
+            let exact = available as i128 * line.units as i128;
+            shares.push((exact / owed as i128) as i64);
+            remainders.push((exact % owed as i128, k));
+        }
+        let left = available - shares.iter().sum::<i64>();
+        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, k) in &remainders[..left as usize] {
+            shares[k] += 1;
+        }
+        for (line, &take) in lines.iter_mut().zip(shares.iter()) {
+            if take > 0 {
+                line.units -= take;
+                shipped(line, take);
+            }
+        }
+        self.tidy();
+        available
+    }
+
+    /// Every waiting line (cancelled ones included, with 0 units), class by class.
+    pub fn lines(&self) -> impl Iterator<Item = &Line> {
+        self.classes.iter().flat_map(|c| &c.lines)
     }
 
     /// Drops cancelled lines that have reached the front of their class.
@@ -178,7 +246,14 @@ mod tests {
     }
 
     fn line(day: u32, units: i64, partial: bool) -> NewLine {
-        NewLine { day, deadline: u32::MAX, promise: day + 1, stream: 0, units, partial }
+        NewLine {
+            day,
+            deadline: u32::MAX,
+            promise: day + 1,
+            by: Orderer::Customer { stream: 0 },
+            units,
+            partial,
+        }
     }
 
     fn fill(b: &mut Backlog, available: i64) -> Vec<(u32, i64, i64)> {
@@ -219,6 +294,50 @@ mod tests {
         assert_eq!(fill(&mut b, 10), vec![(3, 2, 0), (1, 2, 0)]);
         assert!(b.get_mut(low, id).is_none(), "gone once it reached the front");
         b.tidy();
+    }
+
+    fn fill_fair(b: &mut Backlog, available: i64) -> Vec<(u32, i64, i64)> {
+        let mut out = Vec::new();
+        let shipped = b.fill_fair_share(available, |l, q| out.push((l.day, q, l.units)));
+        assert_eq!(shipped, out.iter().map(|x| x.1).sum::<i64>());
+        out
+    }
+
+    #[test]
+    fn fair_share_is_proportional_with_largest_remainders() {
+        let mut b = Backlog::new(vec![0], 4);
+        b.push(0, line(1, 10, true));
+        b.push(0, line(2, 20, true));
+        b.push(0, line(3, 30, true));
+        // 7 of 60 owed: exact shares 7/6, 14/6, 21/6 → floors 1, 2, 3 and the last unit to the
+        // largest remainder (3/6, the third line).
+        assert_eq!(fill_fair(&mut b, 7), vec![(1, 1, 9), (2, 2, 18), (3, 4, 26)]);
+        // Equal remainders: the older line first.
+        let mut b = Backlog::new(vec![0], 4);
+        b.push(0, line(1, 5, true));
+        b.push(0, line(2, 5, true));
+        assert_eq!(fill_fair(&mut b, 1), vec![(1, 1, 4)]);
+        // Enough for everyone: everything ships, in order, and the lines leave.
+        assert_eq!(fill_fair(&mut b, 100), vec![(1, 4, 0), (2, 5, 0)]);
+        assert_eq!(b.lines().count(), 0);
+    }
+
+    #[test]
+    fn fair_share_hands_out_exactly_what_is_available() {
+        for available in 0..40 {
+            let mut b = Backlog::new(vec![0], 4);
+            let owed = [7, 1, 13, 4, 9];
+            for (d, &u) in owed.iter().enumerate() {
+                b.push(0, line(d as u32, u, true));
+            }
+            let total: i64 = owed.iter().sum();
+            let out = fill_fair(&mut b, available);
+            assert_eq!(out.iter().map(|x| x.1).sum::<i64>(), available.min(total));
+            for &(d, q, _) in &out {
+                let exact = available.min(total) as f64 * owed[d as usize] as f64 / total as f64;
+                assert!((q as f64 - exact).abs() < 1.0, "share {q} vs exact {exact}");
+            }
+        }
     }
 
     #[test]

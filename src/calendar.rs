@@ -38,11 +38,12 @@ impl<E> Calendar<E> {
 
     /// Moves the events due on `day` into `out` (which must be empty), leaving the day's bucket
     /// empty so that events scheduled for the same day while `out` is processed can be taken by
-    /// a later call.
+    /// a later call. Every bucket keeps its own memory (events are moved, not the buffers), so
+    /// once each has grown to its working size nothing is allocated again.
     #[inline]
     pub fn take(&mut self, day: u32, out: &mut Vec<E>) {
         debug_assert!(out.is_empty());
-        std::mem::swap(&mut self.buckets[day as usize & self.mask], out);
+        out.append(&mut self.buckets[day as usize & self.mask]);
     }
 
     /// Removes every event, keeping the buckets' capacity.

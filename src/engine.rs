@@ -5,26 +5,32 @@
 //! 0. **Suppliers.** Each supplier with outages is up or down today (random chain, then
 //!    scheduled windows); a down supplier takes no orders (or only its remaining capacity).
 //! 1. **Receipts.** Shipments due on day `t` arrive (a frozen shipment of a down supplier waits;
-//!    a short one delivers part); each pair that received stock fills its backorders, by
-//!    priority class and first come first served within a class.
+//!    a short one delivers part); each pair that received stock fills its backorders (customer
+//!    lines and the orders of downstream locations) by its allocation rule: by priority class
+//!    and first come first served within a class, or in proportion to what each line is owed.
+//!    Units shipped to a downstream location leave now and arrive after the lane's lead time
+//!    (the same day for a lead time of 0, which is received within this step).
 //! 2. **Demand.** Each demand stream draws the day's units (scaled by spikes, promotions and
 //!    churn) as order lines. Stock fills them if no backorder is waiting; a short line is
 //!    backordered (with a patience deadline and a promised date) or lost, by its segment.
 //!    Forecasters then observe the day's demand.
 //! 3. **Cancellations.** Backordered lines whose patience ends today and that are still waiting
 //!    are cancelled.
-//! 4. **Review.** Pairs whose review falls on `t` compute the inventory position
-//!    (on hand + on order − backorders) and order through their sourcing rule; a shipment with
-//!    lead time `L` is due at the start of day `t + L`.
+//! 4. **Review.** Pairs whose review falls on `t`, downstream locations first, compute the
+//!    inventory position (on hand + on order − backorders − units owed downstream; for echelon
+//!    base-stock, summed over the pair's echelon) and order through their sourcing rule. An
+//!    order on an external supplier ships now; an order on another location reaches it at
+//!    once and ships from its stock if nobody waits there, the rest waiting as its backorder.
+//!    A shipment leaving on day `t` with lead time `L` is due at the start of day `t + L`.
 //! 5. **Same-day receipts.** Orders with `L = 0` arrive now and fill backorders.
-//! 6. **Accounting.** End-of-day on-hand and backorders are recorded and costed; loyalty
-//!    recovers.
+//! 6. **Accounting.** End-of-day on-hand, backorders and units in transit are recorded and
+//!    costed; loyalty recovers.
 //!
 //! So an order placed at the review of day `t` with lead time `L ≥ 1` can fill demand from day
 //! `t + L` on, and exposes the pair to `L` days of demand; `L = 0` clears backorders the same
 //! evening and, for demand, behaves like `L = 1`.
 
-use crate::backlog::{Backlog, Line, NewLine, promise_day};
+use crate::backlog::{Backlog, Line, NewLine, Orderer, promise_day};
 use crate::calendar::Calendar;
 use crate::forecast::Forecaster;
 use crate::metrics::{Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram};
@@ -38,7 +44,7 @@ use crate::supply::place_order;
 struct Receipt {
     pair: u32,
     lane: u32,
-    /// Day the order was placed.
+    /// Day it left (for an external supplier, the day it was ordered).
     ordered: u32,
     /// The supplier's count of down days already accounted for (frozen transit).
     down_mark: u32,
@@ -66,14 +72,16 @@ pub struct CostBreakdown {
     pub lost_sales: f64,
     /// Fixed costs of orders placed that day.
     pub ordering: f64,
-    /// Purchase cost of units ordered that day.
+    /// Purchase cost of units ordered that day (and shipping cost on internal lanes).
     pub purchase: f64,
+    /// Holding cost of the units in transit at the end of the day.
+    pub pipeline: f64,
 }
 
 impl CostBreakdown {
     /// Sum of every kind.
     pub fn total(&self) -> f64 {
-        self.holding + self.backorder + self.lost_sales + self.ordering + self.purchase
+        self.holding + self.backorder + self.lost_sales + self.ordering + self.purchase + self.pipeline
     }
 }
 
@@ -100,8 +108,14 @@ pub struct DayRecord {
 #[derive(Debug, Clone, Default)]
 struct PairState {
     on_hand: i64,
+    /// Units ordered and not yet received (in transit, or waiting at an upstream location).
     on_order: i64,
+    /// Units backordered by customers.
     backorders: i64,
+    /// Units downstream locations ordered and are waiting for here.
+    owed: i64,
+    /// Units shipped to the pair and not yet received.
+    in_transit: i64,
     backlog: Backlog,
     next_review: u32,
     levels: Levels,
@@ -116,31 +130,27 @@ struct PairState {
 }
 
 impl PairState {
-    /// Ships on-hand stock to the waiting lines (step 1 and step 5).
+    /// The inventory position: on hand + on order − backorders − units owed downstream.
     #[inline]
-    fn fill_backlog(&mut self, day: u32, warmup: u32, streams: &mut [StreamState]) {
-        let PairState { backlog, counters, waits, .. } = self;
-        let shipped = backlog.fill(self.on_hand, |line: &Line, take| {
-            if line.day >= warmup {
-                let wait = day - line.day;
-                counters.late_units += take as u64;
-                counters.wait_unit_days += take as u64 * wait as u64;
-                waits.record(wait, take as u64);
-                let stream = &mut streams[line.stream as usize].counters;
-                stream.late_units += take as u64;
-                stream.wait_unit_days += take as u64 * wait as u64;
-                if line.units == 0 {
-                    counters.lines_completed += 1;
-                    counters.lines_on_time += u64::from(day <= line.promise);
-                    counters.lateness_days += day.saturating_sub(line.promise) as u64;
-                }
-            }
-        });
-        self.on_hand -= shipped;
-        self.backorders -= shipped;
-        self.ledger.shipped += shipped;
-        self.ledger.filled_late += shipped;
+    fn position(&self) -> i64 {
+        self.on_hand + self.on_order - self.backorders - self.owed
     }
+
+    /// Whether someone (a customer or a downstream location) waits for stock here.
+    #[inline]
+    fn anyone_waits(&self) -> bool {
+        self.backorders + self.owed > 0
+    }
+}
+
+/// A shipment to send from a pair's backlog to a downstream pair.
+#[derive(Debug, Clone, Copy)]
+struct Shipment {
+    pair: u32,
+    source: u32,
+    units: i64,
+    /// Day the downstream pair ordered it.
+    ordered: u32,
 }
 
 /// The state of one demand stream: its running spike, its customers' loyalty, its counts.
@@ -208,6 +218,8 @@ pub struct Workspace {
     suppliers: Vec<SupplierState>,
     supplier_days: Vec<SupplierDays>,
     lanes: Vec<LaneCounters>,
+    /// Units in transit on each lane.
+    lane_in_transit: Vec<i64>,
     lane_up: Vec<bool>,
     lane_capacity: Vec<i64>,
     capacity_left: Vec<i64>,
@@ -217,10 +229,14 @@ pub struct Workspace {
     expiring: Vec<Deadline>,
     placed: Vec<(usize, i64)>,
     parts: Vec<i64>,
+    shipments: Vec<Shipment>,
     /// Units due per pair and day (a ring the size of the calendar), for promised dates.
     pipeline: Vec<i64>,
     ring: usize,
     days: Vec<DayRecord>,
+    /// End-of-day backorders (customers' and downstream locations') by day and location (empty
+    /// with a single location).
+    location_backorders: Vec<i64>,
     streams: Streams,
     total: Counters,
     total_waits: WaitHistogram,
@@ -265,6 +281,7 @@ impl Workspace {
             suppliers: vec![SupplierState::default(); model.suppliers.len()],
             supplier_days: vec![SupplierDays::default(); model.suppliers.len()],
             lanes: vec![LaneCounters::default(); model.lanes.len()],
+            lane_in_transit: vec![0; model.lanes.len()],
             lane_up: vec![true; model.lanes.len()],
             lane_capacity: capacities.clone(),
             capacity_left: capacities,
@@ -274,9 +291,17 @@ impl Workspace {
             expiring: Vec::new(),
             placed: Vec::with_capacity(model.lanes.len()),
             parts: Vec::with_capacity(model.lanes.len()),
+            shipments: Vec::with_capacity(
+                model.pairs.iter().map(|p| p.children.len()).max().unwrap_or(0) + 8,
+            ),
             pipeline: vec![0; model.pairs.len() * ring],
             ring,
             days: vec![DayRecord::default(); model.horizon as usize],
+            location_backorders: if model.locations.len() > 1 {
+                vec![0; model.horizon as usize * model.locations.len()]
+            } else {
+                Vec::new()
+            },
             streams: Streams::default(),
             total: Counters::default(),
             total_waits: WaitHistogram::with_max(max_wait),
@@ -317,11 +342,13 @@ impl Workspace {
     fn reset(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
         self.policy = policy;
         let controls = &model.policies[policy].controls;
-        for ((state, pair), control) in self.pairs.iter_mut().zip(&model.pairs).zip(controls) {
-            let start = pair.initial_on_hand.unwrap_or(control.initial_levels.order_up_to).max(0);
+        for (state, control) in self.pairs.iter_mut().zip(controls) {
+            let start = control.initial_on_hand;
             state.on_hand = start;
             state.on_order = 0;
             state.backorders = 0;
+            state.owed = 0;
+            state.in_transit = 0;
             state.backlog.clear();
             state.next_review = control.rule.review_offset;
             state.levels = control.initial_levels;
@@ -343,6 +370,7 @@ impl Workspace {
         self.suppliers.iter_mut().for_each(|s| *s = SupplierState::default());
         self.supplier_days.iter_mut().for_each(|s| *s = SupplierDays::default());
         self.lanes.iter_mut().for_each(|l| *l = LaneCounters::default());
+        self.lane_in_transit.iter_mut().for_each(|x| *x = 0);
         for ((up, cap), lane) in self.lane_up.iter_mut().zip(&mut self.lane_capacity).zip(&model.lanes) {
             *up = true;
             *cap = lane.capacity_per_day;
@@ -398,9 +426,9 @@ impl Workspace {
             }
         }
         for (l, lane) in model.lanes.iter().enumerate() {
-            let supplier = &self.suppliers[lane.from];
-            let remaining = model.suppliers[lane.from].outages.as_ref().map_or(0.0, |o| o.remaining_capacity);
-            if supplier.down {
+            let Some(from) = lane.supplier() else { continue };
+            let remaining = model.suppliers[from].outages.as_ref().map_or(0.0, |o| o.remaining_capacity);
+            if self.suppliers[from].down {
                 self.lane_up[l] = remaining > 0.0;
                 self.lane_capacity[l] = (remaining * lane.capacity_per_day as f64).floor() as i64;
             } else {
@@ -409,72 +437,206 @@ impl Workspace {
             }
         }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
-            p.disrupted = pair.sources.iter().any(|src| self.suppliers[model.lanes[src.lane].from].down);
+            p.disrupted = pair
+                .sources
+                .iter()
+                .any(|src| model.lanes[src.lane].supplier().is_some_and(|s| self.suppliers[s].down));
         }
     }
 
-    /// Steps 1 and 5: receives the shipments due today and fills backorders.
+    /// Steps 1 and 5: receives the shipments due today and fills backorders, until nothing more
+    /// is due today (a location may ship on a lane with lead time 0 what it just received).
     #[inline(always)]
     fn receive(&mut self, model: &Model, day: u32) {
-        self.calendar.take(day, &mut self.due);
-        let ring = self.ring;
-        let slot = |pair: u32, d: u32| pair as usize * ring + (d as usize & (ring - 1));
-        let Workspace { due, calendar, pipeline, pairs, suppliers, lanes, streams, demand_states, .. } = self;
-        for r in due.drain(..) {
-            let lane = &model.lanes[r.lane as usize];
-            pipeline[slot(r.pair, day)] -= r.units;
-            // Frozen transit: every day the supplier was down since the mark delays arrival; the
-            // shipment stays in the pipeline, overdue.
-            let supplier = &suppliers[lane.from];
-            if supplier.down_days > r.down_mark
-                && model.suppliers[lane.from].outages.as_ref().is_some_and(|o| o.freeze_in_transit)
-            {
-                let extra = supplier.down_days - r.down_mark;
-                pipeline[slot(r.pair, day)] += r.units;
-                let later = Receipt { down_mark: supplier.down_days, ..r };
-                calendar.schedule(day, day + extra.min(calendar.span()), later);
-                continue;
+        let mut due = std::mem::take(&mut self.due);
+        loop {
+            self.calendar.take(day, &mut due);
+            if due.is_empty() {
+                break;
             }
-            let p = &mut pairs[r.pair as usize];
-            let mut delivered = r.units;
-            if let (Some(y), false) = (&lane.yield_, r.reshipped) {
-                let draws = streams.yields[r.lane as usize].substream(r.ordered as u64);
-                let u = draws.uniform_at(2 * r.pair as u64);
-                delivered = y.delivered(r.units, u, draws.uniform_at(2 * r.pair as u64 + 1));
-                let short = r.units - delivered;
-                if short > 0 {
-                    if r.ordered >= model.warmup {
-                        lanes[r.lane as usize].short_units += short as u64;
-                    }
-                    if y.reship {
-                        let l = r.lane as usize;
-                        let (confirmed, delay) = lane.lead_time(&streams.lead[l], &streams.delay[l], day);
-                        let again =
-                            Receipt { units: short, reshipped: true, down_mark: supplier.down_days, ..r };
-                        pipeline[slot(r.pair, day + confirmed)] += short;
-                        calendar.schedule(day, day + confirmed + delay, again);
-                    } else {
-                        p.on_order -= short;
-                        p.ledger.short_cancelled += short;
-                    }
+            for &r in &due {
+                self.receive_one(model, day, r);
+            }
+            due.clear();
+            if !model.same_day_transfers {
+                break;
+            }
+        }
+        self.due = due;
+    }
+
+    /// One shipment arrives (or, frozen by a supplier outage, is put off).
+    #[inline(always)]
+    fn receive_one(&mut self, model: &Model, day: u32, r: Receipt) {
+        let lane = &model.lanes[r.lane as usize];
+        let here = self.slot(r.pair as usize, day);
+        self.pipeline[here] -= r.units;
+        let supplier = lane.supplier().map(|s| (s, self.suppliers[s].down_days));
+        // Frozen transit: every day the supplier was down since the mark delays arrival; the
+        // shipment stays in the pipeline, overdue.
+        if let Some((s, down_days)) = supplier
+            && down_days > r.down_mark
+            && model.suppliers[s].outages.as_ref().is_some_and(|o| o.freeze_in_transit)
+        {
+            self.pipeline[here] += r.units;
+            let later = Receipt { down_mark: down_days, ..r };
+            let extra = (down_days - r.down_mark).min(self.calendar.span());
+            self.calendar.schedule(day, day + extra, later);
+            return;
+        }
+        let (pi, l) = (r.pair as usize, r.lane as usize);
+        self.pairs[pi].in_transit -= r.units;
+        self.lane_in_transit[l] -= r.units;
+        let mut delivered = r.units;
+        if let (Some(y), false) = (&lane.yield_, r.reshipped) {
+            let draws = self.streams.yields[l].substream(r.ordered as u64);
+            let u = draws.uniform_at(2 * r.pair as u64);
+            delivered = y.delivered(r.units, u, draws.uniform_at(2 * r.pair as u64 + 1));
+            let short = r.units - delivered;
+            if short > 0 {
+                if r.ordered >= model.warmup {
+                    self.lanes[l].short_units += short as u64;
+                }
+                if y.reship {
+                    let (confirmed, delay) =
+                        lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
+                    let down_mark = supplier.map_or(0, |s| s.1);
+                    let again = Receipt { units: short, reshipped: true, down_mark, ..r };
+                    let slot = self.slot(pi, day + confirmed);
+                    self.pipeline[slot] += short;
+                    self.calendar.schedule(day, day + confirmed + delay, again);
+                    self.pairs[pi].in_transit += short;
+                    self.lane_in_transit[l] += short;
+                } else {
+                    self.pairs[pi].on_order -= short;
+                    self.pairs[pi].ledger.short_cancelled += short;
                 }
             }
-            p.on_hand += delivered;
-            p.on_order -= delivered;
-            p.ledger.received += delivered;
-            if r.ordered >= model.warmup {
-                let counts = &mut lanes[r.lane as usize];
-                counts.units_received += delivered as u64;
-                if !r.reshipped {
-                    let lead = day - r.ordered;
-                    counts.orders_received += 1;
-                    counts.lead_days += lead as u64;
-                    counts.on_time += u64::from(lead <= lane.quoted_lead_time);
+        }
+        let p = &mut self.pairs[pi];
+        p.on_hand += delivered;
+        p.on_order -= delivered;
+        p.ledger.received += delivered;
+        if supplier.is_none() {
+            p.ledger.received_internal += delivered;
+        }
+        if r.ordered >= model.warmup {
+            let counts = &mut self.lanes[l];
+            counts.units_received += delivered as u64;
+            if !r.reshipped {
+                let lead = day - r.ordered;
+                counts.orders_received += 1;
+                counts.lead_days += lead as u64;
+                counts.on_time += u64::from(lead <= lane.quoted_lead_time);
+            }
+        }
+        if p.anyone_waits() {
+            self.fill_backlog(model, pi, day);
+        }
+    }
+
+    /// Ships on-hand stock of pair `pi` to its waiting lines (customers' and downstream
+    /// locations') by its allocation rule.
+    #[inline]
+    fn fill_backlog(&mut self, model: &Model, pi: usize, day: u32) {
+        let warmup = model.warmup;
+        let Workspace { pairs, demand_states, shipments, .. } = self;
+        let p = &mut pairs[pi];
+        let PairState { backlog, counters, waits, .. } = p;
+        let mut to_customers = 0;
+        let ship = |line: &Line, take: i64| {
+            let stream = match line.by {
+                Orderer::Customer { stream } => stream as usize,
+                Orderer::Location { pair, source } => {
+                    shipments.push(Shipment { pair, source, units: take, ordered: line.day });
+                    return;
+                }
+            };
+            to_customers += take;
+            if line.day >= warmup {
+                let wait = day - line.day;
+                counters.late_units += take as u64;
+                counters.wait_unit_days += take as u64 * wait as u64;
+                waits.record(wait, take as u64);
+                let stream = &mut demand_states[stream].counters;
+                stream.late_units += take as u64;
+                stream.wait_unit_days += take as u64 * wait as u64;
+                if line.units == 0 {
+                    counters.lines_completed += 1;
+                    counters.lines_on_time += u64::from(day <= line.promise);
+                    counters.lateness_days += day.saturating_sub(line.promise) as u64;
                 }
             }
-            if p.backorders > 0 {
-                p.fill_backlog(day, model.warmup, demand_states);
+        };
+        let shipped = if model.pairs[pi].fair_share {
+            backlog.fill_fair_share(p.on_hand, ship)
+        } else {
+            backlog.fill(p.on_hand, ship)
+        };
+        let downstream = shipped - to_customers;
+        p.on_hand -= shipped;
+        p.backorders -= to_customers;
+        p.owed -= downstream;
+        p.ledger.shipped += to_customers;
+        p.ledger.filled_late += to_customers;
+        p.ledger.shipped_internal += downstream;
+        for k in 0..self.shipments.len() {
+            let s = self.shipments[k];
+            self.ship(model, s.pair as usize, s.source as usize, s.units, s.ordered, day);
+        }
+        self.shipments.clear();
+    }
+
+    /// Sends `units` to pair `pi` through its source `src`, leaving on `day` (ordered on
+    /// `ordered`): the lane's lead time for the day decides when they arrive.
+    #[inline]
+    fn ship(&mut self, model: &Model, pi: usize, src: usize, units: i64, ordered: u32, day: u32) {
+        let l = model.pairs[pi].sources[src].lane;
+        let lane = &model.lanes[l];
+        let (confirmed, delay) = lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
+        let down_mark = lane.supplier().map_or(0, |s| self.suppliers[s].down_days);
+        let receipt =
+            Receipt { pair: pi as u32, lane: l as u32, ordered: day, down_mark, units, reshipped: false };
+        let slot = self.slot(pi, day + confirmed);
+        self.pipeline[slot] += units;
+        self.calendar.schedule(day, day + confirmed + delay, receipt);
+        self.pairs[pi].in_transit += units;
+        self.lane_in_transit[l] += units;
+        if ordered >= model.warmup {
+            let counts = &mut self.lanes[l];
+            counts.units_shipped += units as u64;
+            counts.delay_unit_days += units as u64 * (day - ordered) as u64;
+            if day == ordered {
+                counts.shipped_on_order_day += units as u64;
             }
+        }
+    }
+
+    /// An order of pair `pi` on its source `src`, which is the upstream pair `up`: shipped from
+    /// stock if nobody waits there, the rest waiting as a backorder of `up`.
+    fn internal_order(&mut self, model: &Model, pi: usize, src: usize, up: usize, units: i64, day: u32) {
+        let u = &mut self.pairs[up];
+        let now = if u.anyone_waits() { 0 } else { units.min(u.on_hand) };
+        u.on_hand -= now;
+        u.ledger.shipped_internal += now;
+        if now < units {
+            u.cycle_stockout = true;
+            u.owed += units - now;
+            let class = model.pairs[up].children.iter().find(|c| c.0 == pi).map_or(0, |c| c.1);
+            u.backlog.push(
+                class,
+                NewLine {
+                    day,
+                    deadline: u32::MAX,
+                    promise: day,
+                    by: Orderer::Location { pair: pi as u32, source: src as u32 },
+                    units: units - now,
+                    partial: true,
+                },
+            );
+        }
+        if now > 0 {
+            self.ship(model, pi, src, now, day, day);
         }
     }
 
@@ -512,7 +674,7 @@ impl Workspace {
                 state.counters.churn_units += churned as u64;
             }
             // First come, first served: stock goes to demand only when nobody waits ahead.
-            let available = if p.backorders == 0 { p.on_hand } else { 0 };
+            let available = if p.anyone_waits() { 0 } else { p.on_hand };
             if units <= available {
                 self.fill_from_stock(d, pi, units, measured, rec);
                 continue;
@@ -601,7 +763,14 @@ impl Workspace {
         let p = &mut self.pairs[pi];
         let id = p.backlog.push(
             stream.class,
-            NewLine { day, deadline, promise, stream: d as u32, units: short, partial: segment.partial_fill },
+            NewLine {
+                day,
+                deadline,
+                promise,
+                by: Orderer::Customer { stream: d as u32 },
+                units: short,
+                partial: segment.partial_fill,
+            },
         );
         p.backorders += short;
         if measured {
@@ -642,10 +811,11 @@ impl Workspace {
         for e in self.expiring.drain(..) {
             let p = &mut self.pairs[e.pair as usize];
             let Some(line) = p.backlog.get_mut(e.class as usize, e.id) else { continue };
+            let Orderer::Customer { stream } = line.by else { continue };
             if line.units == 0 {
                 continue;
             }
-            let (units, stream, demanded) = (line.units, line.stream as usize, line.day);
+            let (units, stream, demanded) = (line.units, stream as usize, line.day);
             line.units = 0;
             p.backorders -= units;
             p.ledger.cancelled += units;
@@ -669,17 +839,24 @@ impl Workspace {
         }
     }
 
-    /// Step 4: reviews and replenishment orders.
+    /// Step 4: reviews and replenishment orders, downstream pairs first.
     fn review(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
         for &l in &model.capacitated_lanes {
             self.capacity_left[l] = self.lane_capacity[l];
         }
-        for (pi, control) in controls.iter().enumerate() {
-            let p = &mut self.pairs[pi];
-            if day != p.next_review {
+        for &pi in &model.review_order {
+            let control = &controls[pi];
+            if day != self.pairs[pi].next_review {
                 continue;
             }
+            let echelon: i64 = match control.rule.kind {
+                RuleKind::EchelonBaseStock { .. } => {
+                    model.pairs[pi].downstream.iter().map(|&q| self.pairs[q].position()).sum()
+                }
+                _ => 0,
+            };
+            let p = &mut self.pairs[pi];
             p.next_review += control.rule.review_period;
             // A cycle runs from the day after one review to the next review; the days before the
             // first review are not a cycle.
@@ -696,67 +873,53 @@ impl Workspace {
                 p.levels = forecast_levels(rule, forecaster, &control.planning);
                 p.next_recompute = day + rule.recompute_every;
             }
-            let position = p.on_hand + p.on_order - p.backorders;
-            let wanted = control.rule.order_quantity(position, &p.levels);
+            let wanted = control.rule.order_quantity(p.position() + echelon, &p.levels);
             if wanted <= 0 {
                 continue;
             }
-            let sources = &model.pairs[pi].sources;
-            let Workspace {
-                placed,
-                lane_up,
-                capacity_left,
-                parts,
-                streams,
-                suppliers,
-                lanes,
-                calendar,
-                pipeline,
-                ..
-            } = self;
+            let Workspace { placed, lane_up, capacity_left, parts, .. } = self;
             place_order(
                 &control.sourcing,
                 wanted,
-                sources,
+                &model.pairs[pi].sources,
                 &model.lanes,
                 lane_up,
                 capacity_left,
                 parts,
                 |src, units| placed.push((src, units)),
             );
-            let ring = pipeline.len() / model.pairs.len();
-            for (src, units) in placed.drain(..) {
-                let source = &sources[src];
-                let lane = &model.lanes[source.lane];
-                let (confirmed, delay) =
-                    lane.lead_time(&streams.lead[source.lane], &streams.delay[source.lane], day);
-                p.on_order += units;
-                p.ledger.ordered += units;
-                let purchase = units as f64 * source.unit_cost;
-                rec.costs.ordering += source.order_cost;
-                rec.costs.purchase += purchase;
-                if measured {
-                    let c = &mut p.counters;
-                    c.orders += 1;
-                    c.units_ordered += units as u64;
-                    c.ordering_cost += source.order_cost;
-                    c.purchase_cost += purchase;
-                    let l = &mut lanes[source.lane];
-                    l.orders += 1;
-                    l.units_ordered += units as u64;
-                    l.spend += purchase + source.order_cost;
-                }
-                let receipt = Receipt {
-                    pair: pi as u32,
-                    lane: source.lane as u32,
-                    ordered: day,
-                    down_mark: suppliers[lane.from].down_days,
-                    units,
-                    reshipped: false,
-                };
-                pipeline[pi * ring + ((day + confirmed) as usize & (ring - 1))] += units;
-                calendar.schedule(day, day + confirmed + delay, receipt);
+            for k in 0..self.placed.len() {
+                let (src, units) = self.placed[k];
+                self.order(model, pi, src, units, day, rec);
             }
+            self.placed.clear();
+        }
+    }
+
+    /// Pair `pi` orders `units` through its source `src`: costs and counts, then the shipment
+    /// (external supplier) or the order on the upstream location.
+    fn order(&mut self, model: &Model, pi: usize, src: usize, units: i64, day: u32, rec: &mut DayRecord) {
+        let source = &model.pairs[pi].sources[src];
+        let p = &mut self.pairs[pi];
+        p.on_order += units;
+        p.ledger.ordered += units;
+        let purchase = units as f64 * source.unit_cost;
+        rec.costs.ordering += source.order_cost;
+        rec.costs.purchase += purchase;
+        if day >= model.warmup {
+            let c = &mut p.counters;
+            c.orders += 1;
+            c.units_ordered += units as u64;
+            c.ordering_cost += source.order_cost;
+            c.purchase_cost += purchase;
+            let l = &mut self.lanes[source.lane];
+            l.orders += 1;
+            l.units_ordered += units as u64;
+            l.spend += purchase + source.order_cost;
+        }
+        match source.upstream {
+            None => self.ship(model, pi, src, units, day, day),
+            Some(up) => self.internal_order(model, pi, src, up, units, day),
         }
     }
 
@@ -770,20 +933,50 @@ impl Workspace {
                 }
             }
         }
+        let n_loc = model.locations.len();
+        let by_location = if self.location_backorders.is_empty() {
+            &mut [][..]
+        } else {
+            &mut self.location_backorders[day as usize * n_loc..(day as usize + 1) * n_loc]
+        };
+        by_location.iter_mut().for_each(|x| *x = 0);
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
-            debug_assert!(p.on_hand >= 0 && p.backorders >= 0);
+            debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit >= 0);
             p.today_demand = 0;
             rec.on_hand += p.on_hand;
             rec.backorders += p.backorders;
+            if let Some(b) = by_location.get_mut(pair.location) {
+                *b += p.backorders + p.owed;
+            }
             rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
             rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
+            rec.costs.pipeline += p.in_transit as f64 * pair.costs.in_transit;
             if measured {
                 let c = &mut p.counters;
                 c.on_hand_unit_days += p.on_hand as u64;
                 c.backorder_unit_days += p.backorders as u64;
+                c.in_transit_unit_days += p.in_transit as u64;
+                c.owed_unit_days += p.owed as u64;
+                c.echelon_unit_days += p.on_hand - p.backorders;
                 c.max_backorders = c.max_backorders.max(p.backorders as u64);
-                c.ready_days += u64::from(p.backorders == 0);
+                c.ready_days += u64::from(p.backorders + p.owed == 0);
                 c.days += 1;
+            }
+        }
+        if measured && model.has_network {
+            // The echelon of a pair adds the stock below it and what is in transit to it.
+            for (pi, pair) in model.pairs.iter().enumerate().filter(|(_, p)| !p.downstream.is_empty()) {
+                let below: i64 = pair
+                    .downstream
+                    .iter()
+                    .map(|&q| self.pairs[q].on_hand - self.pairs[q].backorders + self.pairs[q].in_transit)
+                    .sum();
+                self.pairs[pi].counters.echelon_unit_days += below;
+            }
+        }
+        if measured {
+            for (counts, &units) in self.lanes.iter_mut().zip(&self.lane_in_transit) {
+                counts.in_transit_unit_days += units as u64;
             }
         }
     }
@@ -795,20 +988,57 @@ impl Workspace {
         // Units in transit are counted from the shipments still in the calendar, independently
         // of the on-order bookkeeping, so the pipeline identity can catch a lost shipment.
         for r in self.calendar.iter() {
-            self.pairs[r.pair as usize].ledger.in_transit += r.units;
+            let ledger = &mut self.pairs[r.pair as usize].ledger;
+            ledger.in_transit += r.units;
+            if model.lanes[r.lane as usize].supplier().is_none() {
+                ledger.in_transit_internal += r.units;
+            }
+        }
+        // Likewise the units still waiting at upstream locations, from their backlogs.
+        for up in 0..self.pairs.len() {
+            for k in 0..model.pairs[up].children.len() {
+                let child = model.pairs[up].children[k].0;
+                let waiting: i64 = self.pairs[up]
+                    .backlog
+                    .lines()
+                    .filter(|l| matches!(l.by, Orderer::Location { pair, .. } if pair as usize == child))
+                    .map(|l| l.units)
+                    .sum();
+                self.pairs[child].ledger.awaiting_upstream += waiting;
+            }
         }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
             let c = &mut p.counters;
             c.holding_cost = c.on_hand_unit_days as f64 * pair.costs.holding;
             c.backorder_cost = c.backorder_unit_days as f64 * pair.costs.backorder;
             c.lost_cost = (c.walkaway_units + c.cancelled_units) as f64 * pair.costs.lost_sale;
+            c.pipeline_cost = c.in_transit_unit_days as f64 * pair.costs.in_transit;
             p.ledger.final_on_hand = p.on_hand;
             p.ledger.open_backorders = p.backorders;
-            debug_assert_eq!(p.ledger.in_transit, p.on_order, "on order at {}", pair.name);
+            debug_assert_eq!(p.ledger.in_transit, p.in_transit, "in transit to {}", pair.name);
+            debug_assert_eq!(
+                p.ledger.in_transit + p.ledger.awaiting_upstream,
+                p.on_order,
+                "on order at {}",
+                pair.name
+            );
             debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
             self.total.add(c);
             self.total_waits.add(&p.waits);
         }
+        debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));
+        // The network's echelon inventory: stock everywhere, less customer backorders, plus what
+        // is in transit between locations (not what is on its way from external suppliers).
+        self.total.echelon_unit_days = self
+            .pairs
+            .iter()
+            .zip(&model.pairs)
+            .map(|(p, pair)| {
+                let c = &p.counters;
+                let internal = if pair.internally_supplied { c.in_transit_unit_days as i64 } else { 0 };
+                c.on_hand_unit_days as i64 - c.backorder_unit_days as i64 + internal
+            })
+            .sum();
         let measured = &self.days[model.warmup as usize..];
         self.total.max_backorders = measured.iter().map(|d| d.backorders.max(0) as u64).max().unwrap_or(0);
     }
@@ -839,12 +1069,19 @@ impl Workspace {
     }
 
     /// Conservation ledgers of each pair for the last run.
-    pub fn ledgers(&self) -> impl Iterator<Item = &Ledger> {
+    pub fn ledgers(&self) -> impl Iterator<Item = &Ledger> + Clone {
         self.pairs.iter().map(|p| &p.ledger)
     }
 
     /// Daily records of the last run (every day, warm-up included).
     pub fn days(&self) -> &[DayRecord] {
         &self.days
+    }
+
+    /// End-of-day backorders of the last run (units owed to customers and to downstream
+    /// locations) by day and location (`day × locations + location`); empty for a single
+    /// location.
+    pub fn location_backorders(&self) -> &[i64] {
+        &self.location_backorders
     }
 }

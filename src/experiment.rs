@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{CostBreakdown, Workspace};
 use crate::metrics::{
-    LaneCounters, MetricValues, N_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS, SegmentCounters,
-    WaitHistogram,
+    LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS,
+    SegmentCounters, WaitHistogram,
 };
 use crate::model::Model;
 use crate::stats::{LogHistogram, Moments};
@@ -89,6 +89,7 @@ fn add_costs(a: &mut CostBreakdown, c: &CostBreakdown) {
     a.lost_sales += c.lost_sales;
     a.ordering += c.ordering;
     a.purchase += c.purchase;
+    a.pipeline += c.pipeline;
 }
 
 /// Floating-point statistics of one policy, merged in block order.
@@ -104,6 +105,8 @@ pub struct Ordered {
     pub suppliers: Vec<Vec<Moments>>,
     /// Moments of each segment metric per segment (indexed like `Model::segments`).
     pub segments: Vec<Vec<Moments>>,
+    /// Moments of each lane metric per lane (indexed like `Model::lanes`).
+    pub lanes: Vec<Vec<Moments>>,
     /// Per day, sums over replications of the day's costs.
     pub daily_costs: Vec<CostBreakdown>,
 }
@@ -117,6 +120,7 @@ impl Ordered {
             diff: vec![Moments::default(); N_METRICS],
             suppliers: vec![vec![Moments::default(); N_SUPPLIER_METRICS]; model.suppliers.len()],
             segments: vec![vec![Moments::default(); N_SEGMENT_METRICS]; model.segments.len()],
+            lanes: vec![vec![Moments::default(); N_LANE_METRICS]; model.lanes.len()],
             daily_costs: vec![CostBreakdown::default(); model.horizon as usize],
         }
     }
@@ -127,7 +131,8 @@ impl Ordered {
         merge_all(&mut self.diff, &o.diff);
         let scopes = self.pairs.iter_mut().zip(&o.pairs);
         let scopes = scopes.chain(self.suppliers.iter_mut().zip(&o.suppliers));
-        for (a, b) in scopes.chain(self.segments.iter_mut().zip(&o.segments)) {
+        let scopes = scopes.chain(self.segments.iter_mut().zip(&o.segments));
+        for (a, b) in scopes.chain(self.lanes.iter_mut().zip(&o.lanes)) {
             merge_all(a, b);
         }
         for (a, b) in self.daily_costs.iter_mut().zip(&o.daily_costs) {
@@ -151,6 +156,10 @@ pub struct Counted {
     pub bands: Vec<[LogHistogram; 2]>,
     /// Late-filled units by days waited, pooled over replications.
     pub waits: WaitHistogram,
+    /// Per day and location (`day × locations + location`), sums over replications of the
+    /// end-of-day units owed to customers and downstream locations (empty with a single
+    /// location).
+    pub locations: Vec<i128>,
 }
 
 impl Counted {
@@ -161,6 +170,11 @@ impl Counted {
             daily: vec![DayCounts::default(); h],
             bands: vec![Default::default(); h],
             waits: WaitHistogram::default(),
+            locations: if model.locations.len() > 1 {
+                vec![0; h * model.locations.len()]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -174,6 +188,9 @@ impl Counted {
             a[1].add(&b[1]);
         }
         self.waits.add(&o.waits);
+        for (a, b) in self.locations.iter_mut().zip(&o.locations) {
+            *a += b;
+        }
     }
 }
 
@@ -287,7 +304,14 @@ impl Worker {
                 }
                 self.suppliers.iter_mut().for_each(|c| *c = LaneCounters::default());
                 for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
-                    self.suppliers[lane.from].add(counts);
+                    if let Some(s) = lane.supplier() {
+                        self.suppliers[s].add(counts);
+                    }
+                }
+                for (moments, counts) in ordered.lanes.iter_mut().zip(self.ws.lane_counters()) {
+                    for (m, v) in moments.iter_mut().zip(counts.lane_metrics(measured)) {
+                        m.push(v);
+                    }
                 }
                 let supplier_stats =
                     ordered.suppliers.iter_mut().zip(&self.suppliers).zip(self.ws.supplier_days());
@@ -326,6 +350,9 @@ impl Worker {
                     c.suppliers_down += rec.suppliers_down as i128;
                     bands[0].record(rec.on_hand);
                     bands[1].record(rec.backorders);
+                }
+                for (a, &b) in counted.locations.iter_mut().zip(self.ws.location_backorders()) {
+                    *a += b as i128;
                 }
             }
             block.rows.extend((0..n_policies).map(|p| (r, p, self.values[p])));

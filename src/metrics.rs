@@ -45,7 +45,7 @@ use Better::{Higher, Lower, Neither};
 use crate::forecast::Accuracy;
 
 /// Every metric, in report order. Values are computed by [`Counters::metrics`].
-pub const METRICS: [MetricDef; 35] = [
+pub const METRICS: [MetricDef; 39] = [
     def("demand_units", "Demand", "units", Neither, false),
     def("demand_lines", "Demand lines", "lines", Neither, false),
     def("fill_rate", "Fill rate", "", Higher, true),
@@ -70,12 +70,16 @@ pub const METRICS: [MetricDef; 35] = [
     def("fill_rate_disrupted", "Fill rate during disruptions", "", Higher, true),
     def("fill_rate_undisrupted", "Fill rate outside disruptions", "", Higher, true),
     def("avg_on_hand", "Average on hand", "units", Neither, false),
+    def("avg_in_transit", "Average in transit (pipeline)", "units", Neither, false),
+    def("avg_owed_downstream", "Average owed to downstream locations", "units", Lower, false),
+    def("avg_echelon_inventory", "Average echelon inventory", "units", Neither, false),
     def("orders_placed", "Orders placed", "orders", Neither, false),
     def("cost_holding_per_day", "Holding cost per day", "cost/day", Lower, false),
     def("cost_backorder_per_day", "Backorder penalty per day", "cost/day", Lower, false),
     def("cost_lost_sales_per_day", "Lost-sales penalty per day", "cost/day", Lower, false),
     def("cost_ordering_per_day", "Ordering cost per day", "cost/day", Lower, false),
     def("cost_purchase_per_day", "Purchase cost per day", "cost/day", Lower, false),
+    def("cost_pipeline_per_day", "Pipeline holding cost per day", "cost/day", Lower, false),
     def("cost_total_per_day", "Total cost per day", "cost/day", Lower, false),
     def("forecast_mae", "Forecast MAE", "units/day", Lower, false),
     def("forecast_rmse", "Forecast RMSE", "units/day", Lower, false),
@@ -137,15 +141,22 @@ pub struct Counters {
     pub on_hand_unit_days: u64,
     /// Sum over measured days of the end-of-day backorders.
     pub backorder_unit_days: u64,
+    /// Sum over measured days of the end-of-day units in transit to the pair.
+    pub in_transit_unit_days: u64,
+    /// Sum over measured days of the end-of-day units owed to downstream locations.
+    pub owed_unit_days: u64,
+    /// Sum over measured days of the end-of-day echelon inventory (can be negative).
+    pub echelon_unit_days: i64,
     /// Largest end-of-day backorders on a measured day.
     pub max_backorders: u64,
-    /// Measured days that ended with no backorders.
+    /// Measured days that ended with nothing owed, to customers or downstream locations.
     pub ready_days: u64,
     /// Measured days (per pair; for a total, pair-days).
     pub days: u64,
     /// Review cycles that began and ended in the measured days.
     pub cycles: u64,
-    /// Those of them in which every unit demanded was filled from stock on arrival.
+    /// Those of them in which every unit demanded (by customers or downstream locations) was
+    /// filled from stock on arrival.
     pub cycles_without_stockout: u64,
     /// Replenishment orders placed.
     pub orders: u64,
@@ -161,6 +172,8 @@ pub struct Counters {
     pub ordering_cost: f64,
     /// Purchase cost.
     pub purchase_cost: f64,
+    /// Pipeline holding cost (units in transit).
+    pub pipeline_cost: f64,
     /// One-step forecast errors of the pair's forecaster (none without one).
     pub forecast: Accuracy,
 }
@@ -188,6 +201,9 @@ impl Counters {
         self.wait_unit_days += o.wait_unit_days;
         self.on_hand_unit_days += o.on_hand_unit_days;
         self.backorder_unit_days += o.backorder_unit_days;
+        self.in_transit_unit_days += o.in_transit_unit_days;
+        self.owed_unit_days += o.owed_unit_days;
+        self.echelon_unit_days += o.echelon_unit_days;
         self.ready_days += o.ready_days;
         self.days += o.days;
         self.cycles += o.cycles;
@@ -199,6 +215,7 @@ impl Counters {
         self.lost_cost += o.lost_cost;
         self.ordering_cost += o.ordering_cost;
         self.purchase_cost += o.purchase_cost;
+        self.pipeline_cost += o.pipeline_cost;
         self.forecast.add(&o.forecast);
     }
 
@@ -213,7 +230,8 @@ impl Counters {
             + self.backorder_cost
             + self.lost_cost
             + self.ordering_cost
-            + self.purchase_cost;
+            + self.purchase_cost
+            + self.pipeline_cost;
         let [mae, rmse, bias, mape] = self.forecast.summary();
         // Per-pair averages of a total are sums over pairs, so divide by calendar days.
         let lost = self.walkaway_units + self.cancelled_units;
@@ -242,12 +260,16 @@ impl Counters {
             ratio(self.filled_disrupted, self.demand_disrupted),
             ratio(self.filled_units - self.filled_disrupted, self.demand_units - self.demand_disrupted),
             per_day(self.on_hand_unit_days as f64),
+            per_day(self.in_transit_unit_days as f64),
+            per_day(self.owed_unit_days as f64),
+            per_day(self.echelon_unit_days as f64),
             self.orders as f64,
             per_day(self.holding_cost),
             per_day(self.backorder_cost),
             per_day(self.lost_cost),
             per_day(self.ordering_cost),
             per_day(self.purchase_cost),
+            per_day(self.pipeline_cost),
             per_day(total),
             mae,
             rmse,
@@ -347,6 +369,18 @@ impl SegmentCounters {
     }
 }
 
+/// Per-lane metrics, in report order (computed by [`LaneCounters::lane_metrics`]).
+pub const LANE_METRICS: [MetricDef; 5] = [
+    def("lane_units_ordered", "Units ordered", "units", Neither, false),
+    def("lane_fill_rate", "Shipped the day ordered", "", Higher, true),
+    def("lane_upstream_delay_days", "Mean wait at the shipping location", "days", Lower, false),
+    def("lane_transit_days", "Mean transit time", "days", Lower, false),
+    def("lane_avg_in_transit", "Average in transit", "units", Neither, false),
+];
+
+/// Number of per-lane metrics.
+pub const N_LANE_METRICS: usize = LANE_METRICS.len();
+
 /// Measured days a supplier was up and down.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SupplierDays {
@@ -378,6 +412,14 @@ pub struct LaneCounters {
     pub on_time: u64,
     /// Units missing from short shipments of orders placed on measured days.
     pub short_units: u64,
+    /// Units of orders placed on measured days that have left the shipping location.
+    pub units_shipped: u64,
+    /// Of the units ordered on measured days, those shipped the day they were ordered.
+    pub shipped_on_order_day: u64,
+    /// Sum over the units shipped of the days they waited at the shipping location.
+    pub delay_unit_days: u64,
+    /// Sum over measured days of the end-of-day units in transit on the lane.
+    pub in_transit_unit_days: u64,
 }
 
 impl LaneCounters {
@@ -391,6 +433,22 @@ impl LaneCounters {
         self.lead_days += o.lead_days;
         self.on_time += o.on_time;
         self.short_units += o.short_units;
+        self.units_shipped += o.units_shipped;
+        self.shipped_on_order_day += o.shipped_on_order_day;
+        self.delay_unit_days += o.delay_unit_days;
+        self.in_transit_unit_days += o.in_transit_unit_days;
+    }
+
+    /// The per-lane metrics of these counts.
+    pub fn lane_metrics(&self, measured_days: u32) -> [f64; N_LANE_METRICS] {
+        let ratio = |a: u64, b: u64| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+        [
+            self.units_ordered as f64,
+            ratio(self.shipped_on_order_day, self.units_ordered),
+            ratio(self.delay_unit_days, self.units_shipped),
+            ratio(self.lead_days, self.orders_received),
+            self.in_transit_unit_days as f64 / measured_days as f64,
+        ]
     }
 
     /// The per-supplier metrics of these counts and the supplier's days. A supplier without
@@ -496,8 +554,12 @@ pub struct Ledger {
     pub initial_on_hand: i64,
     /// Units received from lanes.
     pub received: i64,
+    /// Of those, units received from other locations (internal lanes).
+    pub received_internal: i64,
     /// Units shipped to customers (from stock on arrival, and to backorders).
     pub shipped: i64,
+    /// Units shipped to downstream locations.
+    pub shipped_internal: i64,
     /// On hand at the end of the last day.
     pub final_on_hand: i64,
     /// Units demanded.
@@ -514,8 +576,12 @@ pub struct Ledger {
     pub open_backorders: i64,
     /// Units ordered from lanes.
     pub ordered: i64,
-    /// Units ordered but not yet received at the end.
+    /// Units ordered and shipped but not yet received at the end.
     pub in_transit: i64,
+    /// Of those, units shipped by other locations.
+    pub in_transit_internal: i64,
+    /// Units ordered from other locations and still waiting there at the end.
+    pub awaiting_upstream: i64,
     /// Units missing from short shipments and cancelled.
     pub short_cancelled: i64,
 }
@@ -523,9 +589,12 @@ pub struct Ledger {
 impl Ledger {
     /// Checks that no unit was created or lost; names the first identity that fails.
     pub fn check(&self) -> Result<(), String> {
-        let stock = self.initial_on_hand + self.received - self.shipped - self.final_on_hand;
+        let stock =
+            self.initial_on_hand + self.received - self.shipped - self.shipped_internal - self.final_on_hand;
         if stock != 0 {
-            return Err(format!("start + received - shipped - end = {stock}, not 0: {self:?}"));
+            return Err(format!(
+                "start + received - shipped (customers and downstream) - end = {stock}, not 0: {self:?}"
+            ));
         }
         let demand = self.demanded
             - self.filled_on_arrival
@@ -541,14 +610,37 @@ impl Ledger {
         if self.shipped != self.filled_on_arrival + self.filled_late {
             return Err(format!("shipped != filled now + filled late: {self:?}"));
         }
-        let pipeline = self.ordered - self.received - self.in_transit - self.short_cancelled;
+        let pipeline =
+            self.ordered - self.received - self.in_transit - self.awaiting_upstream - self.short_cancelled;
         if pipeline != 0 {
             return Err(format!(
-                "ordered - received - in transit - short cancelled = {pipeline}, not 0: {self:?}"
+                "ordered - received - in transit - awaiting upstream - short cancelled = {pipeline}, not 0: {self:?}"
             ));
         }
         Ok(())
     }
+}
+
+/// Checks conservation across the whole network of pairs: every unit a location shipped to
+/// another has arrived or is still in transit, and so the starting stock plus what came in
+/// from external suppliers equals the stock at every location, plus what is in transit
+/// between locations, plus what was delivered to customers.
+pub fn check_network<'a>(ledgers: impl Iterator<Item = &'a Ledger> + Clone) -> Result<(), String> {
+    let sum = |f: fn(&Ledger) -> i64| ledgers.clone().map(f).sum::<i64>();
+    let between = sum(|l| l.shipped_internal) - sum(|l| l.received_internal) - sum(|l| l.in_transit_internal);
+    if between != 0 {
+        return Err(format!(
+            "shipped between locations - received from them - in transit = {between}, not 0"
+        ));
+    }
+    let inflow = sum(|l| l.initial_on_hand) + sum(|l| l.received) - sum(|l| l.received_internal);
+    let outflow = sum(|l| l.final_on_hand) + sum(|l| l.in_transit_internal) + sum(|l| l.shipped);
+    if inflow != outflow {
+        return Err(format!(
+            "start + received from suppliers ({inflow}) != stock at locations + in transit between them + delivered to customers ({outflow})"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -609,8 +701,7 @@ mod tests {
             open_backorders: 1,
             ordered: 7,
             in_transit: 2,
-            cancelled: 0,
-            short_cancelled: 0,
+            ..Ledger::default()
         };
         assert!(l.check().is_ok());
         l.final_on_hand = 2;

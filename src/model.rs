@@ -18,7 +18,7 @@ use crate::scenario::{
     self, Allocation, ForecastSpec, FractionSpec, InTransit, IntDistSpec, LotSpec, PolicySpec, RandomOutages,
     Scenario, SeasonalitySpec, ServiceSpec, Shortfall, SourcingSpec, Unmet,
 };
-use crate::supply::{Delays, Lane, Outages, Source, Sourcing, Supplier, Window, Yield};
+use crate::supply::{Delays, Lane, Outages, Shipper, Source, Sourcing, Supplier, Window, Yield};
 
 /// Largest number of units any quantity in a scenario may have (keeps sums far from overflow).
 pub const MAX_UNITS: i64 = 1_000_000_000;
@@ -131,9 +131,14 @@ pub struct Model {
     pub items: Vec<String>,
     /// Location ids.
     pub locations: Vec<String>,
-    /// Whether each location allocates arriving stock by priority (else first come, first
-    /// served).
-    pub priority_allocation: Vec<bool>,
+    /// Pair indices in the order they are reviewed each day: downstream locations first, so
+    /// that their orders reach the locations supplying them the same day.
+    pub review_order: Vec<usize>,
+    /// Whether some lane ships from a location (a multi-echelon network).
+    pub has_network: bool,
+    /// Whether some lane from a location can deliver the same day, so that a receipt can be
+    /// shipped on and received again within the day.
+    pub same_day_transfers: bool,
     /// Suppliers.
     pub suppliers: Vec<Supplier>,
     /// Lanes.
@@ -188,6 +193,16 @@ pub struct Pair {
     /// Priorities of the pair's backlog classes (one class, priority 0, under first come
     /// first served).
     pub classes: Vec<i64>,
+    /// Whether arriving stock is shared among waiting lines in proportion to what each is owed
+    /// (else by class, first come first served within a class).
+    pub fair_share: bool,
+    /// Backlog class of the orders of each pair this one supplies, as `(pair, class)`.
+    pub children: Vec<(usize, usize)>,
+    /// Every pair this one supplies directly or indirectly (its echelon, without itself), in
+    /// increasing order.
+    pub downstream: Vec<usize>,
+    /// Whether some source of the pair is another location (an internal lane).
+    pub internally_supplied: bool,
 }
 
 /// Cost rates of a pair, resolved from item and scenario defaults.
@@ -199,6 +214,8 @@ pub struct PairCosts {
     pub backorder: f64,
     /// Per unit of lost sales.
     pub lost_sale: f64,
+    /// Per unit in transit to the pair at the end of a day.
+    pub in_transit: f64,
 }
 
 /// A demand stream.
@@ -257,8 +274,12 @@ pub struct Control {
     pub sourcing: Sourcing,
     /// Lead time and review figures a forecast-driven rule plans with.
     pub planning: Planning,
-    /// The rule's levels at the start (the starting stock defaults to `order_up_to`).
+    /// The rule's levels at the start.
     pub initial_levels: Levels,
+    /// Stock on hand at the start of day 0: the scenario's `initial_on_hand`, else the rule's
+    /// order-up-to level (for echelon base-stock, what its echelon's starting stock leaves of
+    /// S).
+    pub initial_on_hand: i64,
     /// Days after which a backordered line is promised when the pipeline does not cover it
     /// (the planning lead time, rounded up).
     pub promise_days: u32,
@@ -305,6 +326,9 @@ impl Model {
         self.horizon - self.warmup
     }
 }
+
+/// A validated lane with the item indices it carries and its price overrides (unit, order).
+type LaneParts = (Lane, Vec<usize>, Option<f64>, Option<f64>);
 
 /// Collects problems while building the model.
 struct Builder<'a> {
@@ -450,7 +474,10 @@ impl<'a> Builder<'a> {
         let segments = self.segments(s);
 
         let (n_loc, n_item) = (s.locations.len(), s.items.len());
-        // Stocked pairs: every (location, item) where customers buy.
+        // Locations from the top of the network down (a cycle is reported).
+        let topo = self.network_order(s, &lanes, n_loc);
+        // Stocked pairs: every (location, item) where customers buy, and every (location, item)
+        // that ships the item to a stocked pair.
         let mut stocked = vec![false; n_loc * n_item];
         let mut demand_refs = Vec::new();
         for (i, d) in s.demand.iter().enumerate() {
@@ -464,6 +491,15 @@ impl<'a> Builder<'a> {
                 stocked[l * n_item + it] = true;
             }
             demand_refs.push((loc, item, segment));
+        }
+        for &t in topo.iter().rev() {
+            for (lane, carried, ..) in lanes.iter().flatten().filter(|l| l.0.to == t) {
+                if let Shipper::Location(f) = lane.from {
+                    for &it in carried {
+                        stocked[f * n_item + it] |= stocked[t * n_item + it];
+                    }
+                }
+            }
         }
         let mut pair_index = vec![usize::MAX; n_loc * n_item];
         let mut pairs = Vec::new();
@@ -481,6 +517,10 @@ impl<'a> Builder<'a> {
                         initial_on_hand: None,
                         prior: Prior { weekday_means: [0.0; 7], variance: 0.0 },
                         classes: vec![0],
+                        fair_share: s.locations[l].allocation == Allocation::FairShare,
+                        children: Vec::new(),
+                        downstream: Vec::new(),
+                        internally_supplied: false,
                     });
                 }
             }
@@ -490,11 +530,22 @@ impl<'a> Builder<'a> {
                 for &it in carried {
                     let p = pair_index[lane.to * n_item + it];
                     if p == usize::MAX {
-                        continue; // nobody buys the item there
+                        continue; // nobody buys the item there or below
                     }
+                    // A transfer between locations costs only what the lane says: the item's
+                    // purchase price was paid where it entered the network.
+                    let (upstream, default_unit_cost) = match lane.from {
+                        Shipper::Supplier(_) => (None, item_costs[it].1),
+                        Shipper::Location(f) => (Some(pair_index[f * n_item + it]), 0.0),
+                    };
+                    if upstream == Some(usize::MAX) {
+                        continue; // only with a cycle, which is reported
+                    }
+                    pairs[p].internally_supplied |= upstream.is_some();
                     pairs[p].sources.push(Source {
                         lane: li,
-                        unit_cost: unit_cost.unwrap_or(item_costs[it].1),
+                        upstream,
+                        unit_cost: unit_cost.unwrap_or(default_unit_cost),
                         order_cost: order_cost.unwrap_or(item_costs[it].2),
                     });
                 }
@@ -524,23 +575,7 @@ impl<'a> Builder<'a> {
                 demands.push(DemandStream { pair: p, segment: seg, sampler, shocks, class: 0 });
             }
         }
-        // Backlog classes: one per segment priority (highest first) where the location allocates
-        // by priority, else a single class.
-        for (pi, pair) in pairs.iter_mut().enumerate() {
-            if s.locations[pair.location].allocation == Allocation::Priority {
-                let mut classes: Vec<i64> =
-                    demands.iter().filter(|d| d.pair == pi).map(|d| segments[d.segment].priority).collect();
-                classes.sort_unstable_by(|a, b| b.cmp(a));
-                classes.dedup();
-                if !classes.is_empty() {
-                    pair.classes = classes;
-                }
-            }
-        }
-        for d in demands.iter_mut() {
-            let classes = &pairs[d.pair].classes;
-            d.class = classes.iter().position(|&c| c == segments[d.segment].priority).unwrap_or(0);
-        }
+        self.link_network(s, &mut pairs, &mut demands, &segments);
 
         // A lane that failed validation may be the one a pair needs: report pairs only when
         // every lane is valid.
@@ -550,7 +585,7 @@ impl<'a> Builder<'a> {
                 self.problem(
                     "lanes",
                     format!(
-                        "no lane brings item {:?} to location {:?}, where customers buy it",
+                        "no lane brings item {:?} to location {:?}, where customers or downstream locations order it",
                         s.items[p.item].id, s.locations[p.location].id
                     ),
                 );
@@ -575,7 +610,10 @@ impl<'a> Builder<'a> {
                 if p == usize::MAX {
                     self.problem(
                         path,
-                        format!("{}/{} is not stocked: no customer demand there", init.location, init.item),
+                        format!(
+                            "{}/{} is not stocked: no customer demand there or at a location it supplies",
+                            init.location, init.item
+                        ),
                     );
                 } else if pairs[p].initial_on_hand.is_some() {
                     self.problem(path, format!("{} is listed twice", pairs[p].name));
@@ -586,7 +624,8 @@ impl<'a> Builder<'a> {
         }
 
         let valid_lanes: Vec<Lane> = lanes.iter().flatten().map(|l| l.0.clone()).collect();
-        let policies = self.policies(
+        let review = review_order(&pairs);
+        let mut policies = self.policies(
             s,
             &pairs,
             lanes_valid.then_some(valid_lanes.as_slice()),
@@ -594,6 +633,11 @@ impl<'a> Builder<'a> {
             &locations,
             &suppliers,
         );
+        if let Some(policies) = &mut policies {
+            for policy in policies {
+                set_starting_stock(&mut policy.controls, &pairs, &review);
+            }
+        }
 
         if !self.problems.is_empty() {
             return None;
@@ -610,7 +654,11 @@ impl<'a> Builder<'a> {
             seed: s.seed,
             items: s.items.iter().map(|x| x.id.clone()).collect(),
             locations: s.locations.iter().map(|x| x.id.clone()).collect(),
-            priority_allocation: s.locations.iter().map(|l| l.allocation == Allocation::Priority).collect(),
+            review_order: review,
+            has_network: valid_lanes.iter().any(|l| l.supplier().is_none()),
+            same_day_transfers: valid_lanes.iter().any(|l| {
+                l.supplier().is_none() && l.lead_time.table().pmf().next().is_some_and(|(v, _)| v == 0)
+            }),
             has_outages: supplier_models.iter().any(|x| x.outages.is_some()),
             late_shipments: valid_lanes.iter().any(|l| l.delays.is_some() || l.yield_.is_some())
                 || supplier_models.iter().any(|x| x.outages.as_ref().is_some_and(|o| o.freeze_in_transit)),
@@ -647,6 +695,7 @@ impl<'a> Builder<'a> {
             ("costs.holding_per_unit_day", c.holding_per_unit_day),
             ("costs.backorder_per_unit_day", c.backorder_per_unit_day),
             ("costs.lost_sale_per_unit", c.lost_sale_per_unit),
+            ("costs.in_transit_per_unit_day", c.in_transit_per_unit_day),
             ("costs.order_fixed", c.order_fixed),
             ("costs.unit_purchase", c.unit_purchase),
         ];
@@ -658,6 +707,7 @@ impl<'a> Builder<'a> {
                 holding: c.holding_per_unit_day,
                 backorder: c.backorder_per_unit_day,
                 lost_sale: c.lost_sale_per_unit,
+                in_transit: c.in_transit_per_unit_day,
             },
             c.unit_purchase,
             c.order_fixed,
@@ -682,26 +732,52 @@ impl<'a> Builder<'a> {
                 holding: pick("holding_per_unit_day", o.holding_per_unit_day, d.0.holding),
                 backorder: pick("backorder_per_unit_day", o.backorder_per_unit_day, d.0.backorder),
                 lost_sale: pick("lost_sale_per_unit", o.lost_sale_per_unit, d.0.lost_sale),
+                in_transit: pick("in_transit_per_unit_day", o.in_transit_per_unit_day, d.0.in_transit),
             },
             pick("unit_purchase", o.unit_purchase, d.1),
             pick("order_fixed", o.order_fixed, d.2),
         )
     }
 
+    /// Who ships on a lane: a supplier id, else a location id.
+    fn shipper(&mut self, suppliers: &Ids, locations: &Ids, id: &str, path: String) -> Option<Shipper> {
+        if let Some(sup) = suppliers.get(id) {
+            return Some(Shipper::Supplier(sup));
+        }
+        if let Some(loc) = locations.get(id) {
+            return Some(Shipper::Location(loc));
+        }
+        let mut known: Vec<&str> = suppliers.index.keys().chain(locations.index.keys()).copied().collect();
+        known.sort_unstable();
+        let other = self.kinds.get(id).map(|k| format!(" ({id:?} is a {k})")).unwrap_or_default();
+        self.problem(
+            path,
+            format!("unknown supplier or location {id:?}{other}; known: {}", known.join(", ")),
+        );
+        None
+    }
+
     /// Each valid lane with the item indices it carries and its price overrides.
-    #[allow(clippy::type_complexity)]
     fn lanes(
         &mut self,
         s: &Scenario,
         items: &Ids,
         locations: &Ids,
         suppliers: &Ids,
-    ) -> Vec<Option<(Lane, Vec<usize>, Option<f64>, Option<f64>)>> {
+    ) -> Vec<Option<LaneParts>> {
         let mut out = Vec::new();
         for (i, lane) in s.lanes.iter().enumerate() {
             let path = format!("lanes[{i}]");
-            let from = self.resolve(suppliers, &lane.from, format!("{path}.from"), "supplier");
+            let from = self.shipper(suppliers, locations, &lane.from, format!("{path}.from"));
             let to = self.resolve(locations, &lane.to, format!("{path}.to"), "location");
+            if let Some(Shipper::Location(_)) = from
+                && lane.yield_.is_some()
+            {
+                self.problem(
+                    format!("{path}.yield"),
+                    "applies to external suppliers only: a location ships exactly what it has on hand",
+                );
+            }
             let carried: Vec<Option<usize>> = match &lane.items {
                 None => (0..s.items.len()).map(Some).collect(),
                 Some(list) => list
@@ -789,6 +865,141 @@ impl<'a> Builder<'a> {
             });
         }
         out
+    }
+
+    /// The locations in an order where each comes before every location it ships to (Kahn's
+    /// algorithm over the internal lanes). A cycle is reported with its locations and lanes
+    /// named; its locations then follow in index order.
+    fn network_order(&mut self, s: &Scenario, lanes: &[Option<LaneParts>], n_loc: usize) -> Vec<usize> {
+        // Internal lanes as (from, to, lane index).
+        let edges: Vec<(usize, usize, usize)> = lanes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| match l.as_ref()?.0.from {
+                Shipper::Location(f) => Some((f, l.as_ref()?.0.to, i)),
+                Shipper::Supplier(_) => None,
+            })
+            .collect();
+        let mut indegree = vec![0usize; n_loc];
+        for &(_, t, _) in &edges {
+            indegree[t] += 1;
+        }
+        let mut order: Vec<usize> = (0..n_loc).filter(|&l| indegree[l] == 0).collect();
+        let mut next = 0;
+        while next < order.len() {
+            let f = order[next];
+            next += 1;
+            for &(_, t, _) in edges.iter().filter(|e| e.0 == f) {
+                indegree[t] -= 1;
+                if indegree[t] == 0 {
+                    order.push(t);
+                }
+            }
+        }
+        if order.len() == n_loc {
+            return order;
+        }
+        // Every location left has a lane from another location left: walking back along such
+        // lanes must come back to a location already seen, which closes a cycle.
+        let left: Vec<bool> = indegree.iter().map(|&d| d > 0).collect();
+        let start = left.iter().position(|&x| x).expect("a location left");
+        let (mut path, mut via) = (vec![start], Vec::new());
+        loop {
+            let at = *path.last().expect("not empty");
+            let &(f, _, lane) = edges.iter().find(|e| e.1 == at && left[e.0]).expect("a lane from one left");
+            via.push(lane);
+            if let Some(pos) = path.iter().position(|&x| x == f) {
+                // Lane via[k] runs path[k + 1] → path[k], and f = path[pos] ships to `at`.
+                let names: Vec<&str> = std::iter::once(&path[pos])
+                    .chain(path[pos..].iter().rev())
+                    .map(|&l| s.locations[l].id.as_str())
+                    .collect();
+                let lane_ids: Vec<&str> = via[pos..].iter().rev().map(|&l| s.lanes[l].id.as_str()).collect();
+                self.problem(
+                    format!("lanes[{}]", via[via.len() - 1]),
+                    format!(
+                        "the network has a cycle: {} (lanes {}); stock must flow from suppliers down to customers",
+                        names.join(" → "),
+                        lane_ids.join(", ")
+                    ),
+                );
+                break;
+            }
+            path.push(f);
+        }
+        order.extend((0..n_loc).filter(|&l| left[l]));
+        order
+    }
+
+    /// Links the pairs of the network: the pairs each one supplies, each one's whole echelon,
+    /// and the backlog classes (one per priority where the location allocates by priority:
+    /// its customer segments' and the downstream locations' priorities, highest first).
+    fn link_network(
+        &mut self,
+        s: &Scenario,
+        pairs: &mut [Pair],
+        demands: &mut [DemandStream],
+        segments: &[Segment],
+    ) {
+        for (i, loc) in s.locations.iter().enumerate() {
+            self.range_i64(&format!("locations[{i}].priority"), loc.priority, -1_000_000, 1_000_000);
+            if loc.allocation == Allocation::FairShare {
+                let whole = demands
+                    .iter()
+                    .filter(|d| pairs[d.pair].location == i && !segments[d.segment].partial_fill)
+                    .map(|d| segments[d.segment].id.as_str())
+                    .next();
+                if let Some(segment) = whole {
+                    self.problem(
+                        format!("locations[{i}].allocation"),
+                        format!("fair_share fills waiting lines in part, but segment {segment:?} buys here with partial_fill false; use fcfs or priority"),
+                    );
+                }
+            }
+        }
+        for q in 0..pairs.len() {
+            for u in pairs[q].sources.iter().filter_map(|x| x.upstream).collect::<Vec<_>>() {
+                if !pairs[u].children.iter().any(|c| c.0 == q) {
+                    pairs[u].children.push((q, 0));
+                }
+            }
+        }
+        let priority: Vec<i64> = pairs.iter().map(|p| s.locations[p.location].priority).collect();
+        for (pi, pair) in pairs.iter_mut().enumerate() {
+            if s.locations[pair.location].allocation != Allocation::Priority {
+                continue;
+            }
+            let mut classes: Vec<i64> = demands
+                .iter()
+                .filter(|d| d.pair == pi)
+                .map(|d| segments[d.segment].priority)
+                .chain(pair.children.iter().map(|&(q, _)| priority[q]))
+                .collect();
+            classes.sort_unstable_by(|a, b| b.cmp(a));
+            classes.dedup();
+            if !classes.is_empty() {
+                pair.classes = classes;
+            }
+        }
+        let class = |classes: &[i64], priority: i64| classes.iter().position(|&c| c == priority).unwrap_or(0);
+        for d in demands.iter_mut() {
+            d.class = class(&pairs[d.pair].classes, segments[d.segment].priority);
+        }
+        for pair in pairs.iter_mut() {
+            let classes = &pair.classes;
+            let children = pair.children.iter().map(|&(q, _)| (q, class(classes, priority[q]))).collect();
+            pair.children = children;
+        }
+        for pi in 0..pairs.len() {
+            let mut seen = vec![false; pairs.len()];
+            let mut stack: Vec<usize> = pairs[pi].children.iter().map(|c| c.0).collect();
+            while let Some(q) = stack.pop() {
+                if !std::mem::replace(&mut seen[q], true) {
+                    stack.extend(pairs[q].children.iter().map(|c| c.0));
+                }
+            }
+            pairs[pi].downstream = (0..pairs.len()).filter(|&q| seen[q]).collect();
+        }
     }
 
     fn segments(&mut self, s: &Scenario) -> Vec<Segment> {
@@ -1278,7 +1489,7 @@ impl<'a> Builder<'a> {
                 }
                 let rule = rules[inv_path].clone();
                 let sourcing = match sourcing {
-                    Some((spec, spath)) => self.sourcing(spath, spec, pair, lanes, suppliers),
+                    Some((spec, spath)) => self.sourcing(spath, spec, pair, lanes, suppliers, locations),
                     None if pair.sources.len() == 1 => Some(Sourcing::Sequential(vec![0])),
                     None => {
                         let names: Vec<&str> =
@@ -1309,7 +1520,7 @@ impl<'a> Builder<'a> {
         out.into_iter().collect()
     }
 
-    /// Resolves a source name (a lane id, else a supplier id) to an index into `pair.sources`.
+    /// Resolves a source name (a lane id, else a supplier or location id) to an index into `pair.sources`.
     fn source(
         &mut self,
         path: String,
@@ -1317,14 +1528,16 @@ impl<'a> Builder<'a> {
         pair: &Pair,
         lanes: &[Lane],
         suppliers: &Ids,
+        locations: &Ids,
     ) -> Option<usize> {
         let by_lane = pair.sources.iter().position(|x| lanes[x.lane].id == name);
-        let by_supplier: Vec<usize> = match suppliers.get(name) {
-            Some(sup) => {
-                (0..pair.sources.len()).filter(|&k| lanes[pair.sources[k].lane].from == sup).collect()
-            }
-            None => Vec::new(),
+        let shipper = match (suppliers.get(name), locations.get(name)) {
+            (Some(sup), _) => Some(Shipper::Supplier(sup)),
+            (None, Some(loc)) => Some(Shipper::Location(loc)),
+            (None, None) => None,
         };
+        let by_supplier: Vec<usize> =
+            (0..pair.sources.len()).filter(|&k| shipper == Some(lanes[pair.sources[k].lane].from)).collect();
         match (by_lane, by_supplier.as_slice()) {
             (Some(k), _) => Some(k),
             (None, [k]) => Some(*k),
@@ -1341,10 +1554,7 @@ impl<'a> Builder<'a> {
                 None
             }
             (None, _) => {
-                self.problem(
-                    path,
-                    format!("supplier {name:?} has several lanes to {}: name the lane", pair.name),
-                );
+                self.problem(path, format!("{name:?} has several lanes to {}: name the lane", pair.name));
                 None
             }
         }
@@ -1357,6 +1567,7 @@ impl<'a> Builder<'a> {
         pair: &Pair,
         lanes: &[Lane],
         suppliers: &Ids,
+        locations: &Ids,
     ) -> Option<Sourcing> {
         let names = |b: &mut Self, list: &[&String], field: &str| -> Option<Vec<usize>> {
             if list.is_empty() {
@@ -1366,7 +1577,7 @@ impl<'a> Builder<'a> {
             let found: Vec<Option<usize>> = list
                 .iter()
                 .enumerate()
-                .map(|(k, n)| b.source(format!("{path}.{field}[{k}]"), n, pair, lanes, suppliers))
+                .map(|(k, n)| b.source(format!("{path}.{field}[{k}]"), n, pair, lanes, suppliers, locations))
                 .collect();
             let found: Option<Vec<usize>> = found.into_iter().collect();
             if let Some(f) = &found {
@@ -1500,6 +1711,10 @@ impl<'a> Builder<'a> {
                 self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
                 (RuleKind::BaseStock { level: big_s }, review_period, review_offset)
             }
+            PolicySpec::EchelonBaseStock { big_s, review_period, review_offset } => {
+                self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
+                (RuleKind::EchelonBaseStock { level: big_s }, review_period, review_offset)
+            }
             PolicySpec::SS { s, big_s, review_period, review_offset } => {
                 let ok = self.range_i64(&format!("{path}.s"), s, -MAX_UNITS, MAX_UNITS)
                     & self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
@@ -1571,6 +1786,39 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Sets each control's starting stock: the scenario's `initial_on_hand`, else the rule's
+/// order-up-to level; for echelon base-stock, S less the starting stock of its echelon below
+/// (so the echelon starts at S), at least 0. `review` lists pairs downstream first.
+fn set_starting_stock(controls: &mut [Control], pairs: &[Pair], review: &[usize]) {
+    for &p in review {
+        let start = pairs[p].initial_on_hand.unwrap_or_else(|| match controls[p].rule.kind {
+            RuleKind::EchelonBaseStock { level } => {
+                level - pairs[p].downstream.iter().map(|&q| controls[q].initial_on_hand).sum::<i64>()
+            }
+            _ => controls[p].initial_levels.order_up_to,
+        });
+        controls[p].initial_on_hand = start.max(0);
+    }
+}
+
+/// Pair indices, downstream first: a pair comes after every pair it supplies (sorted by the
+/// length of the longest chain of pairs below it, then by index).
+fn review_order(pairs: &[Pair]) -> Vec<usize> {
+    fn height(p: usize, pairs: &[Pair], memo: &mut [Option<usize>]) -> usize {
+        if let Some(h) = memo[p] {
+            return h;
+        }
+        memo[p] = Some(0); // in progress: a cycle (reported elsewhere) must not recurse forever
+        let h = pairs[p].children.iter().map(|&(q, _)| height(q, pairs, memo) + 1).max().unwrap_or(0);
+        memo[p] = Some(h);
+        h
+    }
+    let mut memo = vec![None; pairs.len()];
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    order.sort_by_cached_key(|&p| (height(p, pairs, &mut memo), p));
+    order
+}
+
 /// The control of one pair. A forecast-driven rule plans with the lead time of its first
 /// source; for a split, every order arrives in parts, share wᵢ after the lead time Lᵢ of its
 /// source, so it plans with the mean `Σ wᵢ·E[Lᵢ]` and the variance `Σ wᵢ²·Var[Lᵢ]` (the spread
@@ -1591,7 +1839,14 @@ fn control(rule: Rule, sourcing: Sourcing, pair: &Pair, lanes: &[Lane]) -> Contr
         RuleKind::Forecast(f) => forecast_levels(f, &Forecaster::new(&f.method, &pair.prior), &planning),
         _ => rule.static_levels().expect("a static rule has fixed levels"),
     };
-    Control { rule, sourcing, planning, initial_levels, promise_days: ceil_days(planning.lead_mean) }
+    Control {
+        rule,
+        sourcing,
+        planning,
+        initial_levels,
+        initial_on_hand: 0, // set by `set_starting_stock` once every pair has its control
+        promise_days: ceil_days(planning.lead_mean),
+    }
 }
 
 /// A mean number of days rounded up, ignoring floating-point dust (a tabulated mean of 4 may

@@ -17,6 +17,9 @@ use crate::forecast::{Forecaster, Method};
 pub enum RuleKind {
     /// Order up to `level` whenever the position is below it.
     BaseStock { level: i64 },
+    /// Order up to `level` whenever the echelon position (this pair's and that of every pair
+    /// it supplies, directly or not) is below it.
+    EchelonBaseStock { level: i64 },
     /// When the position is at or below `s`, order up to `level` (S).
     SS { s: i64, level: i64 },
     /// When the position is at or below `r`, order the smallest multiple of `q` that lifts it
@@ -91,7 +94,9 @@ impl Rule {
     /// The fixed levels of a static policy (`None` for forecast-driven ones).
     pub fn static_levels(&self) -> Option<Levels> {
         match self.kind {
-            RuleKind::BaseStock { level } => Some(Levels { reorder_point: level - 1, order_up_to: level }),
+            RuleKind::BaseStock { level } | RuleKind::EchelonBaseStock { level } => {
+                Some(Levels { reorder_point: level - 1, order_up_to: level })
+            }
             RuleKind::SS { s, level } => Some(Levels { reorder_point: s, order_up_to: level }),
             RuleKind::RQ { r, q } => Some(Levels { reorder_point: r, order_up_to: r + q }),
             RuleKind::Forecast(_) => None,

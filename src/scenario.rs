@@ -118,6 +118,10 @@ pub struct Location {
     /// How arriving stock is shared among waiting backorders. Default `fcfs`.
     #[serde(default)]
     pub allocation: Allocation,
+    /// Priority of this location's orders at the locations that supply it, when they allocate by
+    /// `priority` (higher first). Default 0.
+    #[serde(default)]
+    pub priority: i64,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
@@ -130,9 +134,12 @@ pub enum Allocation {
     /// First come, first served.
     #[default]
     Fcfs,
-    /// Higher `priority` first (customer segments' priority), first come first served within a
-    /// priority.
+    /// Higher `priority` first (customer segments' and downstream locations' priority), first
+    /// come first served within a priority.
     Priority,
+    /// When stock cannot fill every waiting line, each gets a share proportional to what it is
+    /// owed (largest remainders, ties to the oldest).
+    FairShare,
 }
 
 /// An external supplier with unlimited stock.
@@ -219,13 +226,14 @@ pub enum InTransit {
     Freeze,
 }
 
-/// A replenishment lane: orders placed by `to` are shipped from `from`.
+/// A replenishment lane: orders placed by `to` are shipped from `from`, an external supplier or
+/// another location (which ships only what it has on hand).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lane {
     /// Unique identifier.
     pub id: String,
-    /// Supplier id the lane ships from.
+    /// Supplier or location id the lane ships from.
     pub from: String,
     /// Location id the lane delivers to.
     pub to: String,
@@ -503,6 +511,10 @@ pub struct Costs {
     #[serde(default)]
     #[schemars(range(min = 0))]
     pub unit_purchase: f64,
+    /// Cost per unit in transit on a lane at the end of each day (pipeline holding).
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub in_transit_per_unit_day: f64,
 }
 
 /// Per-item cost rates; each field left out takes the scenario-wide value.
@@ -524,6 +536,9 @@ pub struct CostOverrides {
     /// Purchase price per unit ordered.
     #[serde(default)]
     pub unit_purchase: Option<f64>,
+    /// Cost per unit in transit at the end of each day.
+    #[serde(default)]
+    pub in_transit_per_unit_day: Option<f64>,
 }
 
 /// Starting stock of one item at one location.
@@ -661,6 +676,21 @@ pub enum PolicySpec {
         #[serde(rename = "Q")]
         #[schemars(range(min = 1))]
         q: i64,
+        /// Days between reviews (1 = every day).
+        #[serde(default = "one")]
+        #[schemars(range(min = 1))]
+        review_period: i64,
+        /// First review day (0 to review_period − 1).
+        #[serde(default)]
+        #[schemars(range(min = 0))]
+        review_offset: i64,
+    },
+    /// Echelon base-stock: order up to S on the echelon inventory position (this location's
+    /// position plus the echelon positions of the locations it supplies with the item).
+    EchelonBaseStock {
+        /// Echelon order-up-to level S (units).
+        #[serde(rename = "S")]
+        big_s: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
         #[schemars(range(min = 1))]

@@ -91,13 +91,22 @@ impl Yield {
     }
 }
 
+/// Who ships on a lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shipper {
+    /// An external supplier (index into `Model::suppliers`), with unlimited stock.
+    Supplier(usize),
+    /// A location of the network (index into `Model::locations`), which ships from its stock.
+    Location(usize),
+}
+
 /// A validated replenishment lane.
 #[derive(Debug, Clone)]
 pub struct Lane {
     /// Identifier from the scenario.
     pub id: String,
-    /// Index of the supplier shipping on the lane.
-    pub from: usize,
+    /// Who ships on the lane.
+    pub from: Shipper,
     /// Index of the location receiving.
     pub to: usize,
     /// Lead time in days.
@@ -117,6 +126,15 @@ pub struct Lane {
 }
 
 impl Lane {
+    /// The external supplier shipping on the lane (`None` for an internal lane).
+    #[inline]
+    pub fn supplier(&self) -> Option<usize> {
+        match self.from {
+            Shipper::Supplier(s) => Some(s),
+            Shipper::Location(_) => None,
+        }
+    }
+
     /// Lead time of a shipment leaving on `day`, as `(confirmed, delay)`: the supplier confirms
     /// `confirmed` days when the order is placed, and the shipment takes `delay` days more
     /// (a surprise). Everything shipped on the lane on the same day travels together, so it is
@@ -187,6 +205,8 @@ impl Lane {
 pub struct Source {
     /// Lane index.
     pub lane: usize,
+    /// For an internal lane, the pair (same item, shipping location) that fills the orders.
+    pub upstream: Option<usize>,
     /// Purchase price per unit.
     pub unit_cost: f64,
     /// Fixed cost per order.
@@ -322,7 +342,7 @@ mod tests {
     fn lane(min_order: i64, order_multiple: i64, capacity_per_day: i64) -> Lane {
         Lane {
             id: "l".into(),
-            from: 0,
+            from: Shipper::Supplier(0),
             to: 0,
             lead_time: Sampler::new(IntDist::Constant(2)).unwrap(),
             min_order,
@@ -335,7 +355,7 @@ mod tests {
     }
 
     fn sources(n: usize) -> Vec<Source> {
-        (0..n).map(|lane| Source { lane, unit_cost: 1.0, order_cost: 0.0 }).collect()
+        (0..n).map(|lane| Source { lane, upstream: None, unit_cost: 1.0, order_cost: 0.0 }).collect()
     }
 
     /// Places one order; returns the placements and the capacity left.

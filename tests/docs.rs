@@ -3,14 +3,19 @@
 
 use std::collections::BTreeSet;
 
-use scsim::metrics::{METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
+use scsim::metrics::{LANE_METRICS, METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
 
 #[test]
 fn every_metric_has_exactly_one_definition() {
     let doc = std::fs::read_to_string("docs/metrics.md").unwrap();
     let defined: Vec<&str> = doc.lines().filter_map(|l| l.strip_prefix("### ")).map(str::trim).collect();
-    let code: Vec<&str> =
-        METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).map(|m| m.key).collect();
+    let code: Vec<&str> = METRICS
+        .iter()
+        .chain(&SUPPLIER_METRICS)
+        .chain(&SEGMENT_METRICS)
+        .chain(&LANE_METRICS)
+        .map(|m| m.key)
+        .collect();
     for key in &code {
         assert_eq!(defined.iter().filter(|d| *d == key).count(), 1, "{key} must be defined once");
     }

@@ -76,3 +76,26 @@ fn a_replication_allocates_nothing_after_set_up() {
     // The run did real work.
     assert!(ws.total().0.demand_units > 0 && ws.total().0.backordered_units > 0);
 }
+
+#[test]
+fn a_network_replication_allocates_nothing_after_set_up() {
+    // Internal orders, upstream backlogs, fair-share and priority allocation, echelon positions.
+    let text = std::fs::read_to_string("scenarios/three-echelon.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["locations"][1]["allocation"] = "fair_share".into();
+    v["locations"][2]["allocation"] = "priority".into();
+    v["locations"][8]["priority"] = 2.into();
+    let m = common::model(&v.to_string());
+    let mut ws = Workspace::new(&m);
+    for p in 0..m.policies.len() {
+        ws.run(&m, p, 3, 1);
+    }
+    COUNTING.with(|c| c.set(true));
+    for p in 0..m.policies.len() {
+        ws.run(&m, p, 3, 1);
+    }
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0);
+    assert!(ws.total().0.demand_units > 0);
+    assert!(ws.total().0.owed_unit_days > 0, "the DCs did run short");
+}

@@ -9,6 +9,10 @@ use scsim::report::plots::{Kind, policy_color};
 
 const POLICIES: [&str; 3] = ["lean", "safety-stock", "min-max"];
 
+/// The plots of a single-location run.
+const SINGLE_LOCATION: [Kind; 6] =
+    [Kind::Service, Kind::Backorders, Kind::OnHand, Kind::Costs, Kind::TradeOff, Kind::Waits];
+
 fn run_quickstart(dir: &Path) {
     Command::cargo_bin("scsim")
         .unwrap()
@@ -45,7 +49,10 @@ fn texts(doc: &roxmltree::Document) -> String {
 fn every_plot_is_valid_svg_with_one_series_per_policy() {
     let dir = tempfile::tempdir().unwrap();
     run_quickstart(dir.path());
-    for kind in Kind::ALL {
+    // The quickstart has a single location: no plot of backorders by location.
+    let by_location = dir.path().join("plots").join(format!("{}.svg", Kind::Locations.file_stem()));
+    assert!(!by_location.exists());
+    for kind in SINGLE_LOCATION {
         let path = dir.path().join("plots").join(format!("{}.svg", kind.file_stem()));
         let text = fs::read_to_string(&path).unwrap();
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -69,11 +76,13 @@ fn every_plot_is_valid_svg_with_one_series_per_policy() {
                 Kind::Waits => count(&doc, "rect", "fill", &color),
                 // The policy's colour bar under its stack.
                 Kind::Costs => count(&doc, "rect", "fill", &color),
+                Kind::Locations => unreachable!("not drawn for a single location"),
             };
             let expected = match kind {
                 Kind::Backorders | Kind::OnHand | Kind::Service => 2,
                 Kind::TradeOff | Kind::Costs => 1,
                 Kind::Waits => 2,
+                Kind::Locations => unreachable!("not drawn for a single location"),
             };
             assert!(
                 series >= expected,
@@ -116,7 +125,7 @@ fn the_report_is_well_formed_and_complete() {
     }
     assert_eq!(doc.descendants().filter(|n| n.has_tag_name("script")).count(), 0);
     assert!(!html.contains("src=\"http") && !html.contains("href=\"http"), "no external resource");
-    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("svg")).count(), Kind::ALL.len());
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("svg")).count(), SINGLE_LOCATION.len());
     // The best value of each row with a direction is marked.
     assert!(doc.descendants().any(|n| n.attribute("class") == Some("best")));
 }
@@ -125,7 +134,7 @@ fn the_report_is_well_formed_and_complete() {
 fn plot_redraws_a_finished_run_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     run_quickstart(dir.path());
-    let files: Vec<String> = Kind::ALL
+    let files: Vec<String> = SINGLE_LOCATION
         .iter()
         .map(|k| format!("plots/{}.svg", k.file_stem()))
         .chain(["report.html".to_string()])
@@ -149,9 +158,60 @@ fn png_plots_are_drawn_with_the_bundled_font() {
     let dir = tempfile::tempdir().unwrap();
     run_quickstart(dir.path());
     Command::cargo_bin("scsim").unwrap().arg("plot").arg(dir.path()).arg("--png").assert().success();
-    for kind in Kind::ALL {
+    for kind in SINGLE_LOCATION {
         let bytes = fs::read(dir.path().join("plots").join(format!("{}.png", kind.file_stem()))).unwrap();
         assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n".as_slice(), "{kind:?} is a PNG");
         assert!(bytes.len() > 10_000, "{kind:?} has content");
     }
+}
+
+#[test]
+fn a_network_run_plots_backorders_by_location() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("scsim")
+        .unwrap()
+        .args([
+            "run",
+            "scenarios/three-echelon.json",
+            "--replications",
+            "8",
+            "--days",
+            "120",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let locations =
+        ["plant", "dc-north", "dc-south", "store-1", "store-2", "store-3", "store-4", "store-5", "store-6"];
+    // daily-locations.csv: one row per policy, day and location, in that order.
+    let csv = fs::read_to_string(dir.path().join("daily-locations.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2 * 120 * locations.len());
+    assert!(rows[0].starts_with("local,0,plant,") && rows[locations.len()].starts_with("local,1,plant,"));
+    let path = dir.path().join("plots").join(format!("{}.svg", Kind::Locations.file_stem()));
+    let svg = fs::read_to_string(&path).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let words = texts(&doc);
+    assert!(words.contains(Kind::Locations.title()));
+    for policy in ["local", "echelon"] {
+        assert!(words.contains(&format!("Policy: {policy}")), "no panel for {policy}");
+    }
+    // A line and a legend sample per location in each panel, in the location's colour.
+    for (k, location) in locations.iter().enumerate() {
+        assert!(words.contains(location), "{location} is not named");
+        assert!(
+            count(&doc, "polyline", "stroke", &hex(k)) >= 4,
+            "{location}: a line and a legend sample per panel"
+        );
+    }
+    // The report shows the plot and a lane table.
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains(Kind::Locations.title()) && html.contains("<h2>Lanes</h2>"));
+    // scsim plot redraws it byte for byte from the files.
+    let before = fs::read(&path).unwrap();
+    fs::remove_dir_all(dir.path().join("plots")).unwrap();
+    Command::cargo_bin("scsim").unwrap().arg("plot").arg(dir.path()).assert().success();
+    assert!(fs::read(&path).unwrap() == before);
 }

@@ -286,6 +286,9 @@ fn write_outputs(dir: &Path, model: &Model, info: RunInfo, stats: &RunStats, png
     let run = Run { model, info, stats };
     write(&dir.join("summary.json"), &report::json::summary_bytes(&run))?;
     write(&dir.join("daily.csv"), &report::csv::daily_bytes(&run))?;
+    if let Some(bytes) = report::csv::locations_bytes(&run) {
+        write(&dir.join("daily-locations.csv"), &bytes)?;
+    }
     render(dir, png)
 }
 
@@ -295,7 +298,7 @@ fn render(dir: &Path, png: bool) -> Result<()> {
     let data = RunData::load(dir).map_err(|e| InputError(e.to_string()))?;
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).with_context(|| format!("cannot create {}", plots.display()))?;
-    for kind in Kind::ALL {
+    for kind in Kind::ALL.into_iter().filter(|k| k.available(&data)) {
         write(&plots.join(format!("{}.svg", kind.file_stem())), plot_svg(kind, &data).as_bytes())?;
         if png {
             let path = plots.join(format!("{}.png", kind.file_stem()));

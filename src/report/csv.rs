@@ -1,5 +1,6 @@
-//! `replications.csv` (one row per replication × policy) and `daily.csv` (one row per policy ×
-//! day, means across replications and a 10–90 % band).
+//! `replications.csv` (one row per replication × policy), `daily.csv` (one row per policy ×
+//! day, means across replications and a 10–90 % band) and, with several locations,
+//! `daily-locations.csv` (one row per policy × day × location).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -65,7 +66,7 @@ impl Drop for ReplicationsCsv {
 }
 
 /// The column names of `daily.csv`.
-pub const DAILY_COLUMNS: [&str; 19] = [
+pub const DAILY_COLUMNS: [&str; 20] = [
     "policy",
     "day",
     "warmup",
@@ -84,8 +85,32 @@ pub const DAILY_COLUMNS: [&str; 19] = [
     "cost_lost_sales_mean",
     "cost_ordering_mean",
     "cost_purchase_mean",
+    "cost_pipeline_mean",
     "cost_total_mean",
 ];
+
+/// The column names of `daily-locations.csv`.
+pub const LOCATION_COLUMNS: [&str; 4] = ["policy", "day", "location", "backorders_mean"];
+
+/// The bytes of `daily-locations.csv`: per location, the mean end-of-day units owed to its
+/// customers and to the locations it supplies, or `None` for a single location.
+pub fn locations_bytes(run: &Run) -> Option<Vec<u8>> {
+    let locations = &run.model.locations;
+    if locations.len() < 2 {
+        return None;
+    }
+    let mut out = LOCATION_COLUMNS.join(",");
+    out.push('\n');
+    let n = run.stats.replications as f64;
+    for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
+        for (day, sums) in stats.counted.locations.chunks(locations.len()).enumerate() {
+            for (location, &sum) in locations.iter().zip(sums) {
+                out.push_str(&format!("{},{day},{location},{}\n", policy.name, fmt_f64(sum as f64 / n)));
+            }
+        }
+    }
+    Some(out.into_bytes())
+}
 
 /// The bytes of `daily.csv`.
 pub fn daily_bytes(run: &Run) -> Vec<u8> {
@@ -113,6 +138,7 @@ pub fn daily_bytes(run: &Run) -> Vec<u8> {
                 c.lost_sales / n,
                 c.ordering / n,
                 c.purchase / n,
+                c.pipeline / n,
                 c.total() / n,
             ];
             let warm = u8::from((day as u32) < run.model.warmup);

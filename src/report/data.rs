@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::csv::DAILY_COLUMNS;
+use super::csv::{DAILY_COLUMNS, LOCATION_COLUMNS};
 use super::json::Summary;
 
 /// A mean across replications with its 10–90 % band.
@@ -30,8 +30,8 @@ pub struct DayRow {
     pub backorders: Band,
     /// Mean suppliers down.
     pub suppliers_down: f64,
-    /// Mean cost per day by kind: holding, backorder, lost sales, ordering, purchase.
-    pub costs: [f64; 5],
+    /// Mean cost per day by kind: holding, backorder, lost sales, ordering, purchase, pipeline.
+    pub costs: [f64; 6],
 }
 
 /// A finished run.
@@ -41,7 +41,13 @@ pub struct RunData {
     pub summary: Summary,
     /// `daily.csv`, per policy in summary order.
     pub daily: Vec<Vec<DayRow>>,
+    /// `daily-locations.csv` (absent with a single location), per policy in summary order.
+    pub locations: Vec<LocationSeries>,
 }
+
+/// Each location's mean end-of-day backorders (owed to customers and downstream locations) by
+/// day, locations in file order.
+pub type LocationSeries = Vec<(String, Vec<f64>)>;
 
 /// A run folder that cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -70,8 +76,50 @@ impl RunData {
         })?;
         let daily = parse_daily(&read("daily.csv")?, &summary)
             .map_err(|message| RunFilesError { file: dir.join("daily.csv"), message })?;
-        Ok(RunData { summary, daily })
+        let locations = if dir.join("daily-locations.csv").exists() {
+            parse_locations(&read("daily-locations.csv")?, &summary)
+                .map_err(|message| RunFilesError { file: dir.join("daily-locations.csv"), message })?
+        } else {
+            Vec::new()
+        };
+        Ok(RunData { summary, daily, locations })
     }
+}
+
+fn parse_locations(bytes: &[u8], summary: &Summary) -> Result<Vec<LocationSeries>, String> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = reader.headers().map_err(|e| e.to_string())?.iter().map(String::from).collect();
+    if header != LOCATION_COLUMNS {
+        return Err(format!("unexpected columns {header:?}"));
+    }
+    let mut out: Vec<LocationSeries> = vec![Vec::new(); summary.policies.len()];
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| e.to_string())?;
+        let at = |what: &str| format!("line {}: {what}", line + 2);
+        let policy = summary
+            .policies
+            .iter()
+            .position(|p| p.name == record[0])
+            .ok_or_else(|| at(&format!("unknown policy {:?}", &record[0])))?;
+        let day: usize = record[1].parse().map_err(|_| at("the day is not a whole number"))?;
+        let value = if record[3].is_empty() {
+            f64::NAN
+        } else {
+            record[3].parse().map_err(|_| at("backorders_mean is not a number"))?
+        };
+        let series = match out[policy].iter().position(|(name, _)| name == &record[2]) {
+            Some(k) => &mut out[policy][k].1,
+            None => {
+                out[policy].push((record[2].to_string(), Vec::new()));
+                &mut out[policy].last_mut().expect("just pushed").1
+            }
+        };
+        if series.len() != day {
+            return Err(at("days must run 0, 1, 2, … for each policy and location"));
+        }
+        series.push(value);
+    }
+    Ok(out)
 }
 
 fn parse_daily(bytes: &[u8], summary: &Summary) -> Result<Vec<Vec<DayRow>>, String> {
@@ -106,7 +154,7 @@ fn parse_daily(bytes: &[u8], summary: &Summary) -> Result<Vec<Vec<DayRow>>, Stri
             on_hand: band(3)?,
             backorders: band(6)?,
             suppliers_down: num(12)?,
-            costs: [num(13)?, num(14)?, num(15)?, num(16)?, num(17)?],
+            costs: [num(13)?, num(14)?, num(15)?, num(16)?, num(17)?, num(18)?],
         });
     }
     Ok(daily)

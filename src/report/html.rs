@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::json::{Metrics, PolicySummary, Stat};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
-use crate::metrics::{Better, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
+use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 
 /// The metrics of the first summary table.
 const KEY_METRICS: [&str; 7] = [
@@ -23,7 +23,7 @@ const KEY_METRICS: [&str; 7] = [
 ];
 
 /// Every metric by theme, for the full table.
-const GROUPS: [(&str, &[&str]); 6] = [
+const GROUPS: [(&str, &[&str]); 7] = [
     (
         "Service",
         &[
@@ -61,6 +61,7 @@ const GROUPS: [(&str, &[&str]); 6] = [
         ],
     ),
     ("Demand, stock and orders", &["demand_units", "demand_lines", "avg_on_hand", "orders_placed"]),
+    ("Network", &["avg_in_transit", "avg_owed_downstream", "avg_echelon_inventory"]),
     (
         "Costs per day",
         &[
@@ -69,6 +70,7 @@ const GROUPS: [(&str, &[&str]); 6] = [
             "cost_lost_sales_per_day",
             "cost_ordering_per_day",
             "cost_purchase_per_day",
+            "cost_pipeline_per_day",
             "cost_total_per_day",
         ],
     ),
@@ -265,7 +267,7 @@ pub fn report(data: &RunData) -> String {
     }
 
     out.push_str("<h2>Plots</h2>");
-    for kind in Kind::ALL {
+    for kind in Kind::ALL.into_iter().filter(|k| k.available(data)) {
         out.push_str(&format!(
             "<figure>{}<figcaption>{}</figcaption></figure>",
             plots::svg(kind, data),
@@ -293,9 +295,11 @@ pub fn report(data: &RunData) -> String {
     };
     out.push_str(&scoped("Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));
     out.push_str(&scoped("Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
+    out.push_str(&scoped("Lanes", 2, &LANE_METRICS, &|p| &p.lanes));
 
     out.push_str("<h2>Glossary</h2><p class=\"note\">From docs/metrics.md, the one definition of every metric.</p><dl>");
-    let labels: Vec<&MetricDef> = METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).collect();
+    let labels: Vec<&MetricDef> =
+        METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).chain(&LANE_METRICS).collect();
     for (key, definition) in glossary() {
         let label = labels.iter().find(|d| d.key == key).map_or(key.clone(), |d| d.label.to_string());
         out.push_str(&format!(

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Run;
-use crate::metrics::{METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
+use crate::metrics::{LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 use crate::stats::Moments;
 
 /// One metric across replications; undefined numbers are `null`.
@@ -101,6 +101,8 @@ pub struct PolicySummary {
     pub suppliers: BTreeMap<String, Metrics>,
     /// Metrics per customer segment.
     pub segments: BTreeMap<String, Metrics>,
+    /// Metrics per lane.
+    pub lanes: BTreeMap<String, Metrics>,
     /// Late-filled units by days waited (index = days), pooled over replications.
     pub wait_histogram: Vec<u64>,
 }
@@ -152,6 +154,12 @@ pub fn summary(run: &Run) -> Summary {
                     .into_iter()
                     .map(|g| (model.segments[g].id.clone(), metric_map(&SEGMENT_METRICS, &o.segments[g])))
                     .collect(),
+                lanes: model
+                    .lanes
+                    .iter()
+                    .zip(&o.lanes)
+                    .map(|(x, m)| (x.id.clone(), metric_map(&LANE_METRICS, m)))
+                    .collect(),
                 wait_histogram: stats.counted.waits.counts().to_vec(),
             }
         })
@@ -177,6 +185,7 @@ pub fn summary(run: &Run) -> Summary {
             .iter()
             .chain(&SUPPLIER_METRICS)
             .chain(&SEGMENT_METRICS)
+            .chain(&LANE_METRICS)
             .map(|d| MetricInfo { key: d.key.into(), label: d.label.into(), unit: d.unit.into() })
             .collect(),
         policies,

@@ -48,12 +48,13 @@ pub fn policy_color(p: usize) -> RGBColor {
 }
 
 /// The cost components of the stacked-bar plot, with their metric keys and colours.
-const COSTS: [(&str, &str, RGBColor); 5] = [
+const COSTS: [(&str, &str, RGBColor); 6] = [
     ("Holding", "cost_holding_per_day", RGBColor(0x8C, 0xD1, 0x7D)),
     ("Backorder penalty", "cost_backorder_per_day", RGBColor(0xD3, 0x72, 0x95)),
     ("Lost sales", "cost_lost_sales_per_day", RGBColor(0xB6, 0x99, 0x2D)),
     ("Ordering", "cost_ordering_per_day", RGBColor(0x49, 0x98, 0x94)),
     ("Purchase", "cost_purchase_per_day", RGBColor(0xA0, 0xCB, 0xE8)),
+    ("Pipeline holding", "cost_pipeline_per_day", RGBColor(0x9D, 0x9D, 0xD8)),
 ];
 
 /// One plot of a run.
@@ -71,12 +72,27 @@ pub enum Kind {
     TradeOff,
     /// Distribution of backorder waiting times.
     Waits,
+    /// Mean backorders of each location over time, one panel per policy (several locations).
+    Locations,
 }
 
 impl Kind {
     /// Every plot, in report order.
-    pub const ALL: [Kind; 6] =
-        [Kind::Service, Kind::Backorders, Kind::OnHand, Kind::Costs, Kind::TradeOff, Kind::Waits];
+    pub const ALL: [Kind; 7] = [
+        Kind::Service,
+        Kind::Backorders,
+        Kind::OnHand,
+        Kind::Costs,
+        Kind::TradeOff,
+        Kind::Waits,
+        Kind::Locations,
+    ];
+
+    /// Whether the run has what the plot needs (backorders by location need several
+    /// locations).
+    pub fn available(self, data: &RunData) -> bool {
+        self != Kind::Locations || !data.locations.is_empty()
+    }
 
     /// File name without extension.
     pub fn file_stem(self) -> &'static str {
@@ -87,6 +103,7 @@ impl Kind {
             Kind::Costs => "costs",
             Kind::TradeOff => "trade-off",
             Kind::Waits => "waits",
+            Kind::Locations => "backorders-by-location",
         }
     }
 
@@ -99,6 +116,7 @@ impl Kind {
             Kind::Costs => "Cost per day by kind",
             Kind::TradeOff => "Cost against service (95 % confidence crosses)",
             Kind::Waits => "How long backordered units waited",
+            Kind::Locations => "Backorders by location (mean at the end of each day)",
         }
     }
 
@@ -123,12 +141,16 @@ impl Kind {
             Kind::Waits => {
                 "Backordered units (demanded on measured days and filled before the horizon) by the number of days they waited, pooled over replications."
             }
+            Kind::Locations => {
+                "One panel per policy: the mean over replications of the units each location owes at the end of each day, to its customers and to the locations it supplies. It shows where backorders are born: a distribution centre's shortage appears first at the centre, then, a lead time later, at its stores. Grey: warm-up."
+            }
         }
     }
 
-    fn size(self) -> (u32, u32) {
+    fn size(self, data: &RunData) -> (u32, u32) {
         match self {
             Kind::Backorders | Kind::OnHand => (960, 460),
+            Kind::Locations => (960, 60 + 260 * data.locations.len().max(1) as u32),
             _ => (760, 460),
         }
     }
@@ -146,6 +168,7 @@ fn draw<DB: DrawingBackend>(kind: Kind, data: &RunData, root: &DrawingArea<DB, S
         Kind::Costs => costs(data, root),
         Kind::TradeOff => trade_off(data, root),
         Kind::Waits => waits(data, root),
+        Kind::Locations => by_location(data, root),
     }?;
     root.present()
 }
@@ -155,7 +178,7 @@ pub fn svg(kind: Kind, data: &RunData) -> String {
     register_font();
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, kind.size()).into_drawing_area();
+        let root = SVGBackend::with_string(&mut out, kind.size(data)).into_drawing_area();
         draw(kind, data, &root).expect("drawing into a string cannot fail");
     }
     out
@@ -164,7 +187,7 @@ pub fn svg(kind: Kind, data: &RunData) -> String {
 /// Writes plot `kind` as a PNG file.
 pub fn png(kind: Kind, data: &RunData, path: &Path) -> std::result::Result<(), String> {
     register_font();
-    let root = BitMapBackend::new(path, kind.size()).into_drawing_area();
+    let root = BitMapBackend::new(path, kind.size(data)).into_drawing_area();
     draw(kind, data, &root).map_err(|e| e.to_string())
 }
 
@@ -368,6 +391,61 @@ fn over_time<DB: DrawingBackend>(
         .border_style(BLACK.mix(0.3))
         .label_font(("sans-serif", 14))
         .draw()
+}
+
+fn by_location<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> Result<(), DB> {
+    let root = root.titled(Kind::Locations.title(), ("sans-serif", 20))?;
+    let panels = root.split_evenly((data.locations.len().max(1), 1));
+    let top = data
+        .locations
+        .iter()
+        .flatten()
+        .flat_map(|(_, series)| series.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let top = if top > 0.0 { top * 1.08 } else { 1.0 };
+    let warm = data.daily.first().map_or(0, |d| d.iter().filter(|r| r.warmup).count()) as f64;
+    for ((policy, series), panel) in data.summary.policies.iter().zip(&data.locations).zip(&panels) {
+        let days = series.first().map_or(1, |s| s.1.len().max(1));
+        let mut chart = ChartBuilder::on(panel)
+            .caption(format!("Policy: {}", policy.name), ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(34)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0f64..days as f64, 0f64..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("Day")
+            .y_desc("Units backordered")
+            .x_label_formatter(&tidy)
+            .y_label_formatter(&tidy)
+            .label_style(("sans-serif", 13))
+            .light_line_style(BLACK.mix(0.03))
+            .draw()?;
+        if warm > 0.0 {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, 0.0), (warm, top)],
+                BLACK.mix(0.06).filled(),
+            )))?;
+        }
+        for (k, (location, values)) in series.iter().enumerate() {
+            let color = policy_color(k);
+            let line =
+                values.iter().enumerate().map(|(d, &v)| (d as f64 + 0.5, v)).filter(|(_, v)| v.is_finite());
+            chart
+                .draw_series(LineSeries::new(line, color.stroke_width(2)))?
+                .label(location.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .draw()?;
+    }
+    Ok(())
 }
 
 fn costs<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> Result<(), DB> {

@@ -2,7 +2,7 @@
 //! differences to the baseline.
 
 use super::Run;
-use crate::metrics::{METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, metric_index};
+use crate::metrics::{LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, metric_index};
 use crate::stats::Moments as M;
 use crate::stats::Moments;
 
@@ -110,6 +110,13 @@ pub fn render(run: &Run) -> String {
         out.push_str(&scope_table(run, "supplier", &SUPPLIER_METRICS, &|p| {
             let stats = &run.stats.policies[p].ordered.suppliers;
             run.model.suppliers.iter().zip(stats).map(|(s, m)| (s.id.clone(), m.clone())).collect()
+        }));
+    }
+    if run.model.has_network {
+        out.push_str("\nLanes:\n");
+        out.push_str(&scope_table(run, "lane", &LANE_METRICS, &|p| {
+            let stats = &run.stats.policies[p].ordered.lanes;
+            run.model.lanes.iter().zip(stats).map(|(l, m)| (l.id.clone(), m.clone())).collect()
         }));
     }
     let segments = run.model.used_segments();

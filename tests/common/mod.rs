@@ -5,7 +5,7 @@ use std::path::Path;
 
 use scsim::engine::Workspace;
 use scsim::experiment::{self, RunSpec, RunStats};
-use scsim::metrics::metric_index;
+use scsim::metrics::{check_network, metric_index};
 use scsim::model::{Model, ScenarioFile};
 use scsim::stats::Moments;
 
@@ -27,7 +27,7 @@ pub fn total(stats: &RunStats, p: usize, key: &str) -> Moments {
 }
 
 /// Runs each replication of each policy directly and checks the conservation ledger of every
-/// pair; returns the number of replications checked.
+/// pair and of the network as a whole; returns the number of replications checked.
 pub fn check_conservation(model: &Model, replications: u32, seed: u64) -> u32 {
     let mut ws = Workspace::new(model);
     for r in 0..replications {
@@ -38,9 +38,18 @@ pub fn check_conservation(model: &Model, replications: u32, seed: u64) -> u32 {
                     panic!("replication {r}, policy {}, pair {}: {e}", model.policies[p].name, pair.name);
                 }
             }
+            if let Err(e) = check_network(ws.ledgers()) {
+                panic!("replication {r}, policy {}: {e}", model.policies[p].name);
+            }
         }
     }
     replications
+}
+
+/// The moments of metric `key` for policy `p` at the pair named `name` (`location/item`).
+pub fn pair(model: &Model, stats: &RunStats, p: usize, name: &str, key: &str) -> Moments {
+    let k = model.pairs.iter().position(|x| x.name == name).expect("known pair");
+    stats.policies[p].ordered.pairs[k][metric_index(key).expect("known metric")]
 }
 
 /// Poisson probabilities P(D = 0..=n) for mean `mu`, computed in log space (independently of
