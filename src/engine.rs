@@ -6,22 +6,23 @@
 //!    scheduled windows); a down supplier takes no orders (or only its remaining capacity).
 //! 1. **Receipts.** Shipments due on day `t` arrive (a frozen shipment of a down supplier waits;
 //!    a short one delivers part); each pair that received stock fills its backorders (customer
-//!    lines and the orders of downstream locations) by its allocation rule: by priority class
-//!    and first come first served within a class, or in proportion to what each line is owed.
+//!    lines and the orders of downstream locations) by priority class and first come first
+//!    served within a class (a fair-share pair waits for its turn in step 4).
 //!    Units shipped to a downstream location leave now and arrive after the lane's lead time
 //!    (the same day for a lead time of 0, which is received within this step).
 //! 2. **Demand.** Each demand stream draws the day's units (scaled by spikes, promotions and
 //!    churn) as order lines. Stock fills them if no backorder is waiting; a short line is
 //!    backordered (with a patience deadline and a promised date) or lost, by its segment.
-//!    Forecasters then observe the day's demand.
 //! 3. **Cancellations.** Backordered lines whose patience ends today and that are still waiting
 //!    are cancelled.
-//! 4. **Review.** Pairs whose review falls on `t`, downstream locations first, compute the
+//! 4. **Review.** Pairs take their turn downstream first. At its turn a pair allocates its
+//!    stock among the lines waiting for it (today's orders of the pairs it supplies included),
+//!    its forecaster observes the day, and, if its review falls on `t`, it computes the
 //!    inventory position (on hand + on order − backorders − units owed downstream; for echelon
-//!    base-stock, summed over the pair's echelon) and order through their sourcing rule. An
-//!    order on an external supplier ships now; an order on another location reaches it at
-//!    once and ships from its stock if nobody waits there, the rest waiting as its backorder.
-//!    A shipment leaving on day `t` with lead time `L` is due at the start of day `t + L`.
+//!    base-stock, summed over the pair's echelon) and orders through its sourcing rule. An
+//!    order on an external supplier ships now; an order on another location joins the lines
+//!    waiting there. A shipment leaving on day `t` with lead time `L` is due at the start of
+//!    day `t + L`.
 //! 5. **Same-day receipts.** Orders with `L = 0` arrive now and fill backorders.
 //! 6. **Accounting.** End-of-day on-hand, backorders and units in transit are recorded and
 //!    costed; loyalty recovers.
@@ -44,8 +45,10 @@ use crate::supply::place_order;
 struct Receipt {
     pair: u32,
     lane: u32,
-    /// Day it left (for an external supplier, the day it was ordered).
+    /// Day the order left (for an external supplier, the day it was ordered).
     ordered: u32,
+    /// Day these units left (a reshipment leaves later than its order).
+    left: u32,
     /// The supplier's count of down days already accounted for (frozen transit).
     down_mark: u32,
     units: i64,
@@ -114,8 +117,9 @@ struct PairState {
     backorders: i64,
     /// Units downstream locations ordered and are waiting for here.
     owed: i64,
-    /// Units shipped to the pair and not yet received.
-    in_transit: i64,
+    /// Units this pair ordered from upstream locations that have not left them yet (the rest of
+    /// its on-order is in transit).
+    awaiting: i64,
     backlog: Backlog,
     next_review: u32,
     levels: Levels,
@@ -136,10 +140,29 @@ impl PairState {
         self.on_hand + self.on_order - self.backorders - self.owed
     }
 
+    /// Units shipped to the pair and not yet received.
+    #[inline]
+    fn in_transit(&self) -> i64 {
+        self.on_order - self.awaiting
+    }
+
     /// Whether someone (a customer or a downstream location) waits for stock here.
     #[inline]
     fn anyone_waits(&self) -> bool {
         self.backorders + self.owed > 0
+    }
+}
+
+/// Adds the measured days shipment `r` spent in transit until `day` (exclusive) to the
+/// in-transit unit-days of its pair and lane: it is in transit at the end of every day from the
+/// one it left to the one before it arrives.
+#[inline]
+fn count_transit(pairs: &mut [PairState], lanes: &mut [LaneCounters], model: &Model, r: &Receipt, day: u32) {
+    let days = day.min(model.horizon).saturating_sub(r.left.max(model.warmup));
+    if days > 0 {
+        let unit_days = r.units as u64 * days as u64;
+        pairs[r.pair as usize].counters.in_transit_unit_days += unit_days;
+        lanes[r.lane as usize].in_transit_unit_days += unit_days;
     }
 }
 
@@ -218,8 +241,6 @@ pub struct Workspace {
     suppliers: Vec<SupplierState>,
     supplier_days: Vec<SupplierDays>,
     lanes: Vec<LaneCounters>,
-    /// Units in transit on each lane.
-    lane_in_transit: Vec<i64>,
     lane_up: Vec<bool>,
     lane_capacity: Vec<i64>,
     capacity_left: Vec<i64>,
@@ -281,7 +302,6 @@ impl Workspace {
             suppliers: vec![SupplierState::default(); model.suppliers.len()],
             supplier_days: vec![SupplierDays::default(); model.suppliers.len()],
             lanes: vec![LaneCounters::default(); model.lanes.len()],
-            lane_in_transit: vec![0; model.lanes.len()],
             lane_up: vec![true; model.lanes.len()],
             lane_capacity: capacities.clone(),
             capacity_left: capacities,
@@ -323,9 +343,6 @@ impl Workspace {
                 self.roll_overdue(day);
             }
             self.demand(model, controls, day, &mut rec);
-            if model.policies[policy].forecasts {
-                self.observe_demand(day >= model.warmup);
-            }
             if model.has_patience {
                 self.cancel(model, day, &mut rec);
             }
@@ -348,7 +365,7 @@ impl Workspace {
             state.on_order = 0;
             state.backorders = 0;
             state.owed = 0;
-            state.in_transit = 0;
+            state.awaiting = 0;
             state.backlog.clear();
             state.next_review = control.rule.review_offset;
             state.levels = control.initial_levels;
@@ -370,7 +387,6 @@ impl Workspace {
         self.suppliers.iter_mut().for_each(|s| *s = SupplierState::default());
         self.supplier_days.iter_mut().for_each(|s| *s = SupplierDays::default());
         self.lanes.iter_mut().for_each(|l| *l = LaneCounters::default());
-        self.lane_in_transit.iter_mut().for_each(|x| *x = 0);
         for ((up, cap), lane) in self.lane_up.iter_mut().zip(&mut self.lane_capacity).zip(&model.lanes) {
             *up = true;
             *cap = lane.capacity_per_day;
@@ -385,6 +401,16 @@ impl Workspace {
     #[inline]
     fn slot(&self, pair: usize, day: u32) -> usize {
         pair * self.ring + (day as usize & (self.ring - 1))
+    }
+
+    /// Books `units` leaving for pair `pi` on `day` in the pipeline on their confirmed day,
+    /// `day + confirmed`; a shipment confirmed for today but delayed is overdue at once, so it
+    /// is expected tomorrow (today's overdue units were already rolled over).
+    #[inline]
+    fn book(&mut self, pi: usize, day: u32, confirmed: u32, delay: u32, units: i64) {
+        let due = if confirmed == 0 && delay > 0 { day + 1 } else { day + confirmed };
+        let slot = self.slot(pi, due);
+        self.pipeline[slot] += units;
     }
 
     /// End of step 1 when shipments can be late: what was expected today and has not arrived is
@@ -478,15 +504,16 @@ impl Workspace {
             && down_days > r.down_mark
             && model.suppliers[s].outages.as_ref().is_some_and(|o| o.freeze_in_transit)
         {
-            self.pipeline[here] += r.units;
+            // Overdue: expected tomorrow.
+            let tomorrow = self.slot(r.pair as usize, day + 1);
+            self.pipeline[tomorrow] += r.units;
             let later = Receipt { down_mark: down_days, ..r };
             let extra = (down_days - r.down_mark).min(self.calendar.span());
             self.calendar.schedule(day, day + extra, later);
             return;
         }
         let (pi, l) = (r.pair as usize, r.lane as usize);
-        self.pairs[pi].in_transit -= r.units;
-        self.lane_in_transit[l] -= r.units;
+        count_transit(&mut self.pairs, &mut self.lanes, model, &r, day);
         let mut delivered = r.units;
         if let (Some(y), false) = (&lane.yield_, r.reshipped) {
             let draws = self.streams.yields[l].substream(r.ordered as u64);
@@ -501,12 +528,9 @@ impl Workspace {
                     let (confirmed, delay) =
                         lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
                     let down_mark = supplier.map_or(0, |s| s.1);
-                    let again = Receipt { units: short, reshipped: true, down_mark, ..r };
-                    let slot = self.slot(pi, day + confirmed);
-                    self.pipeline[slot] += short;
+                    let again = Receipt { units: short, reshipped: true, down_mark, left: day, ..r };
+                    self.book(pi, day, confirmed, delay, short);
                     self.calendar.schedule(day, day + confirmed + delay, again);
-                    self.pairs[pi].in_transit += short;
-                    self.lane_in_transit[l] += short;
                 } else {
                     self.pairs[pi].on_order -= short;
                     self.pairs[pi].ledger.short_cancelled += short;
@@ -530,7 +554,9 @@ impl Workspace {
                 counts.on_time += u64::from(lead <= lane.quoted_lead_time);
             }
         }
-        if p.anyone_waits() {
+        // A fair-share location allocates once a day, at its turn in step 4, so that the shares
+        // do not depend on how the day's stock arrives.
+        if p.anyone_waits() && !model.pairs[pi].fair_share {
             self.fill_backlog(model, pi, day);
         }
     }
@@ -582,6 +608,7 @@ impl Workspace {
         p.ledger.shipped_internal += downstream;
         for k in 0..self.shipments.len() {
             let s = self.shipments[k];
+            self.pairs[s.pair as usize].awaiting -= s.units;
             self.ship(model, s.pair as usize, s.source as usize, s.units, s.ordered, day);
         }
         self.shipments.clear();
@@ -595,14 +622,18 @@ impl Workspace {
         let lane = &model.lanes[l];
         let (confirmed, delay) = lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
         let down_mark = lane.supplier().map_or(0, |s| self.suppliers[s].down_days);
-        let receipt =
-            Receipt { pair: pi as u32, lane: l as u32, ordered: day, down_mark, units, reshipped: false };
-        let slot = self.slot(pi, day + confirmed);
-        self.pipeline[slot] += units;
+        let receipt = Receipt {
+            pair: pi as u32,
+            lane: l as u32,
+            ordered: day,
+            left: day,
+            down_mark,
+            units,
+            reshipped: false,
+        };
+        self.book(pi, day, confirmed, delay, units);
         self.calendar.schedule(day, day + confirmed + delay, receipt);
-        self.pairs[pi].in_transit += units;
-        self.lane_in_transit[l] += units;
-        if ordered >= model.warmup {
+        if ordered >= model.warmup && lane.supplier().is_none() {
             let counts = &mut self.lanes[l];
             counts.units_shipped += units as u64;
             counts.delay_unit_days += units as u64 * (day - ordered) as u64;
@@ -612,32 +643,27 @@ impl Workspace {
         }
     }
 
-    /// An order of pair `pi` on its source `src`, which is the upstream pair `up`: shipped from
-    /// stock if nobody waits there, the rest waiting as a backorder of `up`.
+    /// An order of pair `pi` on its source `src`, which is the upstream pair `up`: it joins the
+    /// lines waiting there, and `up` allocates its stock among them at its turn in step 4, later
+    /// the same day.
     fn internal_order(&mut self, model: &Model, pi: usize, src: usize, up: usize, units: i64, day: u32) {
         let u = &mut self.pairs[up];
-        let now = if u.anyone_waits() { 0 } else { units.min(u.on_hand) };
-        u.on_hand -= now;
-        u.ledger.shipped_internal += now;
-        if now < units {
+        u.today_demand += units;
+        u.owed += units;
+        // Not everyone waiting can be served from what is on hand: a stockout for this cycle.
+        if u.owed + u.backorders > u.on_hand {
             u.cycle_stockout = true;
-            u.owed += units - now;
-            let class = model.pairs[up].children.iter().find(|c| c.0 == pi).map_or(0, |c| c.1);
-            u.backlog.push(
-                class,
-                NewLine {
-                    day,
-                    deadline: u32::MAX,
-                    promise: day,
-                    by: Orderer::Location { pair: pi as u32, source: src as u32 },
-                    units: units - now,
-                    partial: true,
-                },
-            );
         }
-        if now > 0 {
-            self.ship(model, pi, src, now, day, day);
-        }
+        let line = NewLine {
+            day,
+            deadline: u32::MAX,
+            promise: day,
+            by: Orderer::Location { pair: pi as u32, source: src as u32 },
+            units,
+            partial: true,
+        };
+        u.backlog.push(model.pairs[pi].sources[src].class, line);
+        self.pairs[pi].awaiting += units;
     }
 
     /// Step 2: the day's customer demand.
@@ -757,7 +783,7 @@ impl Workspace {
             }
             None => u32::MAX,
         };
-        let need = self.pairs[pi].backorders + short;
+        let need = self.pairs[pi].backorders + self.pairs[pi].owed + short;
         let due = |d: u32| self.pipeline[self.slot(pi, d)];
         let promise = promise_day(day, need, self.calendar.span(), due, controls[pi].promise_days);
         let p = &mut self.pairs[pi];
@@ -791,15 +817,15 @@ impl Workspace {
         }
     }
 
-    /// End of step 2: forecasters observe the day's demand (so that the review of day `t`
-    /// forecasts days `t + 1, t + 2, …`).
-    fn observe_demand(&mut self, measured: bool) {
-        for (p, forecaster) in self.pairs.iter_mut().zip(&mut self.forecasters[self.policy]) {
-            if let Some(f) = forecaster {
-                let error = f.observe(p.today_demand as f64);
-                if measured {
-                    p.counters.forecast.record(error, p.today_demand as f64);
-                }
+    /// At a pair's turn in step 4, its forecaster observes the day's demand: its customers'
+    /// and the orders of the pairs it supplies, which are all in by then (so that the review of
+    /// day `t` forecasts days `t + 1, t + 2, …`).
+    fn observe_demand(&mut self, pi: usize, measured: bool) {
+        if let Some(f) = &mut self.forecasters[self.policy][pi] {
+            let p = &mut self.pairs[pi];
+            let error = f.observe(p.today_demand as f64);
+            if measured {
+                p.counters.forecast.record(error, p.today_demand as f64);
             }
         }
     }
@@ -845,7 +871,16 @@ impl Workspace {
         for &l in &model.capacitated_lanes {
             self.capacity_left[l] = self.lane_capacity[l];
         }
+        let forecasts = model.policies[self.policy].forecasts;
         for &pi in &model.review_order {
+            // Every pair this one supplies has had its turn: today's orders are all in, and the
+            // stock on hand is allocated among every line waiting for it.
+            if self.pairs[pi].on_hand > 0 && self.pairs[pi].anyone_waits() {
+                self.fill_backlog(model, pi, day);
+            }
+            if forecasts {
+                self.observe_demand(pi, measured);
+            }
             let control = &controls[pi];
             if day != self.pairs[pi].next_review {
                 continue;
@@ -941,7 +976,7 @@ impl Workspace {
         };
         by_location.iter_mut().for_each(|x| *x = 0);
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
-            debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit >= 0);
+            debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit() >= 0);
             p.today_demand = 0;
             rec.on_hand += p.on_hand;
             rec.backorders += p.backorders;
@@ -950,14 +985,14 @@ impl Workspace {
             }
             rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
             rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
-            rec.costs.pipeline += p.in_transit as f64 * pair.costs.in_transit;
+            if pair.costs.in_transit > 0.0 {
+                rec.costs.pipeline += p.in_transit() as f64 * pair.costs.in_transit;
+            }
             if measured {
                 let c = &mut p.counters;
                 c.on_hand_unit_days += p.on_hand as u64;
                 c.backorder_unit_days += p.backorders as u64;
-                c.in_transit_unit_days += p.in_transit as u64;
                 c.owed_unit_days += p.owed as u64;
-                c.echelon_unit_days += p.on_hand - p.backorders;
                 c.max_backorders = c.max_backorders.max(p.backorders as u64);
                 c.ready_days += u64::from(p.backorders + p.owed == 0);
                 c.days += 1;
@@ -969,14 +1004,9 @@ impl Workspace {
                 let below: i64 = pair
                     .downstream
                     .iter()
-                    .map(|&q| self.pairs[q].on_hand - self.pairs[q].backorders + self.pairs[q].in_transit)
+                    .map(|&q| self.pairs[q].on_hand - self.pairs[q].backorders + self.pairs[q].in_transit())
                     .sum();
                 self.pairs[pi].counters.echelon_unit_days += below;
-            }
-        }
-        if measured {
-            for (counts, &units) in self.lanes.iter_mut().zip(&self.lane_in_transit) {
-                counts.in_transit_unit_days += units as u64;
             }
         }
     }
@@ -987,17 +1017,19 @@ impl Workspace {
         self.total_waits.clear();
         // Units in transit are counted from the shipments still in the calendar, independently
         // of the on-order bookkeeping, so the pipeline identity can catch a lost shipment.
-        for r in self.calendar.iter() {
-            let ledger = &mut self.pairs[r.pair as usize].ledger;
+        let Workspace { calendar, pairs, lanes, .. } = self;
+        for r in calendar.iter() {
+            let ledger = &mut pairs[r.pair as usize].ledger;
             ledger.in_transit += r.units;
             if model.lanes[r.lane as usize].supplier().is_none() {
                 ledger.in_transit_internal += r.units;
             }
+            count_transit(pairs, lanes, model, r, model.horizon);
         }
         // Likewise the units still waiting at upstream locations, from their backlogs.
         for up in 0..self.pairs.len() {
             for k in 0..model.pairs[up].children.len() {
-                let child = model.pairs[up].children[k].0;
+                let child = model.pairs[up].children[k];
                 let waiting: i64 = self.pairs[up]
                     .backlog
                     .lines()
@@ -1013,9 +1045,10 @@ impl Workspace {
             c.backorder_cost = c.backorder_unit_days as f64 * pair.costs.backorder;
             c.lost_cost = (c.walkaway_units + c.cancelled_units) as f64 * pair.costs.lost_sale;
             c.pipeline_cost = c.in_transit_unit_days as f64 * pair.costs.in_transit;
+            c.echelon_unit_days += c.on_hand_unit_days as i64 - c.backorder_unit_days as i64;
             p.ledger.final_on_hand = p.on_hand;
             p.ledger.open_backorders = p.backorders;
-            debug_assert_eq!(p.ledger.in_transit, p.in_transit, "in transit to {}", pair.name);
+            debug_assert_eq!(p.ledger.in_transit, p.on_order - p.awaiting, "in transit to {}", pair.name);
             debug_assert_eq!(
                 p.ledger.in_transit + p.ledger.awaiting_upstream,
                 p.on_order,

@@ -308,8 +308,11 @@ impl Worker {
                         self.suppliers[s].add(counts);
                     }
                 }
-                for (moments, counts) in ordered.lanes.iter_mut().zip(self.ws.lane_counters()) {
-                    for (m, v) in moments.iter_mut().zip(counts.lane_metrics(measured)) {
+                let lanes = ordered.lanes.iter_mut().zip(self.ws.lane_counters()).zip(&model.lanes);
+                for ((moments, counts), lane) in lanes {
+                    for (m, v) in
+                        moments.iter_mut().zip(counts.lane_metrics(measured, lane.supplier().is_some()))
+                    {
                         m.push(v);
                     }
                 }

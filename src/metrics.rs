@@ -412,9 +412,11 @@ pub struct LaneCounters {
     pub on_time: u64,
     /// Units missing from short shipments of orders placed on measured days.
     pub short_units: u64,
-    /// Units of orders placed on measured days that have left the shipping location.
+    /// Units of orders placed on measured days that have left the shipping location (internal
+    /// lanes only).
     pub units_shipped: u64,
-    /// Of the units ordered on measured days, those shipped the day they were ordered.
+    /// Of the units ordered on measured days, those shipped the day they were ordered (internal
+    /// lanes only).
     pub shipped_on_order_day: u64,
     /// Sum over the units shipped of the days they waited at the shipping location.
     pub delay_unit_days: u64,
@@ -439,13 +441,19 @@ impl LaneCounters {
         self.in_transit_unit_days += o.in_transit_unit_days;
     }
 
-    /// The per-lane metrics of these counts.
-    pub fn lane_metrics(&self, measured_days: u32) -> [f64; N_LANE_METRICS] {
+    /// The per-lane metrics of these counts. An `external` supplier ships every unit it
+    /// accepts the day it is ordered, so its shipments are not counted separately.
+    pub fn lane_metrics(&self, measured_days: u32, external: bool) -> [f64; N_LANE_METRICS] {
         let ratio = |a: u64, b: u64| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+        let (on_order_day, shipped) = if external {
+            (self.units_ordered, self.units_ordered)
+        } else {
+            (self.shipped_on_order_day, self.units_shipped)
+        };
         [
             self.units_ordered as f64,
-            ratio(self.shipped_on_order_day, self.units_ordered),
-            ratio(self.delay_unit_days, self.units_shipped),
+            ratio(on_order_day, self.units_ordered),
+            ratio(self.delay_unit_days, shipped),
             ratio(self.lead_days, self.orders_received),
             self.in_transit_unit_days as f64 / measured_days as f64,
         ]

@@ -196,8 +196,8 @@ pub struct Pair {
     /// Whether arriving stock is shared among waiting lines in proportion to what each is owed
     /// (else by class, first come first served within a class).
     pub fair_share: bool,
-    /// Backlog class of the orders of each pair this one supplies, as `(pair, class)`.
-    pub children: Vec<(usize, usize)>,
+    /// The pairs this one supplies directly.
+    pub children: Vec<usize>,
     /// Every pair this one supplies directly or indirectly (its echelon, without itself), in
     /// increasing order.
     pub downstream: Vec<usize>,
@@ -545,6 +545,7 @@ impl<'a> Builder<'a> {
                     pairs[p].sources.push(Source {
                         lane: li,
                         upstream,
+                        class: 0, // set once the upstream pair's classes are known
                         unit_cost: unit_cost.unwrap_or(default_unit_cost),
                         order_cost: order_cost.unwrap_or(item_costs[it].2),
                     });
@@ -625,6 +626,18 @@ impl<'a> Builder<'a> {
 
         let valid_lanes: Vec<Lane> = lanes.iter().flatten().map(|l| l.0.clone()).collect();
         let review = review_order(&pairs);
+        // A pair that supplies others sees their orders as its demand: its forecasters start from
+        // its customers' demand plus theirs (downstream first, so theirs is complete).
+        for &p in &review {
+            for k in 0..pairs[p].children.len() {
+                let below = pairs[pairs[p].children[k]].prior;
+                let prior = &mut pairs[p].prior;
+                for (m, b) in prior.weekday_means.iter_mut().zip(below.weekday_means) {
+                    *m += b;
+                }
+                prior.variance += below.variance;
+            }
+        }
         let mut policies = self.policies(
             s,
             &pairs,
@@ -959,8 +972,8 @@ impl<'a> Builder<'a> {
         }
         for q in 0..pairs.len() {
             for u in pairs[q].sources.iter().filter_map(|x| x.upstream).collect::<Vec<_>>() {
-                if !pairs[u].children.iter().any(|c| c.0 == q) {
-                    pairs[u].children.push((q, 0));
+                if !pairs[u].children.contains(&q) {
+                    pairs[u].children.push(q);
                 }
             }
         }
@@ -973,7 +986,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .filter(|d| d.pair == pi)
                 .map(|d| segments[d.segment].priority)
-                .chain(pair.children.iter().map(|&(q, _)| priority[q]))
+                .chain(pair.children.iter().map(|&q| priority[q]))
                 .collect();
             classes.sort_unstable_by(|a, b| b.cmp(a));
             classes.dedup();
@@ -985,17 +998,19 @@ impl<'a> Builder<'a> {
         for d in demands.iter_mut() {
             d.class = class(&pairs[d.pair].classes, segments[d.segment].priority);
         }
-        for pair in pairs.iter_mut() {
-            let classes = &pair.classes;
-            let children = pair.children.iter().map(|&(q, _)| (q, class(classes, priority[q]))).collect();
-            pair.children = children;
+        for q in 0..pairs.len() {
+            for k in 0..pairs[q].sources.len() {
+                if let Some(u) = pairs[q].sources[k].upstream {
+                    pairs[q].sources[k].class = class(&pairs[u].classes, priority[q]);
+                }
+            }
         }
         for pi in 0..pairs.len() {
             let mut seen = vec![false; pairs.len()];
-            let mut stack: Vec<usize> = pairs[pi].children.iter().map(|c| c.0).collect();
+            let mut stack: Vec<usize> = pairs[pi].children.clone();
             while let Some(q) = stack.pop() {
                 if !std::mem::replace(&mut seen[q], true) {
-                    stack.extend(pairs[q].children.iter().map(|c| c.0));
+                    stack.extend(&pairs[q].children);
                 }
             }
             pairs[pi].downstream = (0..pairs.len()).filter(|&q| seen[q]).collect();
@@ -1510,6 +1525,14 @@ impl<'a> Builder<'a> {
                     controls.push(control(rule, sourcing, pair, lanes));
                 }
             }
+            for (pi, ((_, inv_path), _)) in assigned.iter().enumerate() {
+                if matches!(
+                    rules[inv_path].as_ref().map(|r| &r.kind),
+                    Some(RuleKind::EchelonBaseStock { .. })
+                ) {
+                    self.closed_echelon(inv_path, pi, pairs);
+                }
+            }
             out.push((controls.len() == pairs.len()).then(|| Policy {
                 name: p.name.clone(),
                 description: p.description.clone().unwrap_or_default(),
@@ -1518,6 +1541,26 @@ impl<'a> Builder<'a> {
             }));
         }
         out.into_iter().collect()
+    }
+
+    /// Checks that the echelon of pair `pi` is closed: every pair below it is supplied, among
+    /// locations, only from within the echelon. Otherwise the echelon position would count units
+    /// another location owes (and stock another echelon also counts).
+    fn closed_echelon(&mut self, path: &str, pi: usize, pairs: &[Pair]) {
+        let pair = &pairs[pi];
+        let inside = |u: usize| u == pi || pair.downstream.contains(&u);
+        for &q in &pair.downstream {
+            if let Some(u) = pairs[q].sources.iter().filter_map(|x| x.upstream).find(|&u| !inside(u)) {
+                self.problem(
+                    path,
+                    format!(
+                        "echelon_base_stock at {} needs every pair below it supplied from within its echelon, but {} also orders from {}; use base_stock there, or supply {} only through {}",
+                        pair.name, pairs[q].name, pairs[u].name, pairs[q].name, pair.name
+                    ),
+                );
+                return;
+            }
+        }
     }
 
     /// Resolves a source name (a lane id, else a supplier or location id) to an index into `pair.sources`.
@@ -1809,7 +1852,7 @@ fn review_order(pairs: &[Pair]) -> Vec<usize> {
             return h;
         }
         memo[p] = Some(0); // in progress: a cycle (reported elsewhere) must not recurse forever
-        let h = pairs[p].children.iter().map(|&(q, _)| height(q, pairs, memo) + 1).max().unwrap_or(0);
+        let h = pairs[p].children.iter().map(|&q| height(q, pairs, memo) + 1).max().unwrap_or(0);
         memo[p] = Some(h);
         h
     }

@@ -207,6 +207,8 @@ pub struct Source {
     pub lane: usize,
     /// For an internal lane, the pair (same item, shipping location) that fills the orders.
     pub upstream: Option<usize>,
+    /// The backlog class the pair's orders join at the upstream pair (0 without one).
+    pub class: usize,
     /// Purchase price per unit.
     pub unit_cost: f64,
     /// Fixed cost per order.
@@ -355,7 +357,9 @@ mod tests {
     }
 
     fn sources(n: usize) -> Vec<Source> {
-        (0..n).map(|lane| Source { lane, upstream: None, unit_cost: 1.0, order_cost: 0.0 }).collect()
+        (0..n)
+            .map(|lane| Source { lane, upstream: None, class: 0, unit_cost: 1.0, order_cost: 0.0 })
+            .collect()
     }
 
     /// Places one order; returns the placements and the capacity left.
