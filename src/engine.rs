@@ -45,7 +45,8 @@ use crate::supply::place_order;
 struct Receipt {
     pair: u32,
     lane: u32,
-    /// Day the order left (for an external supplier, the day it was ordered).
+    /// Day the shipment left its shipping point (for an external supplier, the day it was
+    /// ordered); a reshipment keeps the day of the shipment it completes.
     ordered: u32,
     /// Day these units left (a reshipment leaves later than its order).
     left: u32,
@@ -1061,7 +1062,7 @@ impl Workspace {
         }
         debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));
         // The network's echelon inventory: stock everywhere, less customer backorders, plus what
-        // is in transit between locations (not what is on its way from external suppliers).
+        // is in transit to the pairs that another location supplies.
         self.total.echelon_unit_days = self
             .pairs
             .iter()

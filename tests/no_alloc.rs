@@ -6,6 +6,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use scsim::engine::Workspace;
+use scsim::model::Model;
 
 mod common;
 
@@ -40,6 +41,22 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// Runs replication `replication` of every policy twice in one workspace and asserts that the
+/// second pass, whose buffers already have their working size, allocates nothing.
+fn second_run_allocates_nothing(m: &Model, seed: u64, replication: u64) -> Workspace {
+    let mut ws = Workspace::new(m);
+    for p in 0..m.policies.len() {
+        ws.run(m, p, seed, replication);
+    }
+    COUNTING.with(|c| c.set(true));
+    for p in 0..m.policies.len() {
+        ws.run(m, p, seed, replication);
+    }
+    COUNTING.with(|c| c.set(false));
+    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0);
+    ws
+}
+
 #[test]
 fn a_replication_allocates_nothing_after_set_up() {
     // Stochastic lead times, mixed customer behaviour with multi-unit lines, order rounding,
@@ -63,16 +80,7 @@ fn a_replication_allocates_nothing_after_set_up() {
             {"name": "rq", "inventory": {"type": "r_Q", "r": 30, "Q": 25}}
         ]}"#,
     );
-    let mut ws = Workspace::new(&m);
-    for p in 0..m.policies.len() {
-        ws.run(&m, p, 9, 0);
-    }
-    COUNTING.with(|c| c.set(true));
-    for p in 0..m.policies.len() {
-        ws.run(&m, p, 9, 0);
-    }
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0);
+    let ws = second_run_allocates_nothing(&m, 9, 0);
     // The run did real work.
     assert!(ws.total().0.demand_units > 0 && ws.total().0.backordered_units > 0);
 }
@@ -86,16 +94,7 @@ fn a_network_replication_allocates_nothing_after_set_up() {
     v["locations"][2]["allocation"] = "priority".into();
     v["locations"][8]["priority"] = 2.into();
     let m = common::model(&v.to_string());
-    let mut ws = Workspace::new(&m);
-    for p in 0..m.policies.len() {
-        ws.run(&m, p, 3, 1);
-    }
-    COUNTING.with(|c| c.set(true));
-    for p in 0..m.policies.len() {
-        ws.run(&m, p, 3, 1);
-    }
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(ALLOCATIONS.load(Ordering::Relaxed), 0);
+    let ws = second_run_allocates_nothing(&m, 3, 1);
     assert!(ws.total().0.demand_units > 0);
     assert!(ws.total().0.owed_unit_days > 0, "the DCs did run short");
 }

@@ -122,6 +122,15 @@ pub struct Summary {
     pub policies: Vec<PolicySummary>,
 }
 
+/// The metrics of each scope (pair, supplier, lane) by name.
+fn scoped<'a>(
+    names: impl Iterator<Item = &'a String>,
+    moments: &[Vec<Moments>],
+    defs: &[MetricDef],
+) -> BTreeMap<String, Metrics> {
+    names.zip(moments).map(|(name, m)| (name.clone(), metric_map(defs, m))).collect()
+}
+
 /// The summary of a run.
 pub fn summary(run: &Run) -> Summary {
     let model = run.model;
@@ -137,29 +146,14 @@ pub fn summary(run: &Run) -> Summary {
                 description: policy.description.clone(),
                 total: metric_map(&METRICS, &o.total),
                 difference_vs_baseline: (p != run.info.baseline).then(|| metric_map(&METRICS, &o.diff)),
-                pairs: model
-                    .pairs
-                    .iter()
-                    .zip(&o.pairs)
-                    .map(|(x, m)| (x.name.clone(), metric_map(&METRICS, m)))
-                    .collect(),
-                suppliers: model
-                    .suppliers
-                    .iter()
-                    .zip(&o.suppliers)
-                    .map(|(x, m)| (x.id.clone(), metric_map(&SUPPLIER_METRICS, m)))
-                    .collect(),
+                pairs: scoped(model.pairs.iter().map(|x| &x.name), &o.pairs, &METRICS),
+                suppliers: scoped(model.suppliers.iter().map(|x| &x.id), &o.suppliers, &SUPPLIER_METRICS),
                 segments: model
                     .used_segments()
                     .into_iter()
                     .map(|g| (model.segments[g].id.clone(), metric_map(&SEGMENT_METRICS, &o.segments[g])))
                     .collect(),
-                lanes: model
-                    .lanes
-                    .iter()
-                    .zip(&o.lanes)
-                    .map(|(x, m)| (x.id.clone(), metric_map(&LANE_METRICS, m)))
-                    .collect(),
+                lanes: scoped(model.lanes.iter().map(|x| &x.id), &o.lanes, &LANE_METRICS),
                 wait_histogram: stats.counted.waits.counts().to_vec(),
             }
         })

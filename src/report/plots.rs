@@ -142,7 +142,7 @@ impl Kind {
                 "Backordered units (demanded on measured days and filled before the horizon) by the number of days they waited, pooled over replications."
             }
             Kind::Locations => {
-                "One panel per policy: the mean over replications of the units each location owes at the end of each day, to its customers and to the locations it supplies. It shows where backorders are born: a distribution centre's shortage appears first at the centre, then, a lead time later, at its stores. Grey: warm-up."
+                "One panel per location (each with its own scale; at most 24, those owing the most), one line per policy: the mean over replications of the units the location owes at the end of each day, to its customers and to the locations it supplies. It shows where backorders are born: a distribution centre's shortage appears first at the centre, then, a lead time later, at its stores. Grey: warm-up."
             }
         }
     }
@@ -150,13 +150,31 @@ impl Kind {
     fn size(self, data: &RunData) -> (u32, u32) {
         match self {
             Kind::Backorders | Kind::OnHand => (960, 460),
-            Kind::Locations => (960, 60 + 260 * data.locations.len().max(1) as u32),
+            Kind::Locations => {
+                let rows = shown_locations(data).len().div_ceil(LOCATION_COLUMNS).max(1) as u32;
+                (960, 70 + 210 * rows)
+            }
             _ => (760, 460),
         }
     }
 }
 
 type Result<T, DB> = std::result::Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Draws the legend of `chart`'s labelled series in a framed box at `position`.
+pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    font_size: u32,
+) -> Result<(), DB> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", font_size))
+        .draw()
+}
 
 /// Draws plot `kind` of `data` on `root`.
 fn draw<DB: DrawingBackend>(kind: Kind, data: &RunData, root: &DrawingArea<DB, Shift>) -> Result<(), DB> {
@@ -302,13 +320,7 @@ fn service<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) ->
             entry.legend(move |(x, y)| TriangleMarker::new((x + 8, y), 6, grey.filled()));
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .draw()
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 14)
 }
 
 fn over_time<DB: DrawingBackend>(
@@ -384,42 +396,68 @@ fn over_time<DB: DrawingBackend>(
             .label(policy.name.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .draw()
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
 }
 
+/// Most panels the plot of backorders by location draws (the locations owing the most).
+const MAX_LOCATION_PANELS: usize = 24;
+
+/// Panels per row in the plot of backorders by location.
+const LOCATION_COLUMNS: usize = 3;
+
+/// The locations the plot of backorders by location shows, in file order: all of them, or the
+/// `MAX_LOCATION_PANELS` with the largest mean under some policy.
+fn shown_locations(data: &RunData) -> Vec<usize> {
+    let n = data.locations.first().map_or(0, Vec::len);
+    let mut shown: Vec<usize> = (0..n).collect();
+    if n > MAX_LOCATION_PANELS {
+        let owed = |k: usize| {
+            let means = data.locations.iter().map(|series| {
+                let finite: Vec<f64> = series[k].1.iter().copied().filter(|v| v.is_finite()).collect();
+                finite.iter().sum::<f64>() / finite.len().max(1) as f64
+            });
+            means.fold(0.0, f64::max)
+        };
+        shown.sort_by(|&a, &b| owed(b).total_cmp(&owed(a)).then(a.cmp(&b)));
+        shown.truncate(MAX_LOCATION_PANELS);
+        shown.sort_unstable();
+    }
+    shown
+}
+
+/// Small multiples: one panel per location, each with its own scale and a line per policy.
 fn by_location<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> Result<(), DB> {
     let root = root.titled(Kind::Locations.title(), ("sans-serif", 20))?;
-    let panels = root.split_evenly((data.locations.len().max(1), 1));
-    let top = data
-        .locations
-        .iter()
-        .flatten()
-        .flat_map(|(_, series)| series.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let top = if top > 0.0 { top * 1.08 } else { 1.0 };
+    let (key, grid) = root.split_vertically(34);
+    // One key for every panel: the policies in their colours.
+    let mut x = 70;
+    for (p, policy) in data.summary.policies.iter().enumerate() {
+        let color = policy_color(p);
+        key.draw(&PathElement::new(vec![(x, 14), (x + 22, 14)], color.stroke_width(3)))?;
+        key.draw(&Text::new(policy.name.clone(), (x + 28, 6), ("sans-serif", 15)))?;
+        x += 50 + 9 * policy.name.chars().count() as i32;
+    }
+    let shown = shown_locations(data);
+    let panels = grid.split_evenly((shown.len().div_ceil(LOCATION_COLUMNS).max(1), LOCATION_COLUMNS));
     let warm = data.daily.first().map_or(0, |d| d.iter().filter(|r| r.warmup).count()) as f64;
-    for ((policy, series), panel) in data.summary.policies.iter().zip(&data.locations).zip(&panels) {
-        let days = series.first().map_or(1, |s| s.1.len().max(1));
+    for (panel, &k) in panels.iter().zip(&shown) {
+        let values = || data.locations.iter().flat_map(|series| series[k].1.iter().copied());
+        let days = values().count() / data.locations.len().max(1);
+        let top = values().filter(|v| v.is_finite()).fold(0.0, f64::max);
+        let top = if top > 0.0 { top * 1.1 } else { 1.0 };
         let mut chart = ChartBuilder::on(panel)
-            .caption(format!("Policy: {}", policy.name), ("sans-serif", 16))
-            .margin(10)
-            .x_label_area_size(34)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0f64..days as f64, 0f64..top)?;
+            .caption(&data.locations[0][k].0, ("sans-serif", 15))
+            .margin(8)
+            .x_label_area_size(26)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0f64..days.max(1) as f64, 0f64..top)?;
         chart
             .configure_mesh()
-            .x_desc("Day")
-            .y_desc("Units backordered")
+            .x_labels(4)
+            .y_labels(5)
             .x_label_formatter(&tidy)
             .y_label_formatter(&tidy)
-            .label_style(("sans-serif", 13))
+            .label_style(("sans-serif", 11))
             .light_line_style(BLACK.mix(0.03))
             .draw()?;
         if warm > 0.0 {
@@ -428,22 +466,15 @@ fn by_location<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>
                 BLACK.mix(0.06).filled(),
             )))?;
         }
-        for (k, (location, values)) in series.iter().enumerate() {
-            let color = policy_color(k);
-            let line =
-                values.iter().enumerate().map(|(d, &v)| (d as f64 + 0.5, v)).filter(|(_, v)| v.is_finite());
-            chart
-                .draw_series(LineSeries::new(line, color.stroke_width(2)))?
-                .label(location.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        for (p, series) in data.locations.iter().enumerate() {
+            let line = series[k]
+                .1
+                .iter()
+                .enumerate()
+                .map(|(d, &v)| (d as f64 + 0.5, v))
+                .filter(|(_, v)| v.is_finite());
+            chart.draw_series(LineSeries::new(line, policy_color(p).stroke_width(1)))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .label_font(("sans-serif", 12))
-            .draw()?;
     }
     Ok(())
 }
@@ -492,13 +523,7 @@ fn costs<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> R
     chart.draw_series(totals.iter().enumerate().map(|(p, &t)| {
         Text::new(format!("{t:.2}"), (p as f64 - 0.12, t + top * 0.02), ("sans-serif", 13))
     }))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 13))
-        .draw()
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 13)
 }
 
 fn trade_off<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> Result<(), DB> {
@@ -631,11 +656,5 @@ fn waits<DB: DrawingBackend>(data: &RunData, root: &DrawingArea<DB, Shift>) -> R
             .label(policy.name.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .draw()
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::plots::{policy_color, register_font};
+use super::plots::{legend, policy_color, register_font};
 use crate::shard::{PointResult, SweepSpec};
 
 /// Metrics the sweep plots show.
@@ -197,14 +197,7 @@ fn line<DB: DrawingBackend>(
             .draw_series(series.iter().map(|&(x, m, _)| Circle::new((x, m), 3, color.filled())))
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .draw()
-        .map_err(err)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 14).map_err(err)?;
     root.present().map_err(err)
 }
 
