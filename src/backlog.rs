@@ -129,14 +129,30 @@ impl Backlog {
     /// and does not fit stops all filling (nobody overtakes it). `shipped(line, units)` is
     /// called for every shipment, with the line's remaining units already reduced.
     pub fn fill(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {
+        let Backlog { classes, shares, remainders } = self;
         let mut left = available;
-        for c in &mut self.classes {
+        for c in classes.iter_mut() {
             while left > 0 {
-                let Some(front) = c.lines.front_mut() else { break };
+                let Some(front) = c.lines.front() else { break };
                 if front.units == 0 {
                     c.lines.pop_front();
                     continue;
                 }
+                if matches!(front.by, Orderer::Location { .. }) {
+                    // Orders that downstream locations placed the same day arrived together: if
+                    // what is left cannot fill them all, they share it in proportion to their
+                    // size.
+                    let day = front.day;
+                    let same_day = |l: &Line| l.day == day && matches!(l.by, Orderer::Location { .. });
+                    let run = c.lines.iter().take_while(|l| same_day(l)).count();
+                    let owed: i64 = c.lines.range(..run).map(|l| l.units).sum();
+                    if owed > left {
+                        split(&mut c.lines, run, left, shares, remainders, &mut shipped);
+                        left = 0;
+                        break;
+                    }
+                }
+                let front = c.lines.front_mut().expect("not empty");
                 let take = if front.partial || front.units <= left {
                     front.units.min(left)
                 } else {
@@ -150,15 +166,14 @@ impl Backlog {
                 }
             }
         }
+        self.tidy();
         available - left
     }
 
     /// Ships `available` units to the waiting lines of a single-class backlog in proportion to
-    /// what each is owed: when they cannot fill every line, each line gets
-    /// ⌊available · owed / total owed⌋ and the units left over go one each to the largest
-    /// remainders (ties to the older line). Every line must allow partial fills (the model
-    /// checks). Returns the units shipped; `shipped` is called as for [`Backlog::fill`], in
-    /// arrival order.
+    /// what each is owed (see [`split`]) when they cannot fill every line, else fills them all.
+    /// Every line must allow partial fills (the model checks). Returns the units shipped;
+    /// `shipped` is called as for [`Backlog::fill`], in arrival order.
     pub fn fill_fair_share(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {
         debug_assert_eq!(self.classes.len(), 1, "fair share keeps a single class");
         let owed: i64 = self.classes[0].lines.iter().map(|l| l.units).sum();
@@ -170,25 +185,7 @@ impl Backlog {
         }
         let Backlog { classes, shares, remainders } = self;
         let lines = &mut classes[0].lines;
-        shares.clear();
-        remainders.clear();
-        for (k, line) in lines.iter().enumerate() {
-            debug_assert!(line.partial || line.units == 0);
-            let exact = available as i128 * line.units as i128;
-            shares.push((exact / owed as i128) as i64);
-            remainders.push((exact % owed as i128, k));
-        }
-        let left = available - shares.iter().sum::<i64>();
-        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for &(_, k) in &remainders[..left as usize] {
-            shares[k] += 1;
-        }
-        for (line, &take) in lines.iter_mut().zip(shares.iter()) {
-            if take > 0 {
-                line.units -= take;
-                shipped(line, take);
-            }
-        }
+        split(lines, lines.len(), available, shares, remainders, &mut shipped);
         self.tidy();
         available
     }
@@ -204,6 +201,41 @@ impl Backlog {
             while c.lines.front().is_some_and(|l| l.units == 0) {
                 c.lines.pop_front();
             }
+        }
+    }
+}
+
+/// Ships `available` units, fewer than the first `n` of `lines` are owed in all, to those lines
+/// in proportion to what each is owed: each gets ⌊available · owed / total owed⌋ and the units
+/// left over go one each to the largest remainders (ties to the older line). Every one of them
+/// must allow partial fills. `shares` and `remainders` are scratch space.
+fn split(
+    lines: &mut VecDeque<Line>,
+    n: usize,
+    available: i64,
+    shares: &mut Vec<i64>,
+    remainders: &mut Vec<(i128, usize)>,
+    shipped: &mut impl FnMut(&Line, i64),
+) {
+    let owed: i64 = lines.range(..n).map(|l| l.units).sum();
+    debug_assert!(available < owed);
+    shares.clear();
+    remainders.clear();
+    for (k, line) in lines.range(..n).enumerate() {
+        debug_assert!(line.partial || line.units == 0);
+        let exact = available as i128 * line.units as i128;
+        shares.push((exact / owed as i128) as i64);
+        remainders.push((exact % owed as i128, k));
+    }
+    let left = available - shares.iter().sum::<i64>();
+    remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, k) in &remainders[..left as usize] {
+        shares[k] += 1;
+    }
+    for (line, &take) in lines.range_mut(..n).zip(shares.iter()) {
+        if take > 0 {
+            line.units -= take;
+            shipped(line, take);
         }
     }
 }
@@ -301,6 +333,31 @@ mod tests {
         let shipped = b.fill_fair_share(available, |l, q| out.push((l.day, q, l.units)));
         assert_eq!(shipped, out.iter().map(|x| x.1).sum::<i64>());
         out
+    }
+
+    fn internal(day: u32, pair: u32, units: i64) -> NewLine {
+        NewLine {
+            day,
+            deadline: u32::MAX,
+            promise: day,
+            by: Orderer::Location { pair, source: 0 },
+            units,
+            partial: true,
+        }
+    }
+
+    #[test]
+    fn same_day_orders_of_locations_share_first_come_first_served_stock() {
+        let mut b = Backlog::new(vec![0], 4);
+        b.push(0, line(1, 5, true));
+        b.push(0, internal(2, 7, 10));
+        b.push(0, internal(2, 8, 20));
+        b.push(0, internal(3, 7, 4));
+        // The older customer line first (5), then the two day-2 orders share the 9 left: 3 and
+        // 6; the day-3 order waits.
+        assert_eq!(fill(&mut b, 14), vec![(1, 5, 0), (2, 3, 7), (2, 6, 14)]);
+        // Enough for the day-2 orders: they are filled in order, then the day-3 one gets the rest.
+        assert_eq!(fill(&mut b, 23), vec![(2, 7, 0), (2, 14, 0), (3, 2, 2)]);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! 1. **Receipts.** Shipments due on day `t` arrive (a frozen shipment of a down supplier waits;
 //!    a short one delivers part); each pair that received stock fills its backorders (customer
 //!    lines and the orders of downstream locations) by priority class and first come first
-//!    served within a class (a fair-share pair waits for its turn in step 4).
+//!    served within a class (orders of locations placed the same day share), or, once all of
+//!    the batch is in, in proportion to what each line is owed.
 //!    Units shipped to a downstream location leave now and arrive after the lane's lead time
 //!    (the same day for a lead time of 0, which is received within this step).
 //! 2. **Demand.** Each demand stream draws the day's units (scaled by spikes, promotions and
@@ -485,6 +486,13 @@ impl Workspace {
                 self.receive_one(model, day, r);
             }
             due.clear();
+            // A fair-share pair shares what it received among its waiting lines once the batch
+            // is in, so that the shares do not depend on how the stock arrived.
+            for &pi in &model.fair_share_pairs {
+                if self.pairs[pi].on_hand > 0 && self.pairs[pi].anyone_waits() {
+                    self.fill_backlog(model, pi, day);
+                }
+            }
             if !model.same_day_transfers {
                 break;
             }
@@ -555,8 +563,7 @@ impl Workspace {
                 counts.on_time += u64::from(lead <= lane.quoted_lead_time);
             }
         }
-        // A fair-share location allocates once a day, at its turn in step 4, so that the shares
-        // do not depend on how the day's stock arrives.
+        // A fair-share pair allocates once the whole batch is in (see `receive`).
         if p.anyone_waits() && !model.pairs[pi].fair_share {
             self.fill_backlog(model, pi, day);
         }
@@ -1058,6 +1065,15 @@ impl Workspace {
             );
             debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
             self.total.add(c);
+            if pair.demands.is_empty() {
+                // The total's service levels are the customers': a pair that only supplies other
+                // locations keeps its cycles and ready days to itself.
+                let t = &mut self.total;
+                t.cycles -= c.cycles;
+                t.cycles_without_stockout -= c.cycles_without_stockout;
+                t.ready_days -= c.ready_days;
+                t.days -= c.days;
+            }
             self.total_waits.add(&p.waits);
         }
         debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));

@@ -139,6 +139,8 @@ pub struct Model {
     /// Whether some lane from a location can deliver the same day, so that a receipt can be
     /// shipped on and received again within the day.
     pub same_day_transfers: bool,
+    /// Indices of the pairs whose location allocates by fair share.
+    pub fair_share_pairs: Vec<usize>,
     /// Suppliers.
     pub suppliers: Vec<Supplier>,
     /// Lanes.
@@ -668,6 +670,7 @@ impl<'a> Builder<'a> {
             items: s.items.iter().map(|x| x.id.clone()).collect(),
             locations: s.locations.iter().map(|x| x.id.clone()).collect(),
             review_order: review,
+            fair_share_pairs: (0..pairs.len()).filter(|&p| pairs[p].fair_share).collect(),
             has_network: valid_lanes.iter().any(|l| l.supplier().is_none()),
             same_day_transfers: valid_lanes.iter().any(|l| {
                 l.supplier().is_none() && l.lead_time.table().pmf().next().is_some_and(|(v, _)| v == 0)
@@ -1586,10 +1589,15 @@ impl<'a> Builder<'a> {
             (None, [k]) => Some(*k),
             (None, []) => {
                 let serving: Vec<&str> = pair.sources.iter().map(|x| lanes[x.lane].id.as_str()).collect();
+                let hint = if path.contains(".overrides[") {
+                    ""
+                } else {
+                    " (a policy's own `sourcing` applies to every stocked pair; to give it to some pairs only, put it in an override with their `location` and `item`)"
+                };
                 self.problem(
                     path,
                     format!(
-                        "{name:?} does not serve {}; the lanes that do: {}",
+                        "{name:?} does not serve {}; the lanes that do: {}{hint}",
                         pair.name,
                         serving.join(", ")
                     ),

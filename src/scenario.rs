@@ -46,7 +46,7 @@ pub struct Scenario {
     /// External suppliers.
     #[serde(default)]
     pub suppliers: Vec<Supplier>,
-    /// Replenishment lanes from a supplier to a location.
+    /// Replenishment lanes, from a supplier or another location to a location.
     pub lanes: Vec<Lane>,
     /// Customer demand streams, one or more per (location, item).
     pub demand: Vec<Demand>,
@@ -115,7 +115,8 @@ pub struct Item {
 pub struct Location {
     /// Unique identifier (shared namespace with suppliers).
     pub id: String,
-    /// How arriving stock is shared among waiting backorders. Default `fcfs`.
+    /// How stock is shared among the lines waiting for it (customers' backorders and orders of
+    /// the locations this one supplies). Default `fcfs`.
     #[serde(default)]
     pub allocation: Allocation,
     /// Priority of this location's orders at the locations that supply it, when they allocate by
@@ -127,18 +128,21 @@ pub struct Location {
     pub description: Option<String>,
 }
 
-/// How arriving stock is shared among waiting backorders.
+/// How stock is shared among the lines waiting for it (customers' backorders and orders of
+/// downstream locations).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Allocation {
-    /// First come, first served.
+    /// First come, first served: the oldest day first; orders of downstream locations placed
+    /// the same day share in proportion to their size.
     #[default]
     Fcfs,
     /// Higher `priority` first (customer segments' and downstream locations' priority), first
     /// come first served within a priority.
     Priority,
     /// When stock cannot fill every waiting line, each gets a share proportional to what it is
-    /// owed (largest remainders, ties to the oldest).
+    /// owed (largest remainders, ties to the oldest), once a batch of receipts is in and at the
+    /// location's turn in the review; lines must allow partial fills.
     FairShare,
 }
 
@@ -240,10 +244,12 @@ pub struct Lane {
     /// Items the lane carries; all items when left out.
     #[serde(default)]
     pub items: Option<Vec<String>>,
-    /// Lead time in whole days: an order placed at the review of day t arrives at the start of
-    /// day t + L (L = 0: the same day, right after the review).
+    /// Lead time in whole days: a shipment leaving on day t arrives at the start of day t + L
+    /// (L = 0: the same day). A supplier ships at the review that orders; a location ships when
+    /// it has the stock.
     pub lead_time: IntDistSpec,
-    /// Purchase price per unit ordered on this lane; default: the item's `unit_purchase` cost.
+    /// Price per unit ordered on this lane; default: the item's `unit_purchase` cost from a
+    /// supplier, 0 from a location (a transfer cost).
     #[serde(default)]
     pub unit_cost: Option<f64>,
     /// Fixed cost per order placed on this lane; default: the item's `order_fixed` cost.
@@ -257,7 +263,8 @@ pub struct Lane {
     #[serde(default = "one")]
     #[schemars(range(min = 1))]
     pub order_multiple: i64,
-    /// Units the lane can ship per day, over all items; unlimited when left out.
+    /// Units that can be ordered on the lane per day, over all items and pairs; unlimited when
+    /// left out. Units waiting as backorders at a shipping location ship without this cap.
     #[serde(default)]
     #[schemars(range(min = 1))]
     pub capacity_per_day: Option<i64>,
@@ -269,7 +276,8 @@ pub struct Lane {
     /// Random extra days added to some shipments (port congestion, manufacturing delays).
     #[serde(default)]
     pub delays: Option<Delays>,
-    /// Short shipments: a share of the units ordered that actually arrives.
+    /// Short shipments (external suppliers only): a share of the units ordered that actually
+    /// arrives.
     #[serde(default, rename = "yield")]
     pub yield_: Option<Yield>,
     /// Free text.
@@ -639,6 +647,7 @@ pub enum PolicySpec {
     BaseStock {
         /// Order-up-to level S (units).
         #[serde(rename = "S")]
+        #[schemars(range(min = 0))]
         big_s: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
@@ -690,6 +699,7 @@ pub enum PolicySpec {
     EchelonBaseStock {
         /// Echelon order-up-to level S (units).
         #[serde(rename = "S")]
+        #[schemars(range(min = 0))]
         big_s: i64,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]

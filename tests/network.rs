@@ -277,11 +277,12 @@ fn store_backorders(m: &Model, day: usize) -> (i64, i64) {
 
 #[test]
 fn upstream_allocation_rules_on_a_hand_built_shortage() {
-    // Day 0: a then b order 10 each (a reviews first: lower index at the same level); the DC
-    // has nothing, owes 20 and buys 15. Day 1: the 15 arrive and are allocated; they reach the
-    // stores on day 2, when each store has had 30 units of demand.
-    // First come, first served: a's order is older in the queue: a gets 10, b 5.
-    assert_eq!(store_backorders(&model(&shortage("fcfs")), 2), (20, 25));
+    // Day 0: a then b order 10 each; the DC has nothing, owes 20 and buys 15. Day 1: the 15
+    // arrive and are allocated; they reach the stores on day 2, when each store has had 30
+    // units of demand.
+    // First come, first served: the two orders came the same day, so they share: 7.5 each,
+    // rounded down, and the unit left to the older line (a's, placed first).
+    assert_eq!(store_backorders(&model(&shortage("fcfs")), 2), (22, 23));
     // By priority: b (priority 5) first: b gets 10, a 5.
     assert_eq!(store_backorders(&model(&shortage("priority")), 2), (25, 20));
     // Fair share: 7.5 each, rounded down to 7, and the unit left to the older line (a's).
@@ -296,7 +297,7 @@ fn same_day_orders_are_allocated_by_the_rule_too() {
     // The DC has 10 on hand when a and b order 10 each on day 0; it allocates at its turn,
     // after both orders are in. They arrive on day 1, when each store has had 20 of demand.
     let backorders = |allocation: &str| store_backorders(&model(&shortage_with_stock(allocation)), 1);
-    assert_eq!(backorders("fcfs"), (10, 20), "a ordered first");
+    assert_eq!(backorders("fcfs"), (15, 15), "same-day orders share");
     assert_eq!(backorders("priority"), (20, 10), "b has priority");
     assert_eq!(backorders("fair_share"), (15, 15), "5 each");
 }
@@ -344,10 +345,12 @@ fn a_store_far_down_the_network_sees_upstream_shortages_with_the_right_delay() {
     for day in 0..4 {
         assert_eq!(store_backorders(&m, day).0, 10 * (day as i64 + 1), "day {day}");
     }
-    // The DC receives 15 each morning from day 1 and fills the oldest lines: day 1 a's day-0
-    // order (10, reaching a on day 4) and 5 of b's; day 2 b's other 5 and a's day-1 order; day 3
-    // b's day-1 order (10) first. b's lane takes a day, so by day 4 b has 5 + 5 + 10 and a 10.
-    assert_eq!(store_backorders(&m, 4), (50 - 10, 50 - 20));
+    // The DC receives 15 each morning from day 1 and serves the oldest day first, sharing
+    // among same-day orders: day 1, the day-0 orders get 8 (a, reaching it on day 4) and 7 (b);
+    // day 2, the rest of them (2 and 3) and 5 each of the day-1 orders; day 3, the rest of the
+    // day-1 orders (5 each) and 3 and 2 of the day-2 orders. b's lane takes a day, so by day 4 b
+    // has 7 + 8 + 7 and a only its first 8.
+    assert_eq!(store_backorders(&m, 4), (50 - 8, 50 - 22));
 }
 
 #[test]
@@ -402,6 +405,14 @@ fn network_metrics_are_defined_for_every_lane() {
     assert_eq!(lane(&stats, 0, into_dc, "lane_fill_rate").mean(), 1.0);
     assert_eq!(lane(&stats, 0, into_dc, "lane_upstream_delay_days").mean(), 0.0);
     assert_eq!(lane(&stats, 0, into_dc, "lane_transit_days").mean(), 3.0);
+    // The total's service levels are the customers': here the store's alone, not pooled with
+    // the DC's service to the store.
+    for key in ["cycle_service_level", "ready_rate"] {
+        let store = pair(&m, &stats, 0, "store/i", key).mean();
+        let dc = pair(&m, &stats, 0, "dc/i", key).mean();
+        assert!((dc - store).abs() > 0.01, "{key}: the DC's own figure differs ({dc} vs {store})");
+        assert_eq!(total(&stats, 0, key).mean(), store, "{key}");
+    }
     // The network total of echelon inventory counts the DC's echelon once, not the store's
     // stock twice.
     let total_echelon = total(&stats, 0, "avg_echelon_inventory").mean();
@@ -521,4 +532,41 @@ fn a_supplier_and_a_location_cannot_share_an_id() {
         .replace(r#""suppliers": [{"id": "sup"}]"#, r#""suppliers": [{"id": "sup"}, {"id": "dc"}]"#);
     let e = build_error(&json);
     assert!(e.contains("suppliers[1].id") && e.contains("already a location id"), "{e}");
+}
+
+#[test]
+fn customers_of_a_fair_share_location_are_served_from_the_morning_s_stock() {
+    // A DC selling to its own customers and supplying two stores. Fair share allocates the
+    // morning's receipts before the day's demand, like first come first served does, so its
+    // customers find stock on the shelf about as often (they would find almost none if it waited
+    // for the evening). Same random demand under both rules.
+    let json = |allocation: &str| {
+        format!(
+            r#"{{
+            "schema_version": 1, "horizon_days": 400, "warmup_days": 50,
+            "items": [{{"id": "w"}}],
+            "locations": [{{"id": "dc", "allocation": "{allocation}"}}, {{"id": "s1"}}, {{"id": "s2"}}],
+            "suppliers": [{{"id": "sup"}}],
+            "lanes": [
+                {{"id": "in", "from": "sup", "to": "dc", "lead_time": {{"type": "constant", "value": 3}}}},
+                {{"id": "a", "from": "dc", "to": "s1", "lead_time": {{"type": "constant", "value": 0}}}},
+                {{"id": "b", "from": "dc", "to": "s2", "lead_time": {{"type": "constant", "value": 1}}}}
+            ],
+            "demand": [
+                {{"location": "s1", "item": "w", "distribution": {{"type": "poisson", "mean": 10}}}},
+                {{"location": "s2", "item": "w", "distribution": {{"type": "poisson", "mean": 10}}}},
+                {{"location": "dc", "item": "w", "distribution": {{"type": "poisson", "mean": 5}}}}
+            ],
+            "policies": [{{"name": "p", "inventory": {{"type": "base_stock", "S": 30}},
+                "overrides": [{{"location": "dc", "inventory": {{"type": "base_stock", "S": 60}}}}]}}]
+        }}"#
+        )
+    };
+    let fill = |allocation: &str| {
+        let m = model(&json(allocation));
+        check_conservation(&m, 5, 3);
+        pair(&m, &run(&m, 100, 3), 0, "dc/w", "fill_rate").mean()
+    };
+    let (fcfs, fair) = (fill("fcfs"), fill("fair_share"));
+    assert!(fcfs > 0.7 && (fair - fcfs).abs() < 0.02, "fcfs {fcfs}, fair share {fair}");
 }

@@ -189,7 +189,8 @@ fn a_network_run_plots_backorders_by_location() {
     let csv = fs::read_to_string(dir.path().join("daily-locations.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert_eq!(rows.len(), 2 * 120 * locations.len());
-    assert!(rows[0].starts_with("local,0,plant,") && rows[locations.len()].starts_with("local,1,plant,"));
+    assert!(rows[0].starts_with("local,0,1,plant,") && rows[locations.len()].starts_with("local,1,1,plant,"));
+    assert!(rows[60 * locations.len()].starts_with("local,60,0,plant,"), "day 60 ends the warm-up");
     let path = dir.path().join("plots").join(format!("{}.svg", Kind::Locations.file_stem()));
     let svg = fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();

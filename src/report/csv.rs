@@ -90,7 +90,7 @@ pub const DAILY_COLUMNS: [&str; 20] = [
 ];
 
 /// The column names of `daily-locations.csv`.
-pub const LOCATION_COLUMNS: [&str; 4] = ["policy", "day", "location", "backorders_mean"];
+pub const LOCATION_COLUMNS: [&str; 5] = ["policy", "day", "warmup", "location", "owed_mean"];
 
 /// The bytes of `daily-locations.csv`: per location, the mean end-of-day units owed to its
 /// customers and to the locations it supplies, or `None` for a single location.
@@ -104,8 +104,10 @@ pub fn locations_bytes(run: &Run) -> Option<Vec<u8>> {
     let n = run.stats.replications as f64;
     for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
         for (day, sums) in stats.counted.locations.chunks(locations.len()).enumerate() {
+            let warm = u8::from((day as u32) < run.model.warmup);
             for (location, &sum) in locations.iter().zip(sums) {
-                out.push_str(&format!("{},{day},{location},{}\n", policy.name, fmt_f64(sum as f64 / n)));
+                let mean = fmt_f64(sum as f64 / n);
+                out.push_str(&format!("{},{day},{warm},{location},{mean}\n", policy.name));
             }
         }
     }

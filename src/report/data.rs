@@ -102,15 +102,15 @@ fn parse_locations(bytes: &[u8], summary: &Summary) -> Result<Vec<LocationSeries
             .position(|p| p.name == record[0])
             .ok_or_else(|| at(&format!("unknown policy {:?}", &record[0])))?;
         let day: usize = record[1].parse().map_err(|_| at("the day is not a whole number"))?;
-        let value = if record[3].is_empty() {
+        let value = if record[4].is_empty() {
             f64::NAN
         } else {
-            record[3].parse().map_err(|_| at("backorders_mean is not a number"))?
+            record[4].parse().map_err(|_| at("owed_mean is not a number"))?
         };
-        let series = match out[policy].iter().position(|(name, _)| name == &record[2]) {
+        let series = match out[policy].iter().position(|(name, _)| name == &record[3]) {
             Some(k) => &mut out[policy][k].1,
             None => {
-                out[policy].push((record[2].to_string(), Vec::new()));
+                out[policy].push((record[3].to_string(), Vec::new()));
                 &mut out[policy].last_mut().expect("just pushed").1
             }
         };
