@@ -209,6 +209,7 @@ fn a_network_run_plots_backorders_by_location() {
     // The report shows the plot and a lane table.
     let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains(Kind::Locations.title()) && html.contains("<h2>Lanes</h2>"));
+    assert!(html.contains("<h2>By location and item</h2>") && html.contains("store-6/gizmo"));
     // scsim plot redraws it byte for byte from the files.
     let before = fs::read(&path).unwrap();
     fs::remove_dir_all(dir.path().join("plots")).unwrap();

@@ -148,6 +148,8 @@ fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff
                     _ => Some((i, v.0)),
                 })
                 .map(|(i, _)| i)
+                // A tie has no best.
+                .filter(|&i| values.iter().filter(|v| v.0 == values[i].0).count() == 1)
                 .filter(|_| values.iter().filter(|v| v.0.is_finite()).count() > 1),
         };
         out.push_str(&format!("<tr><th scope=\"row\" title=\"{}\">{}</th>", d.key, esc(&heading(d))));
@@ -171,6 +173,46 @@ fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff
 }
 
 /// The key metrics, then every metric by theme in a folded section.
+/// The metrics shown per (location, item) pair.
+const PAIR_METRICS: [&str; 5] =
+    ["fill_rate", "avg_backorders", "avg_on_hand", "avg_owed_downstream", "avg_in_transit"];
+
+/// With several stocked pairs, a table per key metric: one row per pair, one column per
+/// policy (metrics undefined or zero everywhere are left out).
+fn by_pair(s: &super::json::Summary) -> String {
+    let names: Vec<&String> = s.policies.first().map(|p| p.pairs.keys().collect()).unwrap_or_default();
+    if names.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>By location and item</h2><p class=\"note\">Each stocked (location, item) pair: mean over replications ± 95 % half-width. The totals above pool them (service levels over the pairs where customers buy).</p>",
+    );
+    for key in PAIR_METRICS {
+        let Some(def) = METRICS.iter().find(|m| m.key == key) else { continue };
+        let cell = |p: &PolicySummary, name: &String| value(p.pairs.get(name).and_then(|m| m.get(key)));
+        let used =
+            names.iter().any(|n| s.policies.iter().any(|p| cell(p, n).0.is_finite() && cell(p, n).0 != 0.0));
+        if !used {
+            continue;
+        }
+        out.push_str(&format!("<h3>{}</h3><table><thead><tr><th>Location/item</th>", esc(&heading(def))));
+        for p in &s.policies {
+            out.push_str(&format!("<th>{}</th>", esc(&p.name)));
+        }
+        out.push_str("</tr></thead><tbody>");
+        for name in names.iter().filter(|n| s.policies.iter().any(|p| cell(p, n).0.is_finite())) {
+            out.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(name)));
+            for p in &s.policies {
+                let (m, h) = cell(p, name);
+                out.push_str(&format!("<td>{}</td>", esc(&format_value(m, h, def.share, false))));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
+    out
+}
+
 fn themed(columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
     let key: Vec<MetricDef> =
         KEY_METRICS.iter().filter_map(|k| METRICS.iter().find(|m| m.key == *k).copied()).collect();
@@ -293,6 +335,7 @@ pub fn report(data: &RunData) -> String {
         }
         html
     };
+    out.push_str(&by_pair(s));
     out.push_str(&scoped("Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));
     out.push_str(&scoped("Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
     out.push_str(&scoped("Lanes", 2, &LANE_METRICS, &|p| &p.lanes));
