@@ -148,8 +148,10 @@ impl Backlog {
                     let owed: i64 = c.lines.range(..run).map(|l| l.units).sum();
                     if owed > left {
                         split(&mut c.lines, run, left, shares, remainders, &mut shipped);
-                        left = 0;
-                        break;
+                        while c.lines.front().is_some_and(|l| l.units == 0) {
+                            c.lines.pop_front();
+                        }
+                        return available;
                     }
                 }
                 let front = c.lines.front_mut().expect("not empty");
@@ -166,7 +168,6 @@ impl Backlog {
                 }
             }
         }
-        self.tidy();
         available - left
     }
 
