@@ -153,6 +153,14 @@ impl Backlog {
                         }
                         return available;
                     }
+                    for mut line in c.lines.drain(..run) {
+                        let take = std::mem::take(&mut line.units);
+                        left -= take;
+                        if take > 0 {
+                            shipped(&line, take);
+                        }
+                    }
+                    continue;
                 }
                 let front = c.lines.front_mut().expect("not empty");
                 let take = if front.partial || front.units <= left {
