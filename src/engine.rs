@@ -1003,7 +1003,6 @@ impl Workspace {
                 c.owed_unit_days += p.owed as u64;
                 c.max_backorders = c.max_backorders.max(p.backorders as u64);
                 c.ready_days += u64::from(p.backorders + p.owed == 0);
-                c.days += 1;
             }
         }
         if measured && model.has_network {
@@ -1054,6 +1053,7 @@ impl Workspace {
             c.lost_cost = (c.walkaway_units + c.cancelled_units) as f64 * pair.costs.lost_sale;
             c.pipeline_cost = c.in_transit_unit_days as f64 * pair.costs.in_transit;
             c.echelon_unit_days += c.on_hand_unit_days as i64 - c.backorder_unit_days as i64;
+            c.days = model.measured_days() as u64;
             p.ledger.final_on_hand = p.on_hand;
             p.ledger.open_backorders = p.backorders;
             debug_assert_eq!(p.ledger.in_transit, p.on_order - p.awaiting, "in transit to {}", pair.name);
