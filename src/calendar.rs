@@ -7,17 +7,25 @@
 //! nothing. Events of one day are delivered in the order they were scheduled.
 
 /// A ring of day buckets holding events of type `E`.
+///
+/// Days are visited in order, each one: the events of the current day are taken one by one in
+/// place (an event scheduled for the current day while others are taken comes after them), and
+/// the day's bucket is emptied when the next day is visited.
 #[derive(Debug, Clone)]
 pub struct Calendar<E> {
     buckets: Vec<Vec<E>>,
     mask: usize,
+    /// The day whose events are being taken.
+    today: u32,
+    /// How many of today's events have been taken.
+    taken: usize,
 }
 
-impl<E> Calendar<E> {
+impl<E: Copy> Calendar<E> {
     /// A calendar that can hold events up to `span` days ahead of the current day.
     pub fn new(span: u32) -> Calendar<E> {
         let size = (span as usize + 1).next_power_of_two();
-        Calendar { buckets: (0..size).map(|_| Vec::new()).collect(), mask: size - 1 }
+        Calendar { buckets: (0..size).map(|_| Vec::new()).collect(), mask: size - 1, today: 0, taken: 0 }
     }
 
     /// How many days ahead an event may be scheduled.
@@ -36,34 +44,46 @@ impl<E> Calendar<E> {
         self.buckets[day as usize & self.mask].push(event);
     }
 
-    /// Moves the events due on `day` into `out` (which must be empty), leaving the day's bucket
-    /// empty so that events scheduled for the same day while `out` is processed can be taken by
-    /// a later call. Every bucket keeps its own memory (events are moved, not the buffers), so
-    /// once each has grown to its working size nothing is allocated again.
+    /// How many events due on `day` have not been taken yet. The first call for a day moves the
+    /// calendar to it (it must be the current day or the next) and empties the previous day's
+    /// bucket, whose events have all been taken.
     #[inline]
-    pub fn take(&mut self, day: u32, out: &mut Vec<E>) {
-        debug_assert!(out.is_empty());
-        out.append(&mut self.buckets[day as usize & self.mask]);
+    pub fn due(&mut self, day: u32) -> usize {
+        if day != self.today {
+            debug_assert_eq!(day, self.today + 1, "days are visited in order");
+            let done = &mut self.buckets[self.today as usize & self.mask];
+            debug_assert_eq!(self.taken, done.len(), "day {} left events untaken", self.today);
+            done.clear();
+            self.today = day;
+            self.taken = 0;
+        }
+        self.buckets[day as usize & self.mask].len() - self.taken
     }
 
-    /// Removes every event, keeping the buckets' capacity.
+    /// Takes the next event due today, in the order they were scheduled. Call only when
+    /// [`Calendar::due`] says one is.
+    #[inline]
+    pub fn take(&mut self) -> E {
+        let event = self.buckets[self.today as usize & self.mask][self.taken];
+        self.taken += 1;
+        event
+    }
+
+    /// Removes every event and goes back to day 0, keeping the buckets' capacity. Once each
+    /// bucket has grown to its working size, nothing is allocated again.
     pub fn clear(&mut self) {
         self.buckets.iter_mut().for_each(Vec::clear);
+        self.today = 0;
+        self.taken = 0;
     }
 
-    /// Every event scheduled, in no particular order.
+    /// Every event scheduled and not taken, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &E> {
-        self.buckets.iter().flatten()
-    }
-
-    /// Number of events scheduled.
-    pub fn len(&self) -> usize {
-        self.buckets.iter().map(Vec::len).sum()
-    }
-
-    /// Whether no event is scheduled.
-    pub fn is_empty(&self) -> bool {
-        self.buckets.iter().all(Vec::is_empty)
+        let today = self.today as usize & self.mask;
+        self.buckets.iter().enumerate().flat_map(move |(b, events)| {
+            let taken = if b == today { self.taken } else { 0 };
+            &events[taken..]
+        })
     }
 }
 
@@ -74,27 +94,36 @@ mod tests {
     #[test]
     fn events_come_back_on_their_day_in_order() {
         let mut c = Calendar::new(5);
+        let mut take_all = |c: &mut Calendar<char>, day| {
+            let mut out = Vec::new();
+            while c.due(day) > 0 {
+                out.push(c.take());
+            }
+            out
+        };
         c.schedule(0, 3, 'a');
         c.schedule(0, 1, 'b');
+        assert!(take_all(&mut c, 0).is_empty());
         c.schedule(1, 3, 'c');
         c.schedule(1, 6, 'd');
-        let mut out = Vec::new();
-        c.take(1, &mut out);
-        assert_eq!(out, vec!['b']);
-        out.clear();
-        c.take(2, &mut out);
-        assert!(out.is_empty());
-        c.take(3, &mut out);
-        assert_eq!(out, vec!['a', 'c']);
-        out.clear();
-        // Same-day scheduling while processing lands in a later take of the same day.
+        assert_eq!(take_all(&mut c, 1), vec!['b']);
+        assert!(take_all(&mut c, 2).is_empty());
+        assert_eq!(c.due(3), 2);
+        assert_eq!(c.take(), 'a');
+        // Same-day scheduling while taking comes after the events already due.
         c.schedule(3, 3, 'e');
-        c.take(3, &mut out);
-        assert_eq!(out, vec!['e']);
-        out.clear();
-        assert_eq!(c.len(), 1);
-        c.take(6, &mut out);
-        assert_eq!(out, vec!['d']);
-        assert!(c.is_empty());
+        assert_eq!(take_all(&mut c, 3), vec!['c', 'e']);
+        assert_eq!(c.iter().collect::<Vec<_>>(), vec![&'d']);
+        for day in 4..6 {
+            assert!(take_all(&mut c, day).is_empty());
+        }
+        assert_eq!(take_all(&mut c, 6), vec!['d']);
+        assert_eq!(c.iter().count(), 0);
+        // The farthest day ahead shares its bucket with yesterday's, emptied this morning.
+        c.schedule(6, 6 + c.span(), 'f');
+        assert_eq!(c.due(7), 0);
+        assert_eq!(c.iter().collect::<Vec<_>>(), vec![&'f']);
+        c.clear();
+        assert_eq!(c.iter().count(), 0);
     }
 }

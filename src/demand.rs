@@ -7,7 +7,7 @@
 //! by inversion on the fly. One uniform number is consumed per stream per day either way.
 
 use crate::dist::{IntDist, Sampler, Table};
-use crate::rng::Stream;
+use crate::rng::{Stream, Uniform};
 use crate::supply::Window;
 
 /// A deterministic multiplicative trend of the daily mean.
@@ -94,10 +94,10 @@ impl DemandSampler {
         })
     }
 
-    /// Demand on day `day` for uniform `u` with the mean also multiplied by `extra` (shocks and
-    /// churn). Uses the same uniform, so demand is monotone in `extra`.
+    /// Demand on day `day` for draw `u` with the mean also multiplied by `extra` (shocks and
+    /// churn). Uses the same draw, so demand is monotone in `extra`.
     #[inline]
-    pub fn sample_with(&self, day: u32, u: f64, extra: f64) -> u64 {
+    pub fn sample_with(&self, day: u32, u: Uniform, extra: f64) -> u64 {
         if extra == 1.0 {
             self.sample(day, u)
         } else {
@@ -105,9 +105,9 @@ impl DemandSampler {
         }
     }
 
-    /// Demand on day `day` for uniform `u`.
+    /// Demand on day `day` for draw `u`.
     #[inline]
-    pub fn sample(&self, day: u32, u: f64) -> u64 {
+    pub fn sample(&self, day: u32, u: Uniform) -> u64 {
         match (&self.weekday_tables, self.trend) {
             (None, Trend::Flat) => self.base.sample(u),
             (Some(tables), _) => tables[(day % 7) as usize].sample(u),
@@ -179,7 +179,7 @@ impl Shocks {
         let mut m: f64 = self.promotions.iter().filter(|(w, _)| w.contains(day)).map(|(_, x)| x).product();
         if let Some(s) = &self.spikes {
             if *spike_left == 0 && stream.uniform_at(2 * day as u64) < s.probability {
-                *spike_left = s.duration.sample(stream.uniform_at(2 * day as u64 + 1)).max(1) as u32;
+                *spike_left = s.duration.sample(stream.draw_at(2 * day as u64 + 1)).max(1) as u32;
             }
             if *spike_left > 0 {
                 *spike_left -= 1;
@@ -201,15 +201,15 @@ mod tests {
         let base = Sampler::new(IntDist::Poisson { mean: 20.0 }).unwrap();
         for day in 0..14 {
             for i in 0..500 {
-                let u = (i as f64 + 0.5) / 500.0;
+                let u = Uniform::at_least((i as f64 + 0.5) / 500.0);
                 assert_eq!(
                     tabled.sample(day, u),
                     base.sample_scaled(u, profile[(day % 7) as usize]),
-                    "day {day} u {u}"
+                    "day {day} u {u:?}"
                 );
             }
         }
-        assert_eq!(tabled.sample(6, 0.99), 0, "a zero multiplier gives no demand");
+        assert_eq!(tabled.sample(6, Uniform::at_least(0.99)), 0, "a zero multiplier gives no demand");
     }
 
     #[test]
@@ -255,7 +255,7 @@ mod tests {
         assert_eq!(Trend::Linear(-0.01).factor(200), 0.0);
         assert!((Trend::Exponential(0.01).factor(2) - 1.0201).abs() < 1e-12);
         let s = DemandSampler::new(IntDist::Constant(10), None, Trend::Linear(0.1)).unwrap();
-        assert_eq!(s.sample(10, 0.3), 20);
+        assert_eq!(s.sample(10, Uniform::at_least(0.3)), 20);
         assert_eq!(s.mean(10), 20.0);
     }
 }

@@ -14,6 +14,8 @@ use statrs::distribution::{ContinuousCDF, Gamma as GammaDist, Normal as NormalDi
 use statrs::function::erf::erfc;
 use statrs::function::gamma::{gamma_lr, ln_gamma};
 
+use crate::rng::Uniform;
+
 /// Probability mass left in the upper tail when a table stops; it is folded into the last value.
 const TAIL: f64 = 1e-15;
 
@@ -155,11 +157,12 @@ impl IntDist {
         }
     }
 
-    /// Draws the value for uniform `u` with the scale multiplied by `m`, without a table. Used
+    /// Draws the value for draw `u` with the scale multiplied by `m`, without a table. Used
     /// when the multiplier changes from day to day; `base` is this distribution's table at
     /// `m = 1`. Gives the same distribution as `self.table(m)` (the continuous families invert
     /// their continuous CDF and round, which is the same law as the tabulated differences).
-    pub fn sample_scaled(&self, base: &Table, u: f64, m: f64) -> u64 {
+    pub fn sample_scaled(&self, base: &Table, draw: Uniform, m: f64) -> u64 {
+        let u = draw.value();
         match *self {
             IntDist::Poisson { mean } => PoissonWalk::new(mean * m).quantile(u),
             IntDist::NegativeBinomial { mean, sd } => {
@@ -181,7 +184,7 @@ impl IntDist {
                 (y * m + 0.5).floor() as u64
             }
             IntDist::Constant(_) | IntDist::Uniform { .. } | IntDist::Discrete { .. } => {
-                scale_round(base.sample(u), m)
+                scale_round(base.sample(draw), m)
             }
         }
     }
@@ -201,15 +204,15 @@ impl Sampler {
         Ok(Sampler { dist, table })
     }
 
-    /// The value for uniform `u`.
+    /// The value for draw `u`.
     #[inline]
-    pub fn sample(&self, u: f64) -> u64 {
+    pub fn sample(&self, u: Uniform) -> u64 {
         self.table.sample(u)
     }
 
-    /// The value for uniform `u` with the distribution's scale multiplied by `m`.
+    /// The value for draw `u` with the distribution's scale multiplied by `m`.
     #[inline]
-    pub fn sample_scaled(&self, u: f64, m: f64) -> u64 {
+    pub fn sample_scaled(&self, u: Uniform, m: f64) -> u64 {
         if m == 1.0 { self.table.sample(u) } else { self.dist.sample_scaled(&self.table, u, m) }
     }
 
@@ -365,12 +368,19 @@ impl PmfWalk for NegBinWalk {
     }
 }
 
-/// An inversion table with a guide array ("indexed search", Chen & Asau 1974).
+/// An inversion table with a guide array ("indexed search", Chen & Asau 1974), searched in the
+/// integer domain of [`Uniform`] draws.
 #[derive(Debug, Clone)]
 pub struct Table {
     values: Box<[u64]>,
     cum: Box<[f64]>,
+    /// `cum` in units of 2^-53, rounded up: draw `m / 2^53` is below `cum[i]` exactly when
+    /// `m < thresholds[i]` (both sides are then compared as integers).
+    thresholds: Box<[u64]>,
+    /// For each of the 2^k equal cells of `[0, 1)`, the answer for the cell's smallest draw.
     guide: Box<[u32]>,
+    /// `53 − k`: a draw's numerator shifted right by this is its guide cell.
+    shift: u32,
 }
 
 impl Table {
@@ -382,29 +392,31 @@ impl Table {
         values.drain(..first);
         cum.drain(..first);
         *cum.last_mut().expect("a table has at least one value") = 1.0;
-        // Four guide entries per value (up to 2^16 entries): most guide cells then fall inside
+        // Scaling by a power of two is exact, so the rounded-up threshold compares with an
+        // integer numerator exactly as the probability compares with the draw.
+        let one = (1u64 << Uniform::BITS) as f64;
+        let thresholds: Box<[u64]> = cum.iter().map(|&c| (c * one).ceil() as u64).collect();
+        // At least four guide cells per value (up to 2^16 cells): most cells then fall inside
         // one value and a draw needs a single, well-predicted comparison.
-        let n = (cum.len() * 4).min(1 << 16).max(cum.len());
-        let mut guide = Vec::with_capacity(n);
+        let cells = (cum.len() * 4).next_power_of_two().min(1 << 16);
+        let shift = Uniform::BITS - cells.trailing_zeros();
+        let mut guide = Vec::with_capacity(cells);
         let mut i = 0;
-        for j in 0..n {
-            let threshold = j as f64 / n as f64;
-            while cum[i] <= threshold {
+        for j in 0..cells as u64 {
+            while thresholds[i] <= j << shift {
                 i += 1;
             }
             guide.push(i as u32);
         }
-        Table { values: values.into(), cum: cum.into(), guide: guide.into() }
+        Table { values: values.into(), cum: cum.into(), thresholds, guide: guide.into(), shift }
     }
 
-    /// The value for uniform `u` in `[0, 1)`: the smallest value whose cumulative probability
-    /// exceeds `u`.
+    /// The value for draw `u`: the smallest value whose cumulative probability exceeds `u`.
     #[inline]
-    pub fn sample(&self, u: f64) -> u64 {
-        let n = self.guide.len();
-        let j = ((u * n as f64) as usize).min(n - 1);
-        let mut i = self.guide[j] as usize;
-        while self.cum[i] <= u {
+    pub fn sample(&self, u: Uniform) -> u64 {
+        let m = u.bits();
+        let mut i = self.guide[(m >> self.shift) as usize] as usize;
+        while self.thresholds[i] <= m {
             i += 1;
         }
         self.values[i]
@@ -434,6 +446,11 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Uniform;
+
+    fn u(x: f64) -> Uniform {
+        Uniform::at_least(x)
+    }
 
     fn mean_var(t: &Table) -> (f64, f64) {
         let m: f64 = t.pmf().map(|(v, p)| v as f64 * p).sum();
@@ -462,12 +479,12 @@ mod tests {
         for (v, p) in t.pmf() {
             let c = prev + p;
             // Just below the cumulative level the value is v; at the level it is the next one.
-            assert_eq!(t.sample(prev), v);
-            assert_eq!(t.sample((c - 1e-12).max(prev)), v);
+            assert_eq!(t.sample(u(prev)), v);
+            assert_eq!(t.sample(u((c - 1e-12).max(prev))), v);
             prev = c;
         }
-        assert_eq!(t.sample(0.0), 0);
-        assert_eq!(t.sample(1.0 - f64::EPSILON), t.max());
+        assert_eq!(t.sample(u(0.0)), 0);
+        assert_eq!(t.sample(u(1.0 - f64::EPSILON)), t.max());
     }
 
     #[test]
@@ -482,8 +499,8 @@ mod tests {
             for m in [0.5, 1.3] {
                 let t = d.table(m).unwrap();
                 for i in 0..2000 {
-                    let u = (i as f64 + 0.5) / 2000.0;
-                    assert_eq!(d.sample_scaled(&base, u, m), t.sample(u), "{d:?} m={m} u={u}");
+                    let x = u((i as f64 + 0.5) / 2000.0);
+                    assert_eq!(d.sample_scaled(&base, x, m), t.sample(x), "{d:?} m={m} u={x:?}");
                 }
             }
         }
@@ -496,8 +513,8 @@ mod tests {
             let t = d.table(1.5).unwrap();
             let mut mismatches = 0;
             for i in 0..5000 {
-                let u = (i as f64 + 0.5) / 5000.0;
-                if d.sample_scaled(&base, u, 1.5) != t.sample(u) {
+                let x = u((i as f64 + 0.5) / 5000.0);
+                if d.sample_scaled(&base, x, 1.5) != t.sample(x) {
                     mismatches += 1;
                 }
             }
@@ -525,15 +542,15 @@ mod tests {
     #[test]
     fn uniform_and_discrete() {
         let t = IntDist::Uniform { min: 2, max: 5 }.table(1.0).unwrap();
-        assert_eq!(t.sample(0.0), 2);
-        assert_eq!(t.sample(0.2499), 2);
-        assert_eq!(t.sample(0.25), 3);
-        assert_eq!(t.sample(0.9999), 5);
+        assert_eq!(t.sample(u(0.0)), 2);
+        assert_eq!(t.sample(u(0.2499)), 2);
+        assert_eq!(t.sample(u(0.25)), 3);
+        assert_eq!(t.sample(u(0.9999)), 5);
         let d = IntDist::Discrete { values: vec![0, 10], weights: vec![3.0, 1.0] };
         let t = d.table(1.0).unwrap();
-        assert_eq!(t.sample(0.74), 0);
-        assert_eq!(t.sample(0.75), 10);
-        assert_eq!(d.table(0.5).unwrap().sample(0.9), 5);
+        assert_eq!(t.sample(u(0.74)), 0);
+        assert_eq!(t.sample(u(0.75)), 10);
+        assert_eq!(d.table(0.5).unwrap().sample(u(0.9)), 5);
         assert_eq!(IntDist::Constant(4).table(1.0).unwrap().constant(), Some(4));
     }
 
@@ -542,9 +559,9 @@ mod tests {
         // Regression: found by the fuzz test, a table of more than 2^16 values made the guide
         // size computation panic.
         let t = IntDist::Uniform { min: 0, max: 99_999 }.table(1.0).unwrap();
-        assert_eq!(t.sample(0.0), 0);
-        assert_eq!(t.sample(0.5), 50_000);
-        assert_eq!(t.sample(0.999_995), 99_999);
+        assert_eq!(t.sample(u(0.0)), 0);
+        assert_eq!(t.sample(u(0.5)), 50_000);
+        assert_eq!(t.sample(u(0.999_995)), 99_999);
     }
 
     #[test]

@@ -39,7 +39,7 @@ use crate::metrics::{Counters, LaneCounters, Ledger, SegmentCounters, SupplierDa
 use crate::model::{Control, MAX_UNITS, Model};
 use crate::policy::{Levels, RuleKind, forecast_levels};
 use crate::rng::{Purpose, Stream};
-use crate::supply::place_order;
+use crate::supply::Placements;
 
 /// A shipment on its way to a pair.
 #[derive(Debug, Clone, Copy)]
@@ -248,9 +248,6 @@ pub struct Workspace {
     capacity_left: Vec<i64>,
     calendar: Calendar<Receipt>,
     deadlines: Calendar<Deadline>,
-    due: Vec<Receipt>,
-    expiring: Vec<Deadline>,
-    placed: Vec<(usize, i64)>,
     parts: Vec<i64>,
     shipments: Vec<Shipment>,
     /// Units due per pair and day (a ring the size of the calendar), for promised dates.
@@ -309,9 +306,6 @@ impl Workspace {
             capacity_left: capacities,
             calendar,
             deadlines: Calendar::new(model.deadline_span),
-            due: Vec::with_capacity(model.pairs.len()),
-            expiring: Vec::new(),
-            placed: Vec::with_capacity(model.lanes.len()),
             parts: Vec::with_capacity(model.lanes.len()),
             shipments: Vec::with_capacity(
                 model.pairs.iter().map(|p| p.children.len()).max().unwrap_or(0) + 8,
@@ -476,16 +470,15 @@ impl Workspace {
     /// is due today (a location may ship on a lane with lead time 0 what it just received).
     #[inline(always)]
     fn receive(&mut self, model: &Model, day: u32) {
-        let mut due = std::mem::take(&mut self.due);
         loop {
-            self.calendar.take(day, &mut due);
-            if due.is_empty() {
+            let batch = self.calendar.due(day);
+            if batch == 0 {
                 break;
             }
-            for &r in &due {
+            for _ in 0..batch {
+                let r = self.calendar.take();
                 self.receive_one(model, day, r);
             }
-            due.clear();
             // A fair-share pair shares what it received among its waiting lines once the batch
             // is in, so that the shares do not depend on how the stock arrived.
             for &pi in &model.fair_share_pairs {
@@ -497,7 +490,6 @@ impl Workspace {
                 break;
             }
         }
-        self.due = due;
     }
 
     /// One shipment arrives (or, frozen by a supplier outage, is put off).
@@ -589,8 +581,6 @@ impl Workspace {
             to_customers += take;
             if line.day >= warmup {
                 let wait = day - line.day;
-                counters.late_units += take as u64;
-                counters.wait_unit_days += take as u64 * wait as u64;
                 waits.record(wait, take as u64);
                 let stream = &mut demand_states[stream].counters;
                 stream.late_units += take as u64;
@@ -617,16 +607,16 @@ impl Workspace {
         for k in 0..self.shipments.len() {
             let s = self.shipments[k];
             self.pairs[s.pair as usize].awaiting -= s.units;
-            self.ship(model, s.pair as usize, s.source as usize, s.units, s.ordered, day);
+            let lane = model.pairs[s.pair as usize].sources[s.source as usize].lane;
+            self.ship(model, s.pair as usize, lane, s.units, s.ordered, day);
         }
         self.shipments.clear();
     }
 
-    /// Sends `units` to pair `pi` through its source `src`, leaving on `day` (ordered on
-    /// `ordered`): the lane's lead time for the day decides when they arrive.
-    #[inline]
-    fn ship(&mut self, model: &Model, pi: usize, src: usize, units: i64, ordered: u32, day: u32) {
-        let l = model.pairs[pi].sources[src].lane;
+    /// Sends `units` to pair `pi` on lane `l`, leaving on `day` (ordered on `ordered`): the
+    /// lane's lead time for the day decides when they arrive.
+    #[inline(always)]
+    fn ship(&mut self, model: &Model, pi: usize, l: usize, units: i64, ordered: u32, day: u32) {
         let lane = &model.lanes[l];
         let (confirmed, delay) = lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
         let down_mark = lane.supplier().map_or(0, |s| self.suppliers[s].down_days);
@@ -685,7 +675,7 @@ impl Workspace {
             } else {
                 stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
             };
-            let u = self.streams.demand[d].uniform_at(day as u64);
+            let u = self.streams.demand[d].draw_at(day as u64);
             let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
             let units = draw(shock * state.loyalty);
             let churned = if state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
@@ -698,9 +688,7 @@ impl Workspace {
             let lines = if line == 1 { units } else { (units + line - 1) / line };
             if measured {
                 let c = &mut p.counters;
-                c.demand_units += units as u64;
                 c.demand_lines += lines as u64;
-                c.churn_units += churned as u64;
                 if p.disrupted {
                     c.demand_disrupted += units as u64;
                 }
@@ -742,7 +730,6 @@ impl Workspace {
         rec.filled += units;
         if measured {
             self.demand_states[d].counters.filled_units += units as u64;
-            p.counters.filled_units += units as u64;
             if p.disrupted {
                 p.counters.filled_disrupted += units as u64;
             }
@@ -750,7 +737,10 @@ impl Workspace {
     }
 
     /// A line (number `k` of stream `d` today) that stock could not fill: backordered or lost.
+    /// Kept out of line so that its set-up is not paid on the days nothing is short.
     #[allow(clippy::too_many_arguments)]
+    #[cold]
+    #[inline(never)]
     fn short_line(
         &mut self,
         model: &Model,
@@ -778,7 +768,6 @@ impl Workspace {
             rec.costs.lost_sales += short as f64 * model.pairs[pi].costs.lost_sale;
             if measured {
                 self.demand_states[d].counters.walkaway_units += short as u64;
-                p.counters.walkaway_units += short as u64;
                 if p.disrupted {
                     p.counters.lost_disrupted_units += short as u64;
                 }
@@ -787,7 +776,7 @@ impl Workspace {
         }
         let deadline = match &segment.patience {
             Some(patience) => {
-                day + patience.sample(self.streams.patience[d].substream(day as u64).uniform_at(k)) as u32
+                day + patience.sample(self.streams.patience[d].substream(day as u64).draw_at(k)) as u32
             }
             None => u32::MAX,
         };
@@ -808,7 +797,6 @@ impl Workspace {
         );
         p.backorders += short;
         if measured {
-            p.counters.backordered_units += short as u64;
             p.counters.backordered_lines += 1;
             self.demand_states[d].counters.backordered_units += short as u64;
         }
@@ -841,8 +829,8 @@ impl Workspace {
     /// Step 3: backordered lines whose patience ends today are cancelled.
     fn cancel(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
-        self.deadlines.take(day, &mut self.expiring);
-        for e in self.expiring.drain(..) {
+        while self.deadlines.due(day) > 0 {
+            let e = self.deadlines.take();
             let p = &mut self.pairs[e.pair as usize];
             let Some(line) = p.backlog.get_mut(e.class as usize, e.id) else { continue };
             let Orderer::Customer { stream } = line.by else { continue };
@@ -857,7 +845,6 @@ impl Workspace {
             rec.costs.lost_sales += units as f64 * model.pairs[e.pair as usize].costs.lost_sale;
             if measured && demanded >= model.warmup {
                 self.demand_states[stream].counters.cancelled_units += units as u64;
-                p.counters.cancelled_units += units as u64;
                 p.counters.cancelled_lines += 1;
                 if p.disrupted {
                     p.counters.lost_disrupted_units += units as u64;
@@ -920,22 +907,18 @@ impl Workspace {
             if wanted <= 0 {
                 continue;
             }
-            let Workspace { placed, lane_up, capacity_left, parts, .. } = self;
-            place_order(
+            let sources = &model.pairs[pi].sources;
+            let mut placements = Placements::new(&control.sourcing, wanted, &mut self.parts);
+            while let Some((src, units)) = placements.next(
                 &control.sourcing,
-                wanted,
-                &model.pairs[pi].sources,
+                sources,
                 &model.lanes,
-                lane_up,
-                capacity_left,
-                parts,
-                |src, units| placed.push((src, units)),
-            );
-            for k in 0..self.placed.len() {
-                let (src, units) = self.placed[k];
+                &self.lane_up,
+                &mut self.capacity_left,
+                &self.parts,
+            ) {
                 self.order(model, pi, src, units, day, rec);
             }
-            self.placed.clear();
         }
     }
 
@@ -961,7 +944,7 @@ impl Workspace {
             l.spend += purchase + source.order_cost;
         }
         match source.upstream {
-            None => self.ship(model, pi, src, units, day, day),
+            None => self.ship(model, pi, source.lane, units, day, day),
             Some(up) => self.internal_order(model, pi, src, up, units, day),
         }
     }
@@ -976,21 +959,19 @@ impl Workspace {
                 }
             }
         }
-        let n_loc = model.locations.len();
-        let by_location = if self.location_backorders.is_empty() {
-            &mut [][..]
-        } else {
-            &mut self.location_backorders[day as usize * n_loc..(day as usize + 1) * n_loc]
-        };
-        by_location.iter_mut().for_each(|x| *x = 0);
+        if !self.location_backorders.is_empty() {
+            let n = model.locations.len();
+            let by_location = &mut self.location_backorders[day as usize * n..(day as usize + 1) * n];
+            by_location.iter_mut().for_each(|x| *x = 0);
+            for (p, pair) in self.pairs.iter().zip(&model.pairs) {
+                by_location[pair.location] += p.backorders + p.owed;
+            }
+        }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
             debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit() >= 0);
             p.today_demand = 0;
             rec.on_hand += p.on_hand;
             rec.backorders += p.backorders;
-            if let Some(b) = by_location.get_mut(pair.location) {
-                *b += p.backorders + p.owed;
-            }
             rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
             rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
             if pair.costs.in_transit > 0.0 {
@@ -1048,6 +1029,9 @@ impl Workspace {
         }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
             let c = &mut p.counters;
+            for &d in &pair.demands {
+                c.add_stream(&self.demand_states[d].counters);
+            }
             c.holding_cost = c.on_hand_unit_days as f64 * pair.costs.holding;
             c.backorder_cost = c.backorder_unit_days as f64 * pair.costs.backorder;
             c.lost_cost = (c.walkaway_units + c.cancelled_units) as f64 * pair.costs.lost_sale;

@@ -179,6 +179,19 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// Adds the counts of one of the pair's demand streams (the counts a pair and its streams
+    /// share are kept by the streams only).
+    pub fn add_stream(&mut self, s: &SegmentCounters) {
+        self.demand_units += s.demand_units;
+        self.filled_units += s.filled_units;
+        self.backordered_units += s.backordered_units;
+        self.late_units += s.late_units;
+        self.wait_unit_days += s.wait_unit_days;
+        self.walkaway_units += s.walkaway_units;
+        self.cancelled_units += s.cancelled_units;
+        self.churn_units += s.churn_units;
+    }
+
     /// Adds another scope's counts (for totals; the maximum backorders of a total is set by
     /// the caller from the daily totals).
     pub fn add(&mut self, o: &Counters) {

@@ -50,6 +50,35 @@ pub enum Purpose {
     Outage = 8,
 }
 
+/// One uniform draw in `[0, 1)`: a multiple of 2^-53, kept as its 53-bit numerator so that an
+/// inversion table compares integers (no conversion on the hot path, and the same answer as
+/// comparing the exact value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Uniform(u64);
+
+impl Uniform {
+    /// Number of random bits in a draw.
+    pub const BITS: u32 = 53;
+
+    /// The smallest draw at or above `u` (clamped to `[0, 1)`): for tests and fixed quantiles.
+    pub fn at_least(u: f64) -> Uniform {
+        let scaled = (u * (1u64 << Self::BITS) as f64).ceil();
+        Uniform((scaled.max(0.0) as u64).min((1 << Self::BITS) - 1))
+    }
+
+    /// The draw's numerator: the draw is `bits() / 2^53`.
+    #[inline]
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// The draw as a number in `[0, 1)`.
+    #[inline]
+    pub fn value(self) -> f64 {
+        self.0 as f64 * (1.0 / (1u64 << Self::BITS) as f64)
+    }
+}
+
 /// One random stream; cheap to copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stream {
@@ -74,10 +103,16 @@ impl Stream {
         mix64(self.key.wrapping_add(index.wrapping_add(1).wrapping_mul(GOLDEN_GAMMA)))
     }
 
-    /// Draw number `index` as a uniform number in `[0, 1)` with 53 random bits.
+    /// Draw number `index` as a uniform draw with 53 random bits.
+    #[inline]
+    pub fn draw_at(&self, index: u64) -> Uniform {
+        Uniform(self.u64_at(index) >> (64 - Uniform::BITS))
+    }
+
+    /// Draw number `index` as a number in `[0, 1)` with 53 random bits.
     #[inline]
     pub fn uniform_at(&self, index: u64) -> f64 {
-        (self.u64_at(index) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        self.draw_at(index).value()
     }
 
     /// An independent stream derived from draw `index`, for a variable number of draws that all

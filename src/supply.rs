@@ -140,15 +140,15 @@ impl Lane {
     /// (a surprise). Everything shipped on the lane on the same day travels together, so it is
     /// one draw per (lane, day) from the lane's lead time stream and one from its delay stream,
     /// identical under every policy.
-    #[inline]
+    #[inline(always)]
     pub fn lead_time(&self, lead: &Stream, delay: &Stream, day: u32) -> (u32, u32) {
         let confirmed = match self.lead_time.table().constant() {
             Some(l) => l as u32,
-            None => self.lead_time.sample(lead.uniform_at(day as u64)) as u32,
+            None => self.lead_time.sample(lead.draw_at(day as u64)) as u32,
         };
         let extra = match &self.delays {
             Some(d) if delay.uniform_at(2 * day as u64) < d.probability => {
-                d.extra.sample(delay.uniform_at(2 * day as u64 + 1)) as u32
+                d.extra.sample(delay.draw_at(2 * day as u64 + 1)) as u32
             }
             _ => 0,
         };
@@ -234,14 +234,14 @@ pub enum Sourcing {
 /// each share gets the floor of its exact part, and the units left go one each to the largest
 /// fractional parts (ties to the first listed).
 pub fn split_units(units: i64, shares: &[f64], out: &mut Vec<i64>) {
+    let exact = |i: usize| units as f64 * shares[i];
     out.clear();
-    let exact: Vec<f64> = shares.iter().map(|s| units as f64 * s).collect();
-    out.extend(exact.iter().map(|x| x.floor() as i64));
+    out.extend((0..shares.len()).map(|i| exact(i).floor() as i64));
     let mut left = units - out.iter().sum::<i64>();
     while left > 0 {
         let mut best = 0;
-        for i in 1..exact.len() {
-            if exact[i] - out[i] as f64 > exact[best] - out[best] as f64 {
+        for i in 1..shares.len() {
+            if exact(i) - out[i] as f64 > exact(best) - out[best] as f64 {
                 best = i;
             }
         }
@@ -260,7 +260,6 @@ fn take(
     lanes: &[Lane],
     available: &[bool],
     capacity_left: &mut [i64],
-    emit: &mut impl FnMut(usize, i64),
 ) -> i64 {
     let lane = sources[src].lane;
     if units <= 0 || !available[lane] {
@@ -268,52 +267,79 @@ fn take(
     }
     let left = &mut capacity_left[lane];
     let q = lanes[lane].placeable(units, *left);
-    if q > 0 {
-        if *left != i64::MAX {
-            *left -= q;
-        }
-        emit(src, q);
+    if q > 0 && *left != i64::MAX {
+        *left -= q;
     }
     q
 }
 
-/// Places `wanted` units on the `sources` of a pair by its sourcing rule. `available[lane]`
-/// says whether the lane's supplier takes orders today and `capacity_left[lane]` is what the
-/// lane can still ship today (reduced here; `i64::MAX` means unlimited). Calls
-/// `emit(source index, units)` for every placement; what no source can take is not ordered (the
-/// next review sees the position still low and orders again).
-#[allow(clippy::too_many_arguments)]
-#[inline]
-pub fn place_order(
-    sourcing: &Sourcing,
-    wanted: i64,
-    sources: &[Source],
-    lanes: &[Lane],
-    available: &[bool],
-    capacity_left: &mut [i64],
-    parts: &mut Vec<i64>,
-    mut emit: impl FnMut(usize, i64),
-) {
-    let mut take =
-        |src: usize, units: i64| take(src, units, sources, lanes, available, capacity_left, &mut emit);
-    match sourcing {
-        Sourcing::Sequential(order) => {
-            let mut remaining = wanted;
-            for &src in order {
-                remaining -= take(src, remaining);
-                if remaining <= 0 {
-                    break;
+/// The placements of one order of a pair on its sources by its sourcing rule, worked out one
+/// at a time so that the caller can act on each in between (the lanes' state is lent to
+/// [`Placements::next`] only). What no source can take is not ordered: the next review sees the
+/// position still low and orders again.
+#[derive(Debug, Clone, Copy)]
+pub struct Placements {
+    /// Position in the rule's list of sources.
+    step: usize,
+    /// Units still to place (sequential), or carried over to the next source (split).
+    left: i64,
+}
+
+impl Placements {
+    /// Starts placing `wanted` units; a split rule divides them into `parts` first.
+    #[inline]
+    pub fn new(sourcing: &Sourcing, wanted: i64, parts: &mut Vec<i64>) -> Placements {
+        match sourcing {
+            Sourcing::Sequential(_) => Placements { step: 0, left: wanted },
+            Sourcing::Split { shares, .. } => {
+                split_units(wanted, shares, parts);
+                Placements { step: 0, left: 0 }
+            }
+        }
+    }
+
+    /// The next placement, as `(source index, units)`. `available[lane]` says whether the
+    /// lane's supplier takes orders today and `capacity_left[lane]` is what the lane can still
+    /// ship today (reduced here; `i64::MAX` means unlimited); `parts` is what [`Placements::new`]
+    /// wrote.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub fn next(
+        &mut self,
+        sourcing: &Sourcing,
+        sources: &[Source],
+        lanes: &[Lane],
+        available: &[bool],
+        capacity_left: &mut [i64],
+        parts: &[i64],
+    ) -> Option<(usize, i64)> {
+        match sourcing {
+            // Each source in turn takes what the ones before it could not.
+            Sourcing::Sequential(order) => {
+                while self.left > 0 && self.step < order.len() {
+                    let src = order[self.step];
+                    self.step += 1;
+                    let q = take(src, self.left, sources, lanes, available, capacity_left);
+                    self.left -= q;
+                    if q > 0 {
+                        return Some((src, q));
+                    }
+                }
+            }
+            // Each source takes its share and what the ones before it could not.
+            Sourcing::Split { sources: listed, .. } => {
+                while self.step < listed.len() {
+                    let (src, target) = (listed[self.step], parts[self.step] + self.left);
+                    self.step += 1;
+                    let q = take(src, target, sources, lanes, available, capacity_left);
+                    self.left = (target - q).max(0);
+                    if q > 0 {
+                        return Some((src, q));
+                    }
                 }
             }
         }
-        Sourcing::Split { sources: listed, shares } => {
-            split_units(wanted, shares, parts);
-            let mut carry = 0;
-            for (&src, &part) in listed.iter().zip(parts.iter()) {
-                let target = part + carry;
-                carry = (target - take(src, target)).max(0);
-            }
-        }
+        None
     }
 }
 
@@ -362,13 +388,26 @@ mod tests {
             .collect()
     }
 
+    /// Every placement of one order, with `capacity` left reduced.
+    fn place_on(
+        sourcing: &Sourcing,
+        wanted: i64,
+        lanes: &[Lane],
+        up: &[bool],
+        capacity: &mut [i64],
+    ) -> Vec<(usize, i64)> {
+        let (sources, mut parts, mut out) = (sources(lanes.len()), Vec::new(), Vec::new());
+        let mut placements = Placements::new(sourcing, wanted, &mut parts);
+        while let Some(p) = placements.next(sourcing, &sources, lanes, up, capacity, &parts) {
+            out.push(p);
+        }
+        out
+    }
+
     /// Places one order; returns the placements and the capacity left.
     fn place(sourcing: &Sourcing, wanted: i64, lanes: &[Lane], up: &[bool]) -> (Vec<(usize, i64)>, Vec<i64>) {
         let mut capacity: Vec<i64> = lanes.iter().map(|l| l.capacity_per_day).collect();
-        let (mut parts, mut out) = (Vec::new(), Vec::new());
-        place_order(sourcing, wanted, &sources(lanes.len()), lanes, up, &mut capacity, &mut parts, |s, q| {
-            out.push((s, q))
-        });
+        let out = place_on(sourcing, wanted, lanes, up, &mut capacity);
         (out, capacity)
     }
 
@@ -383,10 +422,9 @@ mod tests {
         assert_eq!(place(&rule, 80, &lanes, &[false, false]).0, vec![], "nothing available: nothing ordered");
         // Capacity is shared through the day: after 40 units the primary has 10 left.
         let mut capacity = vec![50, i64::MAX];
-        let (mut parts, mut out) = (Vec::new(), Vec::new());
         let up = [true, true];
-        place_order(&rule, 40, &sources(2), &lanes, &up, &mut capacity, &mut parts, |s, q| out.push((s, q)));
-        place_order(&rule, 40, &sources(2), &lanes, &up, &mut capacity, &mut parts, |s, q| out.push((s, q)));
+        let mut out = place_on(&rule, 40, &lanes, &up, &mut capacity);
+        out.extend(place_on(&rule, 40, &lanes, &up, &mut capacity));
         assert_eq!(out, vec![(0, 40), (0, 10), (1, 30)]);
         assert_eq!(capacity, vec![0, i64::MAX], "unlimited stays unlimited");
     }
