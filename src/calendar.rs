@@ -94,7 +94,7 @@ mod tests {
     #[test]
     fn events_come_back_on_their_day_in_order() {
         let mut c = Calendar::new(5);
-        let mut take_all = |c: &mut Calendar<char>, day| {
+        let take_all = |c: &mut Calendar<char>, day| {
             let mut out = Vec::new();
             while c.due(day) > 0 {
                 out.push(c.take());
