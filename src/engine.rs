@@ -243,8 +243,9 @@ pub struct Workspace {
     suppliers: Vec<SupplierState>,
     supplier_days: Vec<SupplierDays>,
     lanes: Vec<LaneCounters>,
-    lane_up: Vec<bool>,
+    /// What each lane can ship today (0 while its supplier is down and takes nothing).
     lane_capacity: Vec<i64>,
+    /// What each lane can still ship today.
     capacity_left: Vec<i64>,
     calendar: Calendar<Receipt>,
     deadlines: Calendar<Deadline>,
@@ -301,7 +302,6 @@ impl Workspace {
             suppliers: vec![SupplierState::default(); model.suppliers.len()],
             supplier_days: vec![SupplierDays::default(); model.suppliers.len()],
             lanes: vec![LaneCounters::default(); model.lanes.len()],
-            lane_up: vec![true; model.lanes.len()],
             lane_capacity: capacities.clone(),
             capacity_left: capacities,
             calendar,
@@ -383,8 +383,7 @@ impl Workspace {
         self.suppliers.iter_mut().for_each(|s| *s = SupplierState::default());
         self.supplier_days.iter_mut().for_each(|s| *s = SupplierDays::default());
         self.lanes.iter_mut().for_each(|l| *l = LaneCounters::default());
-        for ((up, cap), lane) in self.lane_up.iter_mut().zip(&mut self.lane_capacity).zip(&model.lanes) {
-            *up = true;
+        for (cap, lane) in self.lane_capacity.iter_mut().zip(&model.lanes) {
             *cap = lane.capacity_per_day;
         }
         self.calendar.clear();
@@ -450,13 +449,11 @@ impl Workspace {
         for (l, lane) in model.lanes.iter().enumerate() {
             let Some(from) = lane.supplier() else { continue };
             let remaining = model.suppliers[from].outages.as_ref().map_or(0.0, |o| o.remaining_capacity);
-            if self.suppliers[from].down {
-                self.lane_up[l] = remaining > 0.0;
-                self.lane_capacity[l] = (remaining * lane.capacity_per_day as f64).floor() as i64;
+            self.lane_capacity[l] = if self.suppliers[from].down {
+                (remaining * lane.capacity_per_day as f64).floor() as i64
             } else {
-                self.lane_up[l] = true;
-                self.lane_capacity[l] = lane.capacity_per_day;
-            }
+                lane.capacity_per_day
+            };
         }
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
             p.disrupted = pair
@@ -863,14 +860,14 @@ impl Workspace {
     /// Step 4: reviews and replenishment orders, downstream pairs first.
     fn review(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
-        for &l in &model.capacitated_lanes {
+        for &l in &model.limited_lanes {
             self.capacity_left[l] = self.lane_capacity[l];
         }
         let forecasts = model.policies[self.policy].forecasts;
         for &pi in &model.review_order {
             // Every pair this one supplies has had its turn: today's orders are all in, and the
             // stock on hand is allocated among every line waiting for it.
-            if self.pairs[pi].on_hand > 0 && self.pairs[pi].anyone_waits() {
+            if self.pairs[pi].anyone_waits() && self.pairs[pi].on_hand > 0 {
                 self.fill_backlog(model, pi, day);
             }
             if forecasts {
@@ -913,7 +910,6 @@ impl Workspace {
                 &control.sourcing,
                 sources,
                 &model.lanes,
-                &self.lane_up,
                 &mut self.capacity_left,
                 &self.parts,
             ) {

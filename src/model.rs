@@ -145,8 +145,9 @@ pub struct Model {
     pub suppliers: Vec<Supplier>,
     /// Lanes.
     pub lanes: Vec<Lane>,
-    /// Indices of the lanes with a daily capacity.
-    pub capacitated_lanes: Vec<usize>,
+    /// Indices of the lanes whose daily capacity is limited or can drop (a capacity per day, or
+    /// a supplier with outages): what they can still take is reset every day.
+    pub limited_lanes: Vec<usize>,
     /// Whether some lane can deliver the same day (lead time 0), so that step 4 of the day has
     /// work to do.
     pub same_day_receipts: bool,
@@ -687,13 +688,16 @@ impl<'a> Builder<'a> {
                 .max()
                 .unwrap_or(0)
                 + 1,
-            suppliers: supplier_models,
-            capacitated_lanes: valid_lanes
+            limited_lanes: valid_lanes
                 .iter()
                 .enumerate()
-                .filter(|(_, l)| l.capacity_per_day != i64::MAX)
+                .filter(|(_, l)| {
+                    l.capacity_per_day != i64::MAX
+                        || l.supplier().is_some_and(|s| supplier_models[s].outages.is_some())
+                })
                 .map(|(i, _)| i)
                 .collect(),
+            suppliers: supplier_models,
             same_day_receipts: valid_lanes
                 .iter()
                 .any(|l| l.lead_time.table().pmf().next().is_some_and(|(v, _)| v == 0)),

@@ -250,19 +250,12 @@ pub fn split_units(units: i64, shares: &[f64], out: &mut Vec<i64>) {
     }
 }
 
-/// Places up to `units` on source `src` if its lane is available, within its capacity; returns
-/// the units placed.
+/// Places up to `units` on source `src` within what its lane can still take today; returns the
+/// units placed.
 #[inline(always)]
-fn take(
-    src: usize,
-    units: i64,
-    sources: &[Source],
-    lanes: &[Lane],
-    available: &[bool],
-    capacity_left: &mut [i64],
-) -> i64 {
+fn take(src: usize, units: i64, sources: &[Source], lanes: &[Lane], capacity_left: &mut [i64]) -> i64 {
     let lane = sources[src].lane;
-    if units <= 0 || !available[lane] {
+    if units <= 0 {
         return 0;
     }
     let left = &mut capacity_left[lane];
@@ -298,18 +291,15 @@ impl Placements {
         }
     }
 
-    /// The next placement, as `(source index, units)`. `available[lane]` says whether the
-    /// lane's supplier takes orders today and `capacity_left[lane]` is what the lane can still
-    /// ship today (reduced here; `i64::MAX` means unlimited); `parts` is what [`Placements::new`]
-    /// wrote.
-    #[allow(clippy::too_many_arguments)]
+    /// The next placement, as `(source index, units)`. `capacity_left[lane]` is what the lane
+    /// can still ship today (reduced here; `i64::MAX` means unlimited, 0 nothing, as while its
+    /// supplier is down); `parts` is what [`Placements::new`] wrote.
     #[inline]
     pub fn next(
         &mut self,
         sourcing: &Sourcing,
         sources: &[Source],
         lanes: &[Lane],
-        available: &[bool],
         capacity_left: &mut [i64],
         parts: &[i64],
     ) -> Option<(usize, i64)> {
@@ -319,7 +309,7 @@ impl Placements {
                 while self.left > 0 && self.step < order.len() {
                     let src = order[self.step];
                     self.step += 1;
-                    let q = take(src, self.left, sources, lanes, available, capacity_left);
+                    let q = take(src, self.left, sources, lanes, capacity_left);
                     self.left -= q;
                     if q > 0 {
                         return Some((src, q));
@@ -331,7 +321,7 @@ impl Placements {
                 while self.step < listed.len() {
                     let (src, target) = (listed[self.step], parts[self.step] + self.left);
                     self.step += 1;
-                    let q = take(src, target, sources, lanes, available, capacity_left);
+                    let q = take(src, target, sources, lanes, capacity_left);
                     self.left = (target - q).max(0);
                     if q > 0 {
                         return Some((src, q));
@@ -389,25 +379,21 @@ mod tests {
     }
 
     /// Every placement of one order, with `capacity` left reduced.
-    fn place_on(
-        sourcing: &Sourcing,
-        wanted: i64,
-        lanes: &[Lane],
-        up: &[bool],
-        capacity: &mut [i64],
-    ) -> Vec<(usize, i64)> {
+    fn place_on(sourcing: &Sourcing, wanted: i64, lanes: &[Lane], capacity: &mut [i64]) -> Vec<(usize, i64)> {
         let (sources, mut parts, mut out) = (sources(lanes.len()), Vec::new(), Vec::new());
         let mut placements = Placements::new(sourcing, wanted, &mut parts);
-        while let Some(p) = placements.next(sourcing, &sources, lanes, up, capacity, &parts) {
+        while let Some(p) = placements.next(sourcing, &sources, lanes, capacity, &parts) {
             out.push(p);
         }
         out
     }
 
-    /// Places one order; returns the placements and the capacity left.
+    /// Places one order when the lanes marked in `up` take orders (a lane whose supplier is down
+    /// has nothing left today); returns the placements and the capacity left.
     fn place(sourcing: &Sourcing, wanted: i64, lanes: &[Lane], up: &[bool]) -> (Vec<(usize, i64)>, Vec<i64>) {
-        let mut capacity: Vec<i64> = lanes.iter().map(|l| l.capacity_per_day).collect();
-        let out = place_on(sourcing, wanted, lanes, up, &mut capacity);
+        let mut capacity: Vec<i64> =
+            lanes.iter().zip(up).map(|(l, &up)| if up { l.capacity_per_day } else { 0 }).collect();
+        let out = place_on(sourcing, wanted, lanes, &mut capacity);
         (out, capacity)
     }
 
@@ -422,9 +408,8 @@ mod tests {
         assert_eq!(place(&rule, 80, &lanes, &[false, false]).0, vec![], "nothing available: nothing ordered");
         // Capacity is shared through the day: after 40 units the primary has 10 left.
         let mut capacity = vec![50, i64::MAX];
-        let up = [true, true];
-        let mut out = place_on(&rule, 40, &lanes, &up, &mut capacity);
-        out.extend(place_on(&rule, 40, &lanes, &up, &mut capacity));
+        let mut out = place_on(&rule, 40, &lanes, &mut capacity);
+        out.extend(place_on(&rule, 40, &lanes, &mut capacity));
         assert_eq!(out, vec![(0, 40), (0, 10), (1, 30)]);
         assert_eq!(capacity, vec![0, i64::MAX], "unlimited stays unlimited");
     }
