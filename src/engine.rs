@@ -328,28 +328,39 @@ impl Workspace {
     /// a pure function of `(model, policy, seed, replication)`.
     pub fn run(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
         self.reset(model, policy, seed, replication);
-        let controls = &model.policies[policy].controls;
-        for day in 0..model.horizon {
-            let mut rec = DayRecord::default();
-            if model.has_outages {
-                self.suppliers(model, day, &mut rec);
-            }
-            self.receive(model, day);
-            if model.late_shipments {
-                self.roll_overdue(day);
-            }
-            self.demand(model, controls, day, &mut rec);
-            if model.has_patience {
-                self.cancel(model, day, &mut rec);
-            }
-            self.review(model, controls, day, &mut rec);
-            if model.same_day_receipts {
-                self.receive(model, day);
-            }
-            self.account(model, day, &mut rec);
-            self.days[day as usize] = rec;
+        if model.lean(policy) {
+            self.days_of::<false>(model);
+        } else {
+            self.days_of::<true>(model);
         }
         self.finish(model);
+    }
+
+    /// Runs every day of the replication. `FULL` says whether the optional mechanisms of
+    /// [`Model::lean`] may be in use: with `FULL = false` the compiler leaves their code out of
+    /// the day loop, which is otherwise the same code.
+    fn days_of<const FULL: bool>(&mut self, model: &Model) {
+        let controls = &model.policies[self.policy].controls;
+        for day in 0..model.horizon {
+            let mut rec = DayRecord::default();
+            if FULL && model.has_outages {
+                self.suppliers(model, day, &mut rec);
+            }
+            self.receive::<FULL>(model, day);
+            if FULL && model.late_shipments {
+                self.roll_overdue(day);
+            }
+            self.demand::<FULL>(model, controls, day, &mut rec);
+            if FULL && model.has_patience {
+                self.cancel(model, day, &mut rec);
+            }
+            self.review::<FULL>(model, controls, day, &mut rec);
+            if FULL && model.same_day_receipts {
+                self.receive::<FULL>(model, day);
+            }
+            self.account::<FULL>(model, day, &mut rec);
+            self.days[day as usize] = rec;
+        }
     }
 
     fn reset(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
@@ -466,7 +477,7 @@ impl Workspace {
     /// Steps 1 and 5: receives the shipments due today and fills backorders, until nothing more
     /// is due today (a location may ship on a lane with lead time 0 what it just received).
     #[inline(always)]
-    fn receive(&mut self, model: &Model, day: u32) {
+    fn receive<const FULL: bool>(&mut self, model: &Model, day: u32) {
         loop {
             let batch = self.calendar.due(day);
             if batch == 0 {
@@ -474,16 +485,17 @@ impl Workspace {
             }
             for _ in 0..batch {
                 let r = self.calendar.take();
-                self.receive_one(model, day, r);
+                self.receive_one::<FULL>(model, day, r);
             }
             // A fair-share pair shares what it received among its waiting lines once the batch
             // is in, so that the shares do not depend on how the stock arrived.
-            for &pi in &model.fair_share_pairs {
+            let fair_share: &[usize] = if FULL { &model.fair_share_pairs } else { &[] };
+            for &pi in fair_share {
                 if self.pairs[pi].on_hand > 0 && self.pairs[pi].anyone_waits() {
                     self.fill_backlog(model, pi, day);
                 }
             }
-            if !model.same_day_transfers {
+            if !(FULL && model.same_day_transfers) {
                 break;
             }
         }
@@ -491,14 +503,15 @@ impl Workspace {
 
     /// One shipment arrives (or, frozen by a supplier outage, is put off).
     #[inline(always)]
-    fn receive_one(&mut self, model: &Model, day: u32, r: Receipt) {
+    fn receive_one<const FULL: bool>(&mut self, model: &Model, day: u32, r: Receipt) {
         let lane = &model.lanes[r.lane as usize];
         let here = self.slot(r.pair as usize, day);
         self.pipeline[here] -= r.units;
-        let supplier = lane.supplier().map(|s| (s, self.suppliers[s].down_days));
+        let supplier = lane.supplier().map(|s| (s, if FULL { self.suppliers[s].down_days } else { 0 }));
         // Frozen transit: every day the supplier was down since the mark delays arrival; the
         // shipment stays in the pipeline, overdue.
-        if let Some((s, down_days)) = supplier
+        if FULL
+            && let Some((s, down_days)) = supplier
             && down_days > r.down_mark
             && model.suppliers[s].outages.as_ref().is_some_and(|o| o.freeze_in_transit)
         {
@@ -513,7 +526,7 @@ impl Workspace {
         let (pi, l) = (r.pair as usize, r.lane as usize);
         count_transit(&mut self.pairs, &mut self.lanes, model, &r, day);
         let mut delivered = r.units;
-        if let (Some(y), false) = (&lane.yield_, r.reshipped) {
+        if FULL && let (Some(y), false) = (&lane.yield_, r.reshipped) {
             let draws = self.streams.yields[l].substream(r.ordered as u64);
             let u = draws.uniform_at(2 * r.pair as u64);
             delivered = y.delivered(r.units, u, draws.uniform_at(2 * r.pair as u64 + 1));
@@ -539,7 +552,7 @@ impl Workspace {
         p.on_hand += delivered;
         p.on_order -= delivered;
         p.ledger.received += delivered;
-        if supplier.is_none() {
+        if FULL && supplier.is_none() {
             p.ledger.received_internal += delivered;
         }
         if r.ordered >= model.warmup {
@@ -553,7 +566,7 @@ impl Workspace {
             }
         }
         // A fair-share pair allocates once the whole batch is in (see `receive`).
-        if p.anyone_waits() && !model.pairs[pi].fair_share {
+        if p.anyone_waits() && !(FULL && model.pairs[pi].fair_share) {
             self.fill_backlog(model, pi, day);
         }
     }
@@ -605,7 +618,7 @@ impl Workspace {
             let s = self.shipments[k];
             self.pairs[s.pair as usize].awaiting -= s.units;
             let lane = model.pairs[s.pair as usize].sources[s.source as usize].lane;
-            self.ship(model, s.pair as usize, lane, s.units, s.ordered, day);
+            self.ship::<true>(model, s.pair as usize, lane, s.units, s.ordered, day);
         }
         self.shipments.clear();
     }
@@ -613,10 +626,20 @@ impl Workspace {
     /// Sends `units` to pair `pi` on lane `l`, leaving on `day` (ordered on `ordered`): the
     /// lane's lead time for the day decides when they arrive.
     #[inline(always)]
-    fn ship(&mut self, model: &Model, pi: usize, l: usize, units: i64, ordered: u32, day: u32) {
+    fn ship<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        pi: usize,
+        l: usize,
+        units: i64,
+        ordered: u32,
+        day: u32,
+    ) {
         let lane = &model.lanes[l];
         let (confirmed, delay) = lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
-        let down_mark = lane.supplier().map_or(0, |s| self.suppliers[s].down_days);
+        // Delays are late shipments, which only the full loop has.
+        let delay = if FULL { delay } else { 0 };
+        let down_mark = if FULL { lane.supplier().map_or(0, |s| self.suppliers[s].down_days) } else { 0 };
         let receipt = Receipt {
             pair: pi as u32,
             lane: l as u32,
@@ -628,7 +651,7 @@ impl Workspace {
         };
         self.book(pi, day, confirmed, delay, units);
         self.calendar.schedule(day, day + confirmed + delay, receipt);
-        if ordered >= model.warmup && lane.supplier().is_none() {
+        if FULL && ordered >= model.warmup && lane.supplier().is_none() {
             let counts = &mut self.lanes[l];
             counts.units_shipped += units as u64;
             counts.delay_unit_days += units as u64 * (day - ordered) as u64;
@@ -662,12 +685,18 @@ impl Workspace {
     }
 
     /// Step 2: the day's customer demand.
-    fn demand(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
+    fn demand<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
         let measured = day >= model.warmup;
         for (d, stream) in model.demands.iter().enumerate() {
             let segment = &model.segments[stream.segment];
             let state = &mut self.demand_states[d];
-            let shock = if stream.shocks.is_none() {
+            let shock = if !FULL || stream.shocks.is_none() {
                 1.0
             } else {
                 stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
@@ -675,7 +704,7 @@ impl Workspace {
             let u = self.streams.demand[d].draw_at(day as u64);
             let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
             let units = draw(shock * state.loyalty);
-            let churned = if state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
+            let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
             let pi = stream.pair;
             let p = &mut self.pairs[pi];
             p.today_demand += units;
@@ -686,7 +715,7 @@ impl Workspace {
             if measured {
                 let c = &mut p.counters;
                 c.demand_lines += lines as u64;
-                if p.disrupted {
+                if FULL && p.disrupted {
                     c.demand_disrupted += units as u64;
                 }
                 state.counters.demand_units += units as u64;
@@ -695,7 +724,7 @@ impl Workspace {
             // First come, first served: stock goes to demand only when nobody waits ahead.
             let available = if p.anyone_waits() { 0 } else { p.on_hand };
             if units <= available {
-                self.fill_from_stock(d, pi, units, measured, rec);
+                self.fill_from_stock::<FULL>(d, pi, units, measured, rec);
                 continue;
             }
             // Short: serve line by line.
@@ -713,13 +742,20 @@ impl Workspace {
                     self.short_line(model, controls, d, k as u64, day, short, rec);
                 }
             }
-            self.fill_from_stock(d, pi, filled, measured, rec);
+            self.fill_from_stock::<FULL>(d, pi, filled, measured, rec);
         }
     }
 
     /// Units of a day's demand filled from stock on arrival.
     #[inline(always)]
-    fn fill_from_stock(&mut self, d: usize, pi: usize, units: i64, measured: bool, rec: &mut DayRecord) {
+    fn fill_from_stock<const FULL: bool>(
+        &mut self,
+        d: usize,
+        pi: usize,
+        units: i64,
+        measured: bool,
+        rec: &mut DayRecord,
+    ) {
         let p = &mut self.pairs[pi];
         p.on_hand -= units;
         p.ledger.filled_on_arrival += units;
@@ -727,7 +763,7 @@ impl Workspace {
         rec.filled += units;
         if measured {
             self.demand_states[d].counters.filled_units += units as u64;
-            if p.disrupted {
+            if FULL && p.disrupted {
                 p.counters.filled_disrupted += units as u64;
             }
         }
@@ -858,12 +894,18 @@ impl Workspace {
     }
 
     /// Step 4: reviews and replenishment orders, downstream pairs first.
-    fn review(&mut self, model: &Model, controls: &[Control], day: u32, rec: &mut DayRecord) {
+    fn review<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
         let measured = day >= model.warmup;
         for &l in &model.limited_lanes {
             self.capacity_left[l] = self.lane_capacity[l];
         }
-        let forecasts = model.policies[self.policy].forecasts;
+        let forecasts = FULL && model.policies[self.policy].forecasts;
         for &pi in &model.review_order {
             // Every pair this one supplies has had its turn: today's orders are all in, and the
             // stock on hand is allocated among every line waiting for it.
@@ -878,7 +920,7 @@ impl Workspace {
                 continue;
             }
             let echelon: i64 = match control.rule.kind {
-                RuleKind::EchelonBaseStock { .. } => {
+                RuleKind::EchelonBaseStock { .. } if FULL => {
                     model.pairs[pi].downstream.iter().map(|&q| self.pairs[q].position()).sum()
                 }
                 _ => 0,
@@ -893,7 +935,8 @@ impl Workspace {
             }
             p.cycle_start = day + 1;
             p.cycle_stockout = false;
-            if let RuleKind::Forecast(rule) = &control.rule.kind
+            if forecasts
+                && let RuleKind::Forecast(rule) = &control.rule.kind
                 && day >= p.next_recompute
             {
                 let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
@@ -913,14 +956,22 @@ impl Workspace {
                 &mut self.capacity_left,
                 &self.parts,
             ) {
-                self.order(model, pi, src, units, day, rec);
+                self.order::<FULL>(model, pi, src, units, day, rec);
             }
         }
     }
 
     /// Pair `pi` orders `units` through its source `src`: costs and counts, then the shipment
     /// (external supplier) or the order on the upstream location.
-    fn order(&mut self, model: &Model, pi: usize, src: usize, units: i64, day: u32, rec: &mut DayRecord) {
+    fn order<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        pi: usize,
+        src: usize,
+        units: i64,
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
         let source = &model.pairs[pi].sources[src];
         let p = &mut self.pairs[pi];
         p.on_order += units;
@@ -940,22 +991,22 @@ impl Workspace {
             l.spend += purchase + source.order_cost;
         }
         match source.upstream {
-            None => self.ship(model, pi, source.lane, units, day, day),
-            Some(up) => self.internal_order(model, pi, src, up, units, day),
+            Some(up) if FULL => self.internal_order(model, pi, src, up, units, day),
+            _ => self.ship::<FULL>(model, pi, source.lane, units, day, day),
         }
     }
 
     /// Step 6: end-of-day stock, backorders and their costs; loyalty recovers.
-    fn account(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
+    fn account<const FULL: bool>(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
         let measured = day >= model.warmup;
-        if model.has_churn {
+        if FULL && model.has_churn {
             for (state, stream) in self.demand_states.iter_mut().zip(&model.demands) {
                 if let Some(churn) = &model.segments[stream.segment].churn {
                     state.loyalty = churn.after_day(state.loyalty);
                 }
             }
         }
-        if !self.location_backorders.is_empty() {
+        if FULL && !self.location_backorders.is_empty() {
             let n = model.locations.len();
             let by_location = &mut self.location_backorders[day as usize * n..(day as usize + 1) * n];
             by_location.iter_mut().for_each(|x| *x = 0);
@@ -970,7 +1021,7 @@ impl Workspace {
             rec.backorders += p.backorders;
             rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
             rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
-            if pair.costs.in_transit > 0.0 {
+            if FULL && pair.costs.in_transit > 0.0 {
                 rec.costs.pipeline += p.in_transit() as f64 * pair.costs.in_transit;
             }
             if measured {
@@ -982,7 +1033,7 @@ impl Workspace {
                 c.ready_days += u64::from(p.backorders + p.owed == 0);
             }
         }
-        if measured && model.has_network {
+        if FULL && measured && model.has_network {
             // The echelon of a pair adds the stock below it and what is in transit to it.
             for (pi, pair) in model.pairs.iter().enumerate().filter(|(_, p)| !p.downstream.is_empty()) {
                 let below: i64 = pair
@@ -1113,5 +1164,75 @@ impl Workspace {
     /// location.
     pub fn location_backorders(&self) -> &[i64] {
         &self.location_backorders
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ScenarioFile;
+    use std::path::Path;
+
+    /// A model with everything the lean loop keeps: several items and segments, lost sales,
+    /// multi-unit lines, priorities, capacities, order minimums and multiples, random lead
+    /// times, split and backup sourcing, periodic and (r, Q) reviews, a warm-up.
+    const LEAN: &str = r#"{
+        "schema_version": 1, "horizon_days": 200, "warmup_days": 30,
+        "items": [
+            {"id": "a", "costs": {"holding_per_unit_day": 0.1, "backorder_per_unit_day": 1.0, "lost_sale_per_unit": 4.0}},
+            {"id": "b"}, {"id": "c"}
+        ],
+        "locations": [{"id": "dc"}],
+        "suppliers": [{"id": "s1"}, {"id": "s2"}],
+        "lanes": [
+            {"id": "l1", "from": "s1", "to": "dc", "lead_time": {"type": "uniform", "min": 2, "max": 6},
+             "capacity_per_day": 60, "min_order": 10, "order_cost": 5},
+            {"id": "l2", "from": "s2", "to": "dc", "lead_time": {"type": "constant", "value": 1},
+             "order_multiple": 5, "unit_cost": 3}
+        ],
+        "segments": [
+            {"id": "shop", "unmet": {"type": "mixed", "backorder_probability": 0.6}},
+            {"id": "trade", "line_size": 10, "partial_fill": false, "priority": 5}
+        ],
+        "demand": [
+            {"location": "dc", "item": "a", "segment": "shop", "distribution": {"type": "poisson", "mean": 20},
+             "weekly_profile": [0.8, 0.8, 0.9, 1.0, 1.2, 1.6, 0.7]},
+            {"location": "dc", "item": "a", "segment": "trade",
+             "distribution": {"type": "empirical", "values": [0, 20, 40], "weights": [0.7, 0.2, 0.1]}},
+            {"location": "dc", "item": "b", "segment": "shop", "distribution": {"type": "negative_binomial", "mean": 12, "sd": 6}},
+            {"location": "dc", "item": "c", "segment": "trade", "distribution": {"type": "poisson", "mean": 30}}
+        ],
+        "policies": [
+            {"name": "split", "inventory": {"type": "base_stock", "S": 90},
+             "sourcing": {"type": "split", "shares": [{"source": "l1", "share": 0.7}, {"source": "l2", "share": 0.3}]}},
+            {"name": "backup", "inventory": {"type": "r_Q", "r": 40, "Q": 50, "review_period": 2},
+             "sourcing": {"type": "primary_backup", "sources": ["l1", "l2"]}}
+        ]
+    }"#;
+
+    /// Everything a replication reports, as text.
+    fn outcome(ws: &Workspace) -> String {
+        let pairs: Vec<_> = ws.pair_counters().map(|(c, w)| format!("{c:?} {w:?}")).collect();
+        let streams: Vec<_> = ws.stream_counters().collect();
+        let ledgers: Vec<_> = ws.ledgers().collect();
+        format!("{pairs:?} {:?} {:?} {streams:?} {ledgers:?} {:?}", ws.total(), ws.lane_counters(), ws.days())
+    }
+
+    #[test]
+    fn the_lean_loop_gives_the_full_loops_results() {
+        let file = ScenarioFile::parse(LEAN.as_bytes(), Path::new("lean.json")).expect("parses");
+        let model = Model::build(&file).expect("valid");
+        let (mut lean, mut full) = (Workspace::new(&model), Workspace::new(&model));
+        for policy in 0..model.policies.len() {
+            assert!(model.lean(policy), "policy {policy} runs on the lean loop");
+            for replication in 0..3 {
+                lean.run(&model, policy, 5, replication);
+                full.reset(&model, policy, 5, replication);
+                full.days_of::<true>(&model);
+                full.finish(&model);
+                assert!(lean.total().0.backorder_unit_days > 0 && lean.total().0.walkaway_units > 0);
+                assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");
+            }
+        }
     }
 }

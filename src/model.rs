@@ -324,6 +324,25 @@ impl Model {
         self.lanes.iter().map(Lane::max_lead_time).max().unwrap_or(0) + 1
     }
 
+    /// Whether policy `policy` runs on the engine's lean day loop: the model has a single
+    /// location allocating first come first served, no supplier outages, late shipments, customer patience or churn, demand spikes
+    /// or promotions, same-day lanes or in-transit holding cost, and the policy does not
+    /// forecast. The lean loop is the same code with those mechanisms compiled out, so the
+    /// results are the same either way.
+    pub fn lean(&self, policy: usize) -> bool {
+        self.locations.len() == 1
+            && self.fair_share_pairs.is_empty()
+            && !(self.has_network
+                || self.has_outages
+                || self.late_shipments
+                || self.has_patience
+                || self.has_churn
+                || self.same_day_receipts
+                || self.policies[policy].forecasts)
+            && self.demands.iter().all(|d| d.shocks.is_none())
+            && self.pairs.iter().all(|p| p.costs.in_transit == 0.0)
+    }
+
     /// Number of days counted in the metrics.
     pub fn measured_days(&self) -> u32 {
         self.horizon - self.warmup
