@@ -341,26 +341,28 @@ impl Workspace {
     /// the day loop, which is otherwise the same code.
     fn days_of<const FULL: bool>(&mut self, model: &Model) {
         let controls = &model.policies[self.policy].controls;
-        for day in 0..model.horizon {
-            let mut rec = DayRecord::default();
+        // Each day's record is written in place (taken out of `self` while the days run).
+        let mut days = std::mem::take(&mut self.days);
+        for (day, rec) in (0..model.horizon).zip(&mut days) {
+            *rec = DayRecord::default();
             if FULL && model.has_outages {
-                self.suppliers(model, day, &mut rec);
+                self.suppliers(model, day, rec);
             }
             self.receive::<FULL>(model, day);
             if FULL && model.late_shipments {
                 self.roll_overdue(day);
             }
-            self.demand::<FULL>(model, controls, day, &mut rec);
+            self.demand::<FULL>(model, controls, day, rec);
             if FULL && model.has_patience {
-                self.cancel(model, day, &mut rec);
+                self.cancel(model, day, rec);
             }
-            self.review::<FULL>(model, controls, day, &mut rec);
+            self.review::<FULL>(model, controls, day, rec);
             if FULL && model.same_day_receipts {
                 self.receive::<FULL>(model, day);
             }
-            self.account::<FULL>(model, day, &mut rec);
-            self.days[day as usize] = rec;
+            self.account::<FULL>(model, day, rec);
         }
+        self.days = days;
     }
 
     fn reset(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {

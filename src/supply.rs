@@ -294,7 +294,7 @@ impl Placements {
     /// The next placement, as `(source index, units)`. `capacity_left[lane]` is what the lane
     /// can still ship today (reduced here; `i64::MAX` means unlimited, 0 nothing, as while its
     /// supplier is down); `parts` is what [`Placements::new`] wrote.
-    #[inline]
+    #[inline(always)]
     pub fn next(
         &mut self,
         sourcing: &Sourcing,
