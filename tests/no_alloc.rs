@@ -59,8 +59,9 @@ fn second_run_allocates_nothing(m: &Model, seed: u64, replication: u64) -> Works
 
 #[test]
 fn a_replication_allocates_nothing_after_set_up() {
-    // Stochastic lead times, mixed customer behaviour with multi-unit lines, order rounding,
-    // a weekly profile and a trend, several policies.
+    // Stochastic lead times (from 0 days: the engine's full day loop), mixed customer
+    // behaviour with multi-unit lines, order rounding, a weekly profile and a trend, several
+    // policies.
     let m = common::model(
         r#"{"schema_version": 1, "horizon_days": 400, "warmup_days": 50,
         "items": [{"id": "a"}, {"id": "b"}], "locations": [{"id": "l"}], "suppliers": [{"id": "s"}],
@@ -82,6 +83,32 @@ fn a_replication_allocates_nothing_after_set_up() {
     );
     let ws = second_run_allocates_nothing(&m, 9, 0);
     // The run did real work.
+    assert!(ws.total().0.demand_units > 0 && ws.total().0.backordered_units > 0);
+}
+
+#[test]
+fn a_lean_replication_allocates_nothing_after_set_up() {
+    // Models without the optional mechanisms run on the engine's lean day loop.
+    let m = common::model(
+        r#"{"schema_version": 1, "horizon_days": 400, "warmup_days": 50,
+        "items": [{"id": "a"}, {"id": "b"}], "locations": [{"id": "l"}], "suppliers": [{"id": "s"}, {"id": "t"}],
+        "lanes": [{"id": "x", "from": "s", "to": "l", "lead_time": {"type": "uniform", "min": 1, "max": 6},
+                   "capacity_per_day": 40},
+                  {"id": "y", "from": "t", "to": "l", "lead_time": {"type": "constant", "value": 2}, "order_multiple": 5}],
+        "segments": [{"id": "mixed", "unmet": {"type": "mixed", "backorder_probability": 0.6}, "line_size": 3}],
+        "demand": [
+            {"location": "l", "item": "a", "segment": "mixed", "distribution": {"type": "poisson", "mean": 12}},
+            {"location": "l", "item": "b", "distribution": {"type": "negative_binomial", "mean": 8, "sd": 4}}
+        ],
+        "policies": [
+            {"name": "split", "inventory": {"type": "base_stock", "S": 50},
+             "sourcing": {"type": "split", "shares": [{"source": "x", "share": 0.5}, {"source": "y", "share": 0.5}]}},
+            {"name": "rq", "inventory": {"type": "r_Q", "r": 20, "Q": 25},
+             "sourcing": {"type": "primary_backup", "sources": ["x", "y"]}}
+        ]}"#,
+    );
+    assert!((0..m.policies.len()).all(|p| m.lean(p)));
+    let ws = second_run_allocates_nothing(&m, 9, 0);
     assert!(ws.total().0.demand_units > 0 && ws.total().0.backordered_units > 0);
 }
 
