@@ -4,14 +4,16 @@
 //! common random numbers. Two kinds of statistics are kept apart:
 //!
 //! - floating-point statistics (moments of every metric, daily cost sums) are accumulated per
-//!   *block* of replications, and blocks are merged strictly in block order. The block size
-//!   depends only on the number of replications, never on the thread count, so these numbers
-//!   are bit-identical on 1 or 64 threads, and shards of whole blocks merge into exactly them;
+//!   *chunk* of at most 256 replications, chunks are merged in order into their *block* (at most
+//!   64 per run), and blocks are merged strictly in block order. Chunks and blocks depend only on
+//!   the number of replications, never on the thread count, so these numbers are bit-identical
+//!   on 1 or 64 threads, and shards of whole blocks merge into exactly them;
 //! - integer statistics (daily unit sums, histograms) are exact and order-free, so each worker
 //!   thread keeps its own and they are summed at the end.
 //!
-//! Memory is bounded by the blocks in flight, not by the number of replications, and after
-//! set-up the per-replication work allocates nothing.
+//! A thread takes one chunk at a time, so memory is bounded by the chunks in flight (their
+//! statistics and per-replication rows), not by the number of replications; after set-up the
+//! per-replication work allocates nothing.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -32,6 +34,9 @@ use crate::stats::{LogHistogram, Moments};
 /// Most blocks a run is split into.
 const MAX_BLOCKS: u32 = 64;
 
+/// Most replications in a chunk, the unit of work a thread takes.
+const MAX_CHUNK: u32 = 256;
+
 /// Replications per block for a run of `replications` replications.
 pub fn block_size(replications: u32) -> u32 {
     replications.div_ceil(MAX_BLOCKS).max(1)
@@ -40,6 +45,42 @@ pub fn block_size(replications: u32) -> u32 {
 /// Number of blocks of a run of `replications` replications.
 pub fn block_count(replications: u32) -> u32 {
     replications.div_ceil(block_size(replications))
+}
+
+/// How a run of `replications` replications is cut into blocks and each block into chunks of
+/// at most [`MAX_CHUNK`] replications. Chunks are numbered block by block, every block having
+/// room for the same number of chunks (the last block may use fewer).
+#[derive(Debug, Clone, Copy)]
+struct Chunks {
+    replications: u32,
+    block_size: u32,
+    per_block: u32,
+}
+
+impl Chunks {
+    fn new(replications: u32) -> Chunks {
+        let block_size = block_size(replications);
+        Chunks { replications, block_size, per_block: block_size.div_ceil(MAX_CHUNK) }
+    }
+
+    /// The number of the first chunk of block `block`.
+    fn first(&self, block: u32) -> u32 {
+        block * self.per_block
+    }
+
+    /// The block of chunk `chunk` and its replications (empty past the end of a short last
+    /// block).
+    fn locate(&self, chunk: u32) -> (u32, Range<u32>) {
+        let (block, k) = (chunk / self.per_block, chunk % self.per_block);
+        let block_end = ((block + 1) * self.block_size).min(self.replications);
+        let start = (block * self.block_size + k * MAX_CHUNK).min(block_end);
+        (block, start..(start + MAX_CHUNK).min(block_end))
+    }
+
+    /// Whether chunk `chunk` is the last (non-empty) one of its block.
+    fn ends_block(&self, chunk: u32) -> bool {
+        chunk % self.per_block + 1 == self.per_block || self.locate(chunk + 1).1.is_empty()
+    }
 }
 
 /// What to run.
@@ -246,8 +287,8 @@ impl RunStats {
 /// `(replication, policy, values)` in replication order, policy order within a replication.
 pub type Rows = Vec<(u32, usize, MetricValues)>;
 
-/// The floating-point statistics of one block of replications.
-struct Block {
+/// The floating-point statistics and rows of one chunk of replications.
+struct ChunkResult {
     policies: Vec<Ordered>,
     rows: Rows,
 }
@@ -273,15 +314,15 @@ impl Worker {
     }
 
     /// Simulates the replications `reps` of every policy, baseline first.
-    fn run_block(
+    fn run_chunk(
         &mut self,
         model: &Model,
         spec: &RunSpec,
         reps: Range<u32>,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Block {
+    ) -> ChunkResult {
         let n_policies = model.policies.len();
-        let mut block = Block {
+        let mut block = ChunkResult {
             policies: (0..n_policies).map(|_| Ordered::new(model)).collect(),
             rows: Vec::with_capacity(reps.len() * n_policies),
         };
@@ -365,27 +406,45 @@ impl Worker {
     }
 }
 
-/// Receives finished blocks in any order and merges them strictly in block order.
+/// Receives finished chunks in any order and merges them strictly in order: chunks into their
+/// block, blocks into the run.
 struct Reducer<'a> {
+    chunks: Chunks,
+    /// The next chunk to merge.
     next: u32,
-    pending: BTreeMap<u32, Block>,
+    pending: BTreeMap<u32, ChunkResult>,
+    /// The statistics of the block being assembled from its chunks.
+    block: Option<Vec<Ordered>>,
     ordered: Vec<Ordered>,
     kept: Option<Vec<Vec<Ordered>>>,
     rows: &'a mut (dyn FnMut(&Rows) + Send),
 }
 
 impl Reducer<'_> {
-    fn deliver(&mut self, index: u32, block: Block) {
-        self.pending.insert(index, block);
-        while let Some(block) = self.pending.remove(&self.next) {
-            for (a, b) in self.ordered.iter_mut().zip(&block.policies) {
+    fn deliver(&mut self, index: u32, chunk: ChunkResult) {
+        self.pending.insert(index, chunk);
+        while let Some(chunk) = self.pending.remove(&self.next) {
+            match &mut self.block {
+                None => self.block = Some(chunk.policies),
+                Some(block) => {
+                    for (a, b) in block.iter_mut().zip(&chunk.policies) {
+                        a.merge(b);
+                    }
+                }
+            }
+            (self.rows)(&chunk.rows);
+            if !self.chunks.ends_block(self.next) {
+                self.next += 1;
+                continue;
+            }
+            let block = self.block.take().expect("a block is being assembled");
+            for (a, b) in self.ordered.iter_mut().zip(&block) {
                 a.merge(b);
             }
-            (self.rows)(&block.rows);
             if let Some(kept) = &mut self.kept {
-                kept.push(block.policies);
+                kept.push(block);
             }
-            self.next += 1;
+            self.next = self.chunks.first(self.chunks.locate(self.next).0 + 1);
         }
     }
 }
@@ -394,9 +453,9 @@ impl Reducer<'_> {
 /// `rows` receives every replication's total metrics in replication order; `progress` is
 /// called with the number of replications finished.
 ///
-/// Each pool thread takes the next unclaimed block from a shared counter, so blocks finish in
+/// Each pool thread takes the next unclaimed chunk from a shared counter, so chunks finish in
 /// nearly increasing order and only a few wait to be merged; the thread that delivers the next
-/// block in order merges it while the others keep simulating.
+/// chunk in order merges it while the others keep simulating.
 pub fn run_blocks(
     model: &Model,
     spec: &RunSpec,
@@ -406,11 +465,15 @@ pub fn run_blocks(
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
     let size = block_size(spec.replications);
+    let chunks = Chunks::new(spec.replications);
+    let (first, end) = (chunks.first(blocks.start), chunks.first(blocks.end.max(blocks.start)));
     let threads = rayon::current_num_threads().max(1);
-    let claim = AtomicU32::new(blocks.start);
+    let claim = AtomicU32::new(first);
     let reducer = Mutex::new(Reducer {
-        next: blocks.start,
+        chunks,
+        next: first,
         pending: BTreeMap::new(),
+        block: None,
         ordered: (0..model.policies.len()).map(|_| Ordered::new(model)).collect(),
         kept: keep_blocks.then(Vec::new),
         rows,
@@ -420,19 +483,22 @@ pub fn run_blocks(
         .map(|_| {
             let mut worker = Worker::new(model);
             loop {
-                let b = claim.fetch_add(1, Ordering::Relaxed);
-                if b >= blocks.end {
+                let c = claim.fetch_add(1, Ordering::Relaxed);
+                if c >= end {
                     break;
                 }
-                let reps = b * size..((b + 1) * size).min(spec.replications);
-                let block = worker.run_block(model, spec, reps, progress);
-                reducer.lock().expect("the reducer never panics while locked").deliver(b, block);
+                let (_, reps) = chunks.locate(c);
+                if reps.is_empty() {
+                    continue;
+                }
+                let chunk = worker.run_chunk(model, spec, reps, progress);
+                reducer.lock().expect("the reducer never panics while locked").deliver(c, chunk);
             }
             worker.counted
         })
         .collect();
     let reducer = reducer.into_inner().expect("not poisoned");
-    debug_assert!(reducer.pending.is_empty() && reducer.next == blocks.end.max(blocks.start));
+    debug_assert!(reducer.pending.is_empty() && reducer.block.is_none() && reducer.next == end);
     let mut total: Vec<Counted> = (0..model.policies.len()).map(|_| Counted::new(model)).collect();
     for worker in &counted {
         for (a, b) in total.iter_mut().zip(worker) {
@@ -460,4 +526,68 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
     run_blocks(model, spec, 0..block_count(spec.replications), false, rows, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ScenarioFile;
+    use std::path::Path;
+
+    #[test]
+    fn chunks_cover_every_replication_once_within_its_block() {
+        for replications in [1, 20, 64, 65, 1000, 16_384, 16_385, 20_000, 100_003] {
+            let (chunks, size) = (Chunks::new(replications), block_size(replications));
+            let (mut covered, mut blocks_ended) = (0, 0);
+            for c in 0..chunks.first(block_count(replications)) {
+                let (block, reps) = chunks.locate(c);
+                if reps.is_empty() {
+                    continue;
+                }
+                assert_eq!(reps.start, covered, "{replications}: chunks run in replication order");
+                assert!(reps.len() as u32 <= MAX_CHUNK);
+                assert!(reps.start >= block * size && reps.end <= (block + 1) * size);
+                covered = reps.end;
+                let last = reps.end == ((block + 1) * size).min(replications);
+                assert_eq!(chunks.ends_block(c), last, "{replications}: chunk {c}");
+                blocks_ended += u32::from(last);
+            }
+            assert_eq!((covered, blocks_ended), (replications, block_count(replications)));
+        }
+    }
+
+    #[test]
+    fn blocks_of_several_chunks_reduce_the_same_on_any_thread_count_and_in_shards() {
+        let json = r#"{"schema_version": 1, "horizon_days": 20, "warmup_days": 2,
+            "items": [{"id": "a"}], "locations": [{"id": "l"}], "suppliers": [{"id": "s"}],
+            "lanes": [{"id": "x", "from": "s", "to": "l", "lead_time": {"type": "uniform", "min": 1, "max": 3}}],
+            "demand": [{"location": "l", "item": "a", "distribution": {"type": "poisson", "mean": 5}}],
+            "policies": [{"name": "low", "inventory": {"type": "base_stock", "S": 12}},
+                         {"name": "high", "inventory": {"type": "base_stock", "S": 20}}]}"#;
+        let file = ScenarioFile::parse(json.as_bytes(), Path::new("t.json")).expect("parses");
+        let model = Model::build(&file).expect("valid");
+        // 20,000 replications: 64 blocks of 313, each made of two chunks.
+        let spec = RunSpec { replications: 20_000, seed: 3, baseline: 0, daily: true };
+        assert_eq!((block_count(20_000), Chunks::new(20_000).per_block), (64, 2));
+        let run = |threads: usize, blocks: Range<u32>| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
+            let mut rows = Vec::new();
+            let stats = pool.install(|| {
+                run_blocks(&model, &spec, blocks, true, &mut |r| rows.extend_from_slice(r), &|_| {})
+            });
+            (stats, rows)
+        };
+        let (one, rows) = run(1, 0..64);
+        let (three, rows_three) = run(3, 0..64);
+        // Debug text compares NaN statistics (undefined metrics) as equal.
+        assert_eq!(format!("{one:?}"), format!("{three:?}"));
+        assert_eq!(format!("{rows:?}"), format!("{rows_three:?}"));
+        let in_order: Vec<(u32, usize)> = rows.iter().map(|r| (r.0, r.1)).collect();
+        let expected: Vec<(u32, usize)> = (0..20_000).flat_map(|r| [(r, 0), (r, 1)]).collect();
+        assert_eq!(in_order, expected, "one row per replication and policy, in order");
+        let (a, rows_a) = run(2, 0..30);
+        let (b, rows_b) = run(2, 30..64);
+        assert_eq!(format!("{:?}", [a.blocks, b.blocks].concat()), format!("{:?}", one.blocks));
+        assert_eq!(format!("{:?}", [rows_a, rows_b].concat()), format!("{rows:?}"));
+    }
 }
