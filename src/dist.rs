@@ -488,6 +488,30 @@ mod tests {
     }
 
     #[test]
+    fn integer_search_agrees_with_the_cumulative_probabilities() {
+        let stream = crate::rng::Stream::new(1, 0, crate::rng::Purpose::Demand, 0);
+        let dists = [
+            IntDist::Poisson { mean: 20.0 },
+            IntDist::Poisson { mean: 900.0 },
+            IntDist::NegativeBinomial { mean: 20.0, sd: 8.0 },
+            IntDist::Uniform { min: 0, max: 99_999 },
+            IntDist::Discrete { values: vec![0, 10, 40], weights: vec![3.0, 1.0, 0.5] },
+        ];
+        for d in dists {
+            let t = d.table(1.0).unwrap();
+            // The smallest value whose cumulative probability exceeds the draw, in floating point.
+            let exact = |x: Uniform| t.values[t.cum.partition_point(|&c| c <= x.value())];
+            let draws = (0..20_000).map(|i| stream.draw_at(i));
+            // Draws at and just below each cumulative level, where a rounding slip would show.
+            let step = 1.0 / (1u64 << Uniform::BITS) as f64;
+            let levels = t.cum.iter().filter(|&&c| c < 1.0).flat_map(|&c| [u(c), u(c - step)]);
+            for x in draws.chain(levels) {
+                assert_eq!(t.sample(x), exact(x), "{d:?} at {x:?}");
+            }
+        }
+    }
+
+    #[test]
     fn walks_agree_with_tables() {
         let dists = [
             IntDist::Poisson { mean: 20.0 },
