@@ -478,33 +478,36 @@ pub fn run_blocks(
         kept: keep_blocks.then(Vec::new),
         rows,
     });
-    let counted: Vec<Vec<Counted>> = (0..threads)
-        .into_par_iter()
-        .map(|_| {
-            let mut worker = Worker::new(model);
-            loop {
-                let c = claim.fetch_add(1, Ordering::Relaxed);
-                if c >= end {
-                    break;
-                }
-                let (_, reps) = chunks.locate(c);
-                if reps.is_empty() {
-                    continue;
-                }
-                let chunk = worker.run_chunk(model, spec, reps, progress);
-                reducer.lock().expect("the reducer never panics while locked").deliver(c, chunk);
+    // Integer statistics are exact and order-free: the first worker to finish starts the total
+    // and each later one adds its own, while the others may still be simulating.
+    let counted: Mutex<Option<Vec<Counted>>> = Mutex::new(None);
+    (0..threads).into_par_iter().for_each(|_| {
+        let mut worker = Worker::new(model);
+        loop {
+            let c = claim.fetch_add(1, Ordering::Relaxed);
+            if c >= end {
+                break;
             }
-            worker.counted
-        })
-        .collect();
+            let (_, reps) = chunks.locate(c);
+            if reps.is_empty() {
+                continue;
+            }
+            let chunk = worker.run_chunk(model, spec, reps, progress);
+            reducer.lock().expect("the reducer never panics while locked").deliver(c, chunk);
+        }
+        let mut total = counted.lock().expect("adding counts never panics");
+        match total.as_mut() {
+            None => *total = Some(worker.counted),
+            Some(total) => {
+                for (a, b) in total.iter_mut().zip(&worker.counted) {
+                    a.add(b);
+                }
+            }
+        }
+    });
     let reducer = reducer.into_inner().expect("not poisoned");
     debug_assert!(reducer.pending.is_empty() && reducer.block.is_none() && reducer.next == end);
-    let mut total: Vec<Counted> = (0..model.policies.len()).map(|_| Counted::new(model)).collect();
-    for worker in &counted {
-        for (a, b) in total.iter_mut().zip(worker) {
-            a.add(b);
-        }
-    }
+    let total = counted.into_inner().expect("not poisoned").expect("every pool has a thread");
     let replications = blocks.map(|b| ((b + 1) * size).min(spec.replications) - b * size).sum();
     RunStats {
         policies: reducer
