@@ -2,7 +2,9 @@
 //!
 //! - `canonical/1-thread`: one item, base-stock S = 110, Poisson demand 20/day, lead time 4
 //!   days, 365 days; one replication per iteration on one thread.
-//! - `canonical/all-cores`: the same case, 2,048 replications through the parallel experiment.
+//! - `canonical/experiment-1-thread` and `canonical/experiment-all-cores`: the same case, 2,048
+//!   replications through the parallel experiment (aggregation included) in a pool of one
+//!   thread and in one of every core; their ratio is the parallel speed-up.
 //! - `1000-items/1-thread`: 1,000 such items at one location, one replication of 365 days.
 //! - `1000-items/forecast-1-thread`: the same with a forecast-driven safety-stock policy
 //!   (exponential smoothing, 95 % cycle service level, levels recomputed weekly).
@@ -59,10 +61,13 @@ fn bench(c: &mut Criterion) {
     let reps = 2048u32;
     g.throughput(Throughput::Elements(365 * reps as u64));
     g.sample_size(20);
-    g.bench_function("all-cores", |b| {
-        let spec = RunSpec { replications: reps, seed: 42, baseline: 0, daily: true };
-        b.iter(|| experiment::run(black_box(&canonical), &spec, &mut |_| {}, &|_| {}))
-    });
+    let spec = RunSpec { replications: reps, seed: 42, baseline: 0, daily: true };
+    for (name, threads) in [("experiment-1-thread", 1), ("experiment-all-cores", 0)] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+        g.bench_function(name, |b| {
+            b.iter(|| pool.install(|| experiment::run(black_box(&canonical), &spec, &mut |_| {}, &|_| {})))
+        });
+    }
     g.finish();
 
     let mut g = c.benchmark_group("1000-items");
