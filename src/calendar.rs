@@ -33,13 +33,19 @@ impl<E: Copy> Calendar<E> {
         self.mask as u32
     }
 
-    /// Schedules `event` for `day`, which must be within the span from `today`.
+    /// Schedules `event` for `day`, which must be within the span from `today`. The farthest
+    /// day ahead shares its bucket with yesterday, which is emptied when today is first visited
+    /// (see [`Calendar::due`]): until then, events may go at most one day less far.
     #[inline]
     pub fn schedule(&mut self, today: u32, day: u32, event: E) {
         debug_assert!(
             day >= today && day - today <= self.span(),
             "event for day {day} scheduled on day {today} beyond span {}",
             self.span()
+        );
+        debug_assert!(
+            today == self.today || day - today < self.span(),
+            "event for day {day} scheduled on day {today}, before the day was visited, would land in yesterday's bucket"
         );
         self.buckets[day as usize & self.mask].push(event);
     }
@@ -119,10 +125,15 @@ mod tests {
         }
         assert_eq!(take_all(&mut c, 6), vec!['d']);
         assert_eq!(c.iter().count(), 0);
-        // The farthest day ahead shares its bucket with yesterday's, emptied this morning.
+        // The farthest day ahead shares its bucket with yesterday's, emptied this morning; before
+        // the morning's visit, an event may go one day less far.
         c.schedule(6, 6 + c.span(), 'f');
+        c.schedule(7, 6 + c.span(), 'g');
         assert_eq!(c.due(7), 0);
-        assert_eq!(c.iter().collect::<Vec<_>>(), vec![&'f']);
+        c.schedule(7, 7 + c.span(), 'h');
+        let mut left: Vec<char> = c.iter().copied().collect();
+        left.sort();
+        assert_eq!(left, vec!['f', 'g', 'h']);
         c.clear();
         assert_eq!(c.iter().count(), 0);
     }

@@ -9,7 +9,7 @@
 //!   the number of replications, never on the thread count, so these numbers are bit-identical
 //!   on 1 or 64 threads, and shards of whole blocks merge into exactly them;
 //! - integer statistics (daily unit sums, histograms) are exact and order-free, so each worker
-//!   thread keeps its own and they are summed at the end.
+//!   thread keeps its own and adds them to the total when it finishes.
 //!
 //! A thread takes one chunk at a time, so memory is bounded by the chunks in flight (their
 //! statistics and per-replication rows), not by the number of replications; after set-up the
