@@ -60,7 +60,8 @@ impl Uniform {
     /// Number of random bits in a draw.
     pub const BITS: u32 = 53;
 
-    /// The smallest draw at or above `u` (clamped to `[0, 1)`): for tests and fixed quantiles.
+    /// The smallest draw at or above `u` (clamped to `[0, 1)`), for tests.
+    #[cfg(test)]
     pub fn at_least(u: f64) -> Uniform {
         let scaled = (u * (1u64 << Self::BITS) as f64).ceil();
         Uniform((scaled.max(0.0) as u64).min((1 << Self::BITS) - 1))
