@@ -13,9 +13,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use scsim::engine::Workspace;
 use scsim::experiment::{self, RunSpec};
 use scsim::model::{Model, ScenarioFile};
+use scsim::sim::engine::Workspace;
 
 const BASE_STOCK: &str = r#"{"type": "base_stock", "S": 110}"#;
 const SAFETY_STOCK: &str = r#"{"type": "safety_stock", "forecast": {"type": "ses", "alpha": 0.1},

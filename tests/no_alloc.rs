@@ -5,8 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use scsim::engine::Workspace;
 use scsim::model::Model;
+use scsim::sim::engine::Workspace;
 
 mod common;
 

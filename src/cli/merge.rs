@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use scsim::experiment::shard::{PointResult, RunShard, SweepShard, check_run_shards, load_rows};
 use scsim::experiment::{Counted, RunStats, block_count};
 use scsim::model::ScenarioFile;
 use scsim::report::{RunInfo, csv::ReplicationsCsv};
-use scsim::shard::{PointResult, RunShard, SweepShard, check_run_shards, load_rows};
 
 use super::{InputError, build, out_dir, write_outputs};
 

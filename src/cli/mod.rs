@@ -14,13 +14,13 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use scsim::error::ScenarioError;
 use scsim::experiment::RunStats;
+use scsim::experiment::shard::Settings;
 use scsim::model::{Model, ScenarioFile};
 use scsim::report::data::RunData;
 use scsim::report::plots::{Kind, png as plot_png, svg as plot_svg};
 use scsim::report::{self, Run, RunInfo};
-use scsim::shard::Settings;
+use scsim::scenario::error::ScenarioError;
 
 /// scsim: simulate inventory policies under uncertain demand and supply, and compare their
 /// fill rates, backorders and costs.

@@ -8,11 +8,11 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
+use scsim::experiment::golden;
+use scsim::experiment::shard::{Origin, RunShard, parse_shard, store_rows};
+use scsim::experiment::sweep::share;
 use scsim::experiment::{self, RunSpec, block_count};
-use scsim::golden;
 use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
-use scsim::shard::{Origin, RunShard, parse_shard, store_rows};
-use scsim::sweep::share;
 
 use super::{InputError, Overrides, baseline, load, out_dir, progress_bar, settings, write, write_outputs};
 

@@ -9,16 +9,16 @@ use clap::Args;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use scsim::error::ScenarioError;
+use scsim::experiment::optimize::{Constraint, Evaluation, search};
+use scsim::experiment::shard::{Origin, PointResult, SweepShard, SweepSpec, parse_shard};
+use scsim::experiment::sweep::{self, Parameter, parse_set};
 use scsim::experiment::{self, RunSpec};
 use scsim::metrics::{METRICS, metric_index};
 use scsim::model::{Model, ScenarioFile};
-use scsim::optimize::{Constraint, Evaluation, search};
 use scsim::report::json::{Metrics, Stat};
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
-use scsim::shard::{Origin, PointResult, SweepShard, SweepSpec, parse_shard};
-use scsim::sweep::{self, Parameter, parse_set};
+use scsim::scenario::error::ScenarioError;
 
 use super::{InputError, Overrides, folder_name, load, out_dir, progress_bar, settings, write};
 
@@ -121,7 +121,7 @@ fn simulate(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> Vec<(String, Metr
         .collect()
 }
 
-fn stat(m: &scsim::stats::Moments) -> Stat {
+fn stat(m: &scsim::experiment::stats::Moments) -> Stat {
     let finite = |x: f64| x.is_finite().then_some(x);
     Stat { mean: finite(m.mean()), sd: finite(m.sd()), half_width: finite(m.half_width()), n: m.n }
 }

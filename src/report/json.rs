@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Run;
+use crate::experiment::stats::Moments;
 use crate::metrics::{LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
-use crate::stats::Moments;
 
 /// One metric across replications; undefined numbers are `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

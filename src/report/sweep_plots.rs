@@ -6,7 +6,7 @@ use std::path::Path;
 use plotters::prelude::*;
 
 use super::plots::{legend, policy_color, register_font};
-use crate::shard::{PointResult, SweepSpec};
+use crate::experiment::shard::{PointResult, SweepSpec};
 
 /// Metrics the sweep plots show.
 const SHOWN: [(&str, &str, f64); 3] = [

@@ -2,9 +2,9 @@
 //! differences to the baseline.
 
 use super::Run;
+use crate::experiment::stats::Moments as M;
+use crate::experiment::stats::Moments;
 use crate::metrics::{LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, metric_index};
-use crate::stats::Moments as M;
-use crate::stats::Moments;
 
 /// Metrics shown in the console table.
 pub const KEY_METRICS: [&str; 7] = [

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use scsim::engine::Workspace;
+use scsim::experiment::stats::Moments;
 use scsim::experiment::{self, RunSpec, RunStats};
 use scsim::metrics::{check_network, metric_index};
 use scsim::model::{Model, ScenarioFile};
-use scsim::stats::Moments;
+use scsim::sim::engine::Workspace;
 
 /// Builds a model from scenario JSON text (relative files resolve against `tests/`).
 pub fn model(json: &str) -> Model {

@@ -42,7 +42,7 @@ const fn def(
 
 use Better::{Higher, Lower, Neither};
 
-use crate::forecast::Accuracy;
+use crate::sim::forecast::Accuracy;
 
 /// Every metric, in report order. Values are computed by [`Counters::metrics`].
 pub const METRICS: [MetricDef; 39] = [

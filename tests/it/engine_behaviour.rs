@@ -1,11 +1,11 @@
 //! Engine behaviour beyond closed forms: conservation in a feature-rich scenario, common random
 //! numbers across policies, order rounding, mixed customer behaviour.
 
-mod common;
+use crate::common;
 
-use scsim::engine::Workspace;
 use scsim::experiment::{self, RunSpec};
 use scsim::metrics::metric_index;
+use scsim::sim::engine::Workspace;
 
 const RICH: &str = r#"{"schema_version": 1, "horizon_days": 300, "warmup_days": 30,
     "items": [{"id": "a"}, {"id": "b", "costs": {"holding_per_unit_day": 0.2}}],

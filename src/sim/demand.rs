@@ -6,9 +6,9 @@
 //! round it. Stationary demand and weekly profiles use precomputed tables; a trend is sampled
 //! by inversion on the fly. One uniform number is consumed per stream per day either way.
 
-use crate::dist::{IntDist, Sampler, Table};
-use crate::rng::{Stream, Uniform};
-use crate::supply::Window;
+use crate::sim::dist::{IntDist, Sampler, Table};
+use crate::sim::rng::{Stream, Uniform};
+use crate::sim::supply::Window;
 
 /// A deterministic multiplicative trend of the daily mean.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn promotions_and_spikes_multiply_the_mean() {
-        use crate::rng::{Purpose, Stream};
+        use crate::sim::rng::{Purpose, Stream};
         let shocks = Shocks {
             spikes: Some(Spikes {
                 probability: 1.0,

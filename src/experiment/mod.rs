@@ -15,6 +15,12 @@
 //! statistics and per-replication rows), not by the number of replications; after set-up the
 //! per-replication work allocates nothing.
 
+pub mod golden;
+pub mod optimize;
+pub mod shard;
+pub mod stats;
+pub mod sweep;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Mutex;
@@ -23,13 +29,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{CostBreakdown, Workspace};
+use crate::experiment::stats::{LogHistogram, Moments};
 use crate::metrics::{
     LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS,
     SegmentCounters, WaitHistogram,
 };
 use crate::model::Model;
-use crate::stats::{LogHistogram, Moments};
+use crate::sim::engine::{CostBreakdown, Workspace};
 
 /// Most blocks a run is split into.
 const MAX_BLOCKS: u32 = 64;

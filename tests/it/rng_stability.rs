@@ -2,12 +2,12 @@
 //! generator, key derivation or sampling (or a dependency upgrade) fails loudly instead of
 //! silently changing every user's seeded results.
 
-mod common;
+use crate::common;
 
 use rand_xoshiro::SplitMix64;
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
-use scsim::engine::Workspace;
-use scsim::rng::{Purpose, Stream};
+use scsim::sim::engine::Workspace;
+use scsim::sim::rng::{Purpose, Stream};
 
 #[test]
 fn counter_mode_is_splitmix64() {

@@ -8,7 +8,7 @@
 //! also checks that the formula with L − 1 or L + 1 is rejected, so an off-by-one in the engine
 //! would fail.
 
-mod common;
+use crate::common;
 
 use common::{
     assert_agrees, check_conservation, model, poisson_excess, poisson_pmf, poisson_positive_part, run, total,

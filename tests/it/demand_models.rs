@@ -1,10 +1,10 @@
 //! Demand models in the engine: every distribution family, bootstrap from history, weekly
 //! profiles and trends produce the daily demand they describe.
 
-mod common;
+use crate::common;
 
-use scsim::engine::Workspace;
 use scsim::model::Model;
+use scsim::sim::engine::Workspace;
 
 fn scenario(demand: &str, horizon: u32) -> String {
     format!(

@@ -16,13 +16,13 @@
 //! stock at the end of day t is S₁ − B − D_{L₁}, with B independent of D_{L₁} (it depends on
 //! earlier days). The tests below compute these distributions by convolution.
 
-mod common;
+use crate::common;
 
 use common::{assert_agrees, check_conservation, model, pair, poisson_pmf, run, total};
-use scsim::engine::Workspace;
+use scsim::experiment::stats::Moments;
 use scsim::metrics::LANE_METRICS;
 use scsim::model::{Model, ScenarioFile};
-use scsim::stats::Moments;
+use scsim::sim::engine::Workspace;
 
 /// Supplier → dc (lead L₂) → store (lead L₁), Poisson(λ) at the store. Policy 0 ("local"):
 /// base-stock S₁ at the store and s₂ at the DC; policy 1 ("echelon"): echelon base-stock

@@ -9,8 +9,8 @@
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use crate::dist::normal_cdf;
-use crate::forecast::{Forecaster, Method};
+use crate::sim::dist::normal_cdf;
+use crate::sim::forecast::{Forecaster, Method};
 
 /// The decision rule of one policy at one (location, item) pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,7 +204,7 @@ pub fn forecast_levels(rule: &ForecastRule, forecaster: &Forecaster, plan: &Plan
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forecast::Prior;
+    use crate::sim::forecast::Prior;
 
     fn rule(kind: RuleKind) -> Rule {
         Rule { kind, review_period: 1, review_offset: 0 }

@@ -1,10 +1,10 @@
 //! Supply disruptions: random and scheduled outages, frozen transit, delays, short shipments.
 
-mod common;
+use crate::common;
 
 use common::{assert_agrees, check_conservation, model, poisson_pmf, run, total};
+use scsim::experiment::stats::Moments;
 use scsim::metrics::SUPPLIER_METRICS;
-use scsim::stats::Moments;
 
 fn supplier_metric(
     stats: &scsim::experiment::RunStats,

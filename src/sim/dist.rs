@@ -14,7 +14,7 @@ use statrs::distribution::{ContinuousCDF, Gamma as GammaDist, Normal as NormalDi
 use statrs::function::erf::erfc;
 use statrs::function::gamma::{gamma_lr, ln_gamma};
 
-use crate::rng::Uniform;
+use crate::sim::rng::Uniform;
 
 /// Probability mass left in the upper tail when a table stops; it is folded into the last value.
 const TAIL: f64 = 1e-15;
@@ -446,7 +446,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Uniform;
+    use crate::sim::rng::Uniform;
 
     fn u(x: f64) -> Uniform {
         Uniform::at_least(x)
@@ -489,7 +489,7 @@ mod tests {
 
     #[test]
     fn integer_search_agrees_with_the_cumulative_probabilities() {
-        let stream = crate::rng::Stream::new(1, 0, crate::rng::Purpose::Demand, 0);
+        let stream = crate::sim::rng::Stream::new(1, 0, crate::sim::rng::Purpose::Demand, 0);
         let dists = [
             IntDist::Poisson { mean: 20.0 },
             IntDist::Poisson { mean: 900.0 },

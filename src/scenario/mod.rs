@@ -6,6 +6,8 @@
 //! descriptions of the JSON Schema printed by `scsim schema`; `docs/scenario.md` is the
 //! planner's guide to the same fields.
 
+pub mod error;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 

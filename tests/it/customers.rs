@@ -1,9 +1,9 @@
 //! Customer behaviour: patience, promised dates, churn, priority allocation, whole-line fills.
 
-mod common;
+use crate::common;
 
 use common::{check_conservation, model, run, total};
-use scsim::engine::Workspace;
+use scsim::sim::engine::Workspace;
 
 fn store(segment: &str, demand: &str, policy: &str, lead: &str, horizon: u32) -> String {
     format!(

@@ -1,10 +1,10 @@
 //! Forecast-driven policies and multi-supplier sourcing in the engine.
 
-mod common;
+use crate::common;
 
 use common::{model, poisson_pmf, run, total};
-use scsim::engine::Workspace;
 use scsim::metrics::SUPPLIER_METRICS;
+use scsim::sim::engine::Workspace;
 
 fn one_item(demand: &str, lead: &str, policies: &str) -> String {
     format!(
@@ -190,8 +190,8 @@ fn the_worked_example_of_the_docs_holds() {
     // docs/policies.md: Poisson 20/day (σ_d² = 20), lead time 3–5 days (L = 4, σ_L² = 2/3),
     // daily review: 95 % cycle service gives s = 111; a 98 % fill rate with 7 days of cover
     // gives z = 0.670, s = 92 and S = 232. Numbers computed by hand in the docs.
-    use scsim::forecast::{Forecaster, Method, Prior};
-    use scsim::policy::{ForecastRule, Lot, Planning, Safety, forecast_levels, z_for_cycle_service};
+    use scsim::sim::forecast::{Forecaster, Method, Prior};
+    use scsim::sim::policy::{ForecastRule, Lot, Planning, Safety, forecast_levels, z_for_cycle_service};
     let prior = Prior { weekday_means: [20.0; 7], variance: 20.0 };
     let f = Forecaster::new(&Method::Plan, &prior);
     let plan = Planning { lead_mean: 4.0, lead_variance: 2.0 / 3.0, review_period: 1 };

@@ -1,7 +1,7 @@
 //! Experiments at scale: sweeps, policy search against known optima, golden checks, shards
 //! merged byte for byte, and resuming an interrupted sweep.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The supply side: lanes from suppliers to locations, their lead times and order rules.
 
-use crate::dist::Sampler;
-use crate::rng::Stream;
+use crate::sim::dist::Sampler;
+use crate::sim::rng::Stream;
 
 /// A validated supplier.
 #[derive(Debug, Clone)]
@@ -336,7 +336,7 @@ impl Placements {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dist::IntDist;
+    use crate::sim::dist::IntDist;
     use proptest::prelude::*;
 
     #[test]

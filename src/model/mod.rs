@@ -9,16 +9,16 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::demand::{Churn, DemandSampler, Shocks, Spikes, Trend};
-use crate::dist::{IntDist, Sampler};
-use crate::error::{Problem, ScenarioError};
-use crate::forecast::{Forecaster, Method, Prior, Seasonality};
-use crate::policy::{ForecastRule, Levels, Lot, Planning, Rule, RuleKind, Safety, forecast_levels};
+use crate::scenario::error::{Problem, ScenarioError};
 use crate::scenario::{
     self, Allocation, ForecastSpec, FractionSpec, InTransit, IntDistSpec, LotSpec, PolicySpec, RandomOutages,
     Scenario, SeasonalitySpec, ServiceSpec, Shortfall, SourcingSpec, Unmet,
 };
-use crate::supply::{Delays, Lane, Outages, Shipper, Source, Sourcing, Supplier, Window, Yield};
+use crate::sim::demand::{Churn, DemandSampler, Shocks, Spikes, Trend};
+use crate::sim::dist::{IntDist, Sampler};
+use crate::sim::forecast::{Forecaster, Method, Prior, Seasonality};
+use crate::sim::policy::{ForecastRule, Levels, Lot, Planning, Rule, RuleKind, Safety, forecast_levels};
+use crate::sim::supply::{Delays, Lane, Outages, Shipper, Source, Sourcing, Supplier, Window, Yield};
 
 /// Largest number of units any quantity in a scenario may have (keeps sums far from overflow).
 pub const MAX_UNITS: i64 = 1_000_000_000;
@@ -1764,7 +1764,7 @@ impl<'a> Builder<'a> {
         };
         match *spec {
             ServiceSpec::CycleServiceLevel { target: t } => {
-                target(self, t).map(|t| Safety::Factor(crate::policy::z_for_cycle_service(t)))
+                target(self, t).map(|t| Safety::Factor(crate::sim::policy::z_for_cycle_service(t)))
             }
             ServiceSpec::FillRate { target: t } => target(self, t).map(Safety::FillRate),
             ServiceSpec::SafetyFactor { z } => {

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::experiment::sweep::Parameter;
 use crate::experiment::{Counted, Ordered, Rows};
 use crate::metrics::N_METRICS;
 use crate::report::json::Metrics;
-use crate::sweep::Parameter;
 
 /// Run settings after command-line overrides: with the scenario text, they determine the
 /// results.

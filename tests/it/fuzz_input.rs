@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use scsim::engine::Workspace;
-use scsim::error::ScenarioError;
 use scsim::model::{Model, ScenarioFile};
+use scsim::scenario::error::ScenarioError;
+use scsim::sim::engine::Workspace;
 use serde_json::{Map, Value};
 
 const WORDS: [&str; 24] = [

@@ -32,14 +32,14 @@
 //! `t + L` on, and exposes the pair to `L` days of demand; `L = 0` clears backorders the same
 //! evening and, for demand, behaves like `L = 1`.
 
-use crate::backlog::{Backlog, Line, NewLine, Orderer, promise_day};
-use crate::calendar::Calendar;
-use crate::forecast::Forecaster;
 use crate::metrics::{Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram};
 use crate::model::{Control, MAX_UNITS, Model};
-use crate::policy::{Levels, RuleKind, forecast_levels};
-use crate::rng::{Purpose, Stream};
-use crate::supply::Placements;
+use crate::sim::backlog::{Backlog, Line, NewLine, Orderer, promise_day};
+use crate::sim::calendar::Calendar;
+use crate::sim::forecast::Forecaster;
+use crate::sim::policy::{Levels, RuleKind, forecast_levels};
+use crate::sim::rng::{Purpose, Stream};
+use crate::sim::supply::Placements;
 
 /// A shipment on its way to a pair.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,20 @@
+//! The integration tests: one binary with a module per feature (it links once and its tests
+//! run in parallel). The allocation-counting test has its own binary (`tests/no_alloc.rs`),
+//! since it replaces the global allocator.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli;
+mod closed_forms;
+mod customers;
+mod demand_models;
+mod disruptions;
+mod docs;
+mod engine_behaviour;
+mod experiments;
+mod fuzz_input;
+mod network;
+mod policies;
+mod report;
+mod rng_stability;
