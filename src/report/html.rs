@@ -3,12 +3,12 @@
 //! value of each row marked, paired differences to the baseline, the plots, and a glossary
 //! generated from `docs/metrics.md`.
 
-use super::data::RunData;
 use std::collections::BTreeMap;
 
 use super::json::{Metrics, PolicySummary, Stat};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
+use super::view::RunView;
 use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 
 /// The metrics of the first summary table.
@@ -244,7 +244,7 @@ dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}code{font-size:0.95em;
 .note{color:#555;font-size:0.9em}";
 
 /// The report page.
-pub fn report(data: &RunData) -> String {
+pub fn report(data: &RunView) -> String {
     let s = &data.summary;
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
