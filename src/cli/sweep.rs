@@ -289,7 +289,7 @@ pub fn finish(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool, q
         write(&plots.join(format!("{}.svg", plot.name)), plot.svg.as_bytes())?;
         if png {
             let path = plots.join(format!("{}.png", plot.name));
-            plot.png(&path).map_err(|e| anyhow::anyhow!("cannot draw {}: {e}", path.display()))?;
+            plot.png(&path)?;
         }
     }
     if !quiet {

@@ -1,7 +1,9 @@
 //! What several plots share: the legend box, the axis of policies or days, axis numbers and
 //! the statistics read from the summary.
 
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::chart::MeshStyle;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, DefaultFormatting, KeyPointHint, Ranged, ValueFormatter};
 use plotters::prelude::*;
 
 use super::Result;
@@ -21,6 +23,45 @@ pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .border_style(BLACK.mix(0.3))
         .label_font(("sans-serif", font_size))
         .draw()
+}
+
+/// A chart over `X` × `Y` (ranges or axes).
+pub(super) type Chart<'a, DB, X, Y> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<<X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+>;
+
+/// A chart filling `root`, titled `title`, over `x` × `y`, with label areas of
+/// `label_areas` (below, left) pixels.
+pub(super) fn chart<'a, DB: DrawingBackend, X: AsRangedCoord, Y: AsRangedCoord>(
+    root: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    label_areas: (u32, u32),
+    x: X,
+    y: Y,
+) -> Result<Chart<'a, DB, X, Y>, DB> {
+    ChartBuilder::on(root)
+        .caption(title, ("sans-serif", 20))
+        .margin(14)
+        .x_label_area_size(label_areas.0)
+        .y_label_area_size(label_areas.1)
+        .build_cartesian_2d(x, y)
+}
+
+/// The grid of a chart filling the plot: tidy numbers on the y axis, faint lines; the caller
+/// adds the axis descriptions and draws it.
+pub(super) fn grid<'a, 'b, DB, X, Y>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.y_label_formatter(&tidy).label_style(("sans-serif", 14)).light_line_style(BLACK.mix(0.03));
+    mesh
 }
 
 pub(super) fn mean(s: Option<&Stat>) -> f64 {

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{legend, tidy};
+use super::axes::{chart, grid, legend, tidy};
 use super::{Kind, Result, policy_color};
 use crate::report::view::{Band, DayRow, RunView};
 
@@ -24,21 +24,8 @@ pub(super) fn over_time<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let top = if top > 0.0 { top * 1.08 } else { 1.0 };
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, ("sans-serif", 20))
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(64)
-        .build_cartesian_2d(0f64..days.max(1) as f64, 0f64..top)?;
-    chart
-        .configure_mesh()
-        .x_desc("Day")
-        .y_desc(y_desc)
-        .x_label_formatter(&tidy)
-        .y_label_formatter(&tidy)
-        .label_style(("sans-serif", 14))
-        .light_line_style(BLACK.mix(0.03))
-        .draw()?;
+    let mut chart = chart(root, title, (42, 64), 0f64..days.max(1) as f64, 0f64..top)?;
+    grid(&mut chart).x_desc("Day").y_desc(y_desc).x_label_formatter(&tidy).draw()?;
     // Warm-up in grey, supplier outages in red (darker when down in more replications).
     if let Some(first) = data.daily.first() {
         let warm = first.iter().filter(|d| d.warmup).count() as f64;

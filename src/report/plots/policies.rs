@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axes::{half_width, legend, mean, policy_axis, policy_label, tidy};
+use super::axes::{chart, grid, half_width, legend, mean, policy_axis, policy_label, tidy};
 use super::{Kind, Result, policy_color};
 use crate::report::view::RunView;
 
@@ -33,20 +33,11 @@ pub(super) fn service<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB,
     let low = stats.iter().flatten().filter(|(m, _)| m.is_finite()).map(|(m, h)| m - h).fold(100.0, f64::min);
     let floor = ((low - 5.0) / 10.0).floor().clamp(0.0, 9.0) * 10.0;
     let label = policy_label(data);
-    let mut chart = ChartBuilder::on(root)
-        .caption(Kind::Service.title(), ("sans-serif", 20))
-        .margin(14)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(policy_axis(n), floor..100.5)?;
-    chart
-        .configure_mesh()
+    let mut chart = chart(root, Kind::Service.title(), (40, 64), policy_axis(n), floor..100.5)?;
+    grid(&mut chart)
         .disable_x_mesh()
         .x_label_formatter(&label)
         .y_desc("Share of demand or cycles (%)")
-        .y_label_formatter(&tidy)
-        .label_style(("sans-serif", 14))
-        .light_line_style(BLACK.mix(0.03))
         .draw()?;
     for (k, (name, offset)) in [("Fill rate", -0.12), ("Cycle service level", 0.12)].into_iter().enumerate() {
         for (p, s) in stats.iter().enumerate() {
@@ -92,20 +83,11 @@ pub(super) fn costs<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB, S
     let top = totals.iter().copied().fold(0.0, f64::max);
     let top = if top > 0.0 { top * 1.12 } else { 1.0 };
     let label = policy_label(data);
-    let mut chart = ChartBuilder::on(root)
-        .caption(Kind::Costs.title(), ("sans-serif", 20))
-        .margin(14)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(policy_axis(policies.len()), 0f64..top)?;
-    chart
-        .configure_mesh()
+    let mut chart = chart(root, Kind::Costs.title(), (40, 70), policy_axis(policies.len()), 0f64..top)?;
+    grid(&mut chart)
         .disable_x_mesh()
         .x_label_formatter(&label)
         .y_desc("Mean cost per measured day")
-        .y_label_formatter(&tidy)
-        .label_style(("sans-serif", 14))
-        .light_line_style(BLACK.mix(0.03))
         .draw()?;
     for (k, &(name, key, color)) in COSTS.iter().enumerate() {
         let bars = (0..policies.len()).map(|p| {
@@ -152,20 +134,11 @@ pub(super) fn trade_off<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<D
         }
     };
     let ((x0, x1), (y0, y1)) = (pad(x0, x1), pad(y0, y1));
-    let mut chart = ChartBuilder::on(root)
-        .caption(Kind::TradeOff.title(), ("sans-serif", 20))
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(70)
-        .build_cartesian_2d(x0.max(0.0)..x1.min(100.5), y0..y1)?;
-    chart
-        .configure_mesh()
+    let mut chart = chart(root, Kind::TradeOff.title(), (42, 70), x0.max(0.0)..x1.min(100.5), y0..y1)?;
+    grid(&mut chart)
         .x_desc("Fill rate (%) — better to the right")
         .y_desc("Total cost per day — better lower")
         .x_label_formatter(&tidy)
-        .y_label_formatter(&tidy)
-        .label_style(("sans-serif", 14))
-        .light_line_style(BLACK.mix(0.03))
         .draw()?;
     for (p, (policy, &(x, xh, y, yh))) in data.summary.policies.iter().zip(&points).enumerate() {
         if !(x.is_finite() && y.is_finite()) {

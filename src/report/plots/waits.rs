@@ -3,8 +3,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{IndexAxis, legend, tidy};
+use super::axes::{IndexAxis, chart, grid, legend, tidy};
 use super::{Kind, Result, policy_color};
+use crate::metrics::WaitHistogram;
 use crate::report::view::RunView;
 
 pub(super) fn waits<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB, Shift>) -> Result<(), DB> {
@@ -22,36 +23,27 @@ pub(super) fn waits<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB, S
                 .collect()
         })
         .collect();
-    let cutoff = shares
+    let cutoff = data
+        .summary
+        .policies
         .iter()
-        .map(|s| {
-            let mut cum = 0.0;
-            s.iter()
-                .position(|v| {
-                    cum += v;
-                    cum >= 99.5
-                })
-                .unwrap_or(0)
-        })
+        .map(|p| days_to_fill(&p.wait_histogram, 0.995))
         .max()
         .unwrap_or(0)
         .max(3);
     let top = shares.iter().flatten().copied().fold(0.0, f64::max).max(1.0) * 1.1;
-    let mut chart = ChartBuilder::on(root)
-        .caption(Kind::Waits.title(), ("sans-serif", 20))
-        .margin(14)
-        .x_label_area_size(42)
-        .y_label_area_size(64)
-        .build_cartesian_2d(IndexAxis { n: cutoff + 1, step: cutoff.div_ceil(15).max(1) }, 0f64..top)?;
-    chart
-        .configure_mesh()
+    let mut chart = chart(
+        root,
+        Kind::Waits.title(),
+        (42, 64),
+        IndexAxis { n: cutoff + 1, step: cutoff.div_ceil(15).max(1) },
+        0f64..top,
+    )?;
+    grid(&mut chart)
         .disable_x_mesh()
         .x_desc("Days waited (0 = filled the same day)")
         .y_desc("Share of backordered units (%)")
         .x_label_formatter(&tidy)
-        .y_label_formatter(&tidy)
-        .label_style(("sans-serif", 14))
-        .light_line_style(BLACK.mix(0.03))
         .draw()?;
     let n = shares.len().max(1) as f64;
     let width = 0.8 / n;
@@ -67,4 +59,15 @@ pub(super) fn waits<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB, S
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
+}
+
+/// The days waited by which a share `q` of the late-filled units in `counts` (index = days
+/// waited) were filled; 0 when there are none.
+fn days_to_fill(counts: &[u64], q: f64) -> usize {
+    let mut histogram = WaitHistogram::default();
+    for (days, &units) in counts.iter().enumerate() {
+        histogram.record(days as u32, units);
+    }
+    let days = histogram.quantile(q);
+    if days.is_finite() { days as usize } else { 0 }
 }
