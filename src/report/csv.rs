@@ -196,14 +196,18 @@ fn csv_bytes<R: Serialize>(records: impl Iterator<Item = R>) -> Vec<u8> {
 }
 
 /// The bytes of `daily.csv`: the days of each policy in turn.
-pub fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
+pub(crate) fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
     let rows = policies.iter().zip(daily).flat_map(|(p, days)| days.iter().map(|d| DailyRecord::new(p, d)));
     csv_bytes(rows)
 }
 
 /// The bytes of `daily-locations.csv`: for each policy and day, every location in turn.
 /// `warmup` is the number of warm-up days.
-pub fn locations_bytes(policies: &[&str], locations: &[Vec<LocationSeries>], warmup: usize) -> Vec<u8> {
+pub(crate) fn locations_bytes(
+    policies: &[&str],
+    locations: &[Vec<LocationSeries>],
+    warmup: usize,
+) -> Vec<u8> {
     let rows = policies.iter().zip(locations).flat_map(|(policy, series)| {
         let days = series.first().map_or(0, |s| s.owed.len());
         (0..days).flat_map(move |day| {
@@ -245,7 +249,11 @@ fn records<R: serde::de::DeserializeOwned>(
 }
 
 /// Reads `daily.csv` (in `bytes`, from `file`): the days of each policy in `policies`.
-pub fn read_daily(bytes: &[u8], policies: &[&str], file: &Path) -> Result<Vec<Vec<DayRow>>, ReportError> {
+pub(crate) fn read_daily(
+    bytes: &[u8],
+    policies: &[&str],
+    file: &Path,
+) -> Result<Vec<Vec<DayRow>>, ReportError> {
     let mut daily: Vec<Vec<DayRow>> = vec![Vec::new(); policies.len()];
     for (policy, _, row) in records(bytes, policies, file, |r: &DailyRecord| &r.policy)? {
         daily[policy].push(row.day_row());
@@ -255,7 +263,7 @@ pub fn read_daily(bytes: &[u8], policies: &[&str], file: &Path) -> Result<Vec<Ve
 
 /// Reads `daily-locations.csv` (in `bytes`, from `file`): the locations of each policy in
 /// `policies`, in file order.
-pub fn read_locations(
+pub(crate) fn read_locations(
     bytes: &[u8],
     policies: &[&str],
     file: &Path,

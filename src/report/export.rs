@@ -37,7 +37,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
 }
 
 /// `summary.json`.
-pub struct SummaryJson;
+pub(crate) struct SummaryJson;
 
 impl Exporter for SummaryJson {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
@@ -46,7 +46,7 @@ impl Exporter for SummaryJson {
 }
 
 /// `daily.csv`.
-pub struct DailyCsv;
+pub(crate) struct DailyCsv;
 
 impl Exporter for DailyCsv {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
@@ -55,7 +55,7 @@ impl Exporter for DailyCsv {
 }
 
 /// `daily-locations.csv`, with several locations only.
-pub struct LocationsCsv;
+pub(crate) struct LocationsCsv;
 
 impl Exporter for LocationsCsv {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
@@ -68,7 +68,7 @@ impl Exporter for LocationsCsv {
 }
 
 /// `report.html`.
-pub struct HtmlReport;
+pub(crate) struct HtmlReport;
 
 impl Exporter for HtmlReport {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
@@ -77,9 +77,9 @@ impl Exporter for HtmlReport {
 }
 
 /// `plots/*.svg`, and `plots/*.png` with `png`.
-pub struct Plots {
+pub(crate) struct Plots {
     /// Whether to draw PNG images too.
-    pub png: bool,
+    pub(crate) png: bool,
 }
 
 impl Exporter for Plots {

@@ -82,7 +82,7 @@ const METRICS_DOC: &str = include_str!("../../docs/metrics.md");
 
 /// `(key, definition)` for every `### key` section of `docs/metrics.md`: the paragraph under
 /// the heading, joined into one line.
-pub fn glossary() -> Vec<(String, String)> {
+pub(crate) fn glossary() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut open = false;
     for line in METRICS_DOC.lines() {
@@ -244,7 +244,7 @@ dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}code{font-size:0.95em;
 .note{color:#555;font-size:0.9em}";
 
 /// The report page.
-pub fn report(view: &RunView) -> String {
+pub(crate) fn report(view: &RunView) -> String {
     let s = &view.summary;
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");

@@ -24,7 +24,7 @@ use days::{LOCATION_COLUMNS, shown_locations};
 static FONT: Once = Once::new();
 
 /// Registers the bundled font as "sans-serif" (once per process).
-pub fn register_font() {
+pub(crate) fn register_font() {
     FONT.call_once(|| {
         plotters::style::register_font(
             "sans-serif",
@@ -173,7 +173,7 @@ fn draw<DB: DrawingBackend>(kind: Kind, data: &RunView, root: &DrawingArea<DB, S
 }
 
 /// Renders plot `kind` as SVG text.
-pub fn svg(kind: Kind, data: &RunView) -> String {
+pub(crate) fn svg(kind: Kind, data: &RunView) -> String {
     register_font();
     let mut out = String::new();
     {
@@ -184,7 +184,7 @@ pub fn svg(kind: Kind, data: &RunView) -> String {
 }
 
 /// Writes plot `kind` as a PNG file at `path` (drawn under a temporary name, then renamed).
-pub fn png(kind: Kind, data: &RunView, path: &Path) -> std::result::Result<(), ReportError> {
+pub(crate) fn png(kind: Kind, data: &RunView, path: &Path) -> std::result::Result<(), ReportError> {
     register_font();
     let tmp = temp_path(path).with_extension("png");
     let drawn = {
