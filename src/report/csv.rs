@@ -285,3 +285,36 @@ pub(crate) fn read_locations(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(location: &str, owed: Vec<f64>) -> LocationSeries {
+        LocationSeries { location: location.into(), owed }
+    }
+
+    #[test]
+    fn numbers_are_written_as_fmt_f64_writes_them_and_ids_are_quoted() {
+        let locations = vec![vec![series("a,b", vec![1.0, f64::NAN]), series("say \"hi\"", vec![1e-7, 0.1])]];
+        let text = String::from_utf8(locations_bytes(&["p"], &locations, 1)).unwrap();
+        let expected = "policy,day,warmup,location,owed_mean\n\
+                        p,0,1,\"a,b\",1\n\
+                        p,0,1,\"say \"\"hi\"\"\",0.0000001\n\
+                        p,1,0,\"a,b\",\n\
+                        p,1,0,\"say \"\"hi\"\"\",0.1\n";
+        assert_eq!(text, expected);
+        let back = read_locations(text.as_bytes(), &["p"], Path::new("daily-locations.csv")).unwrap();
+        assert_eq!(back[0][0].location, "a,b");
+        assert_eq!(back[0][1].location, "say \"hi\"");
+        assert!(back[0][0].owed[1].is_nan());
+        assert_eq!(back[0][1].owed, [1e-7, 0.1]);
+    }
+
+    #[test]
+    fn a_row_of_an_unknown_policy_is_reported_with_its_line() {
+        let text = "policy,day,warmup,location,owed_mean\np,0,1,x,1\nq,0,1,x,1\n";
+        let e = read_locations(text.as_bytes(), &["p"], Path::new("f.csv")).unwrap_err();
+        assert!(matches!(e, ReportError::UnknownPolicy { line: 3, ref policy, .. } if policy == "q"), "{e}");
+    }
+}
