@@ -17,9 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scsim::experiment::RunStats;
 use scsim::experiment::shard::Settings;
 use scsim::model::{Model, ScenarioFile};
-use scsim::report::data::RunData;
-use scsim::report::plots::{Kind, png as plot_png, svg as plot_svg};
-use scsim::report::{self, Run, RunInfo};
+use scsim::report::{self, Exporter, Run, RunInfo, RunView};
 use scsim::scenario::error::ScenarioError;
 
 /// scsim: simulate inventory policies under uncertain demand and supply, and compare their
@@ -281,32 +279,23 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Writes the files of a finished run (all but `replications.csv`, which is streamed): the
-/// summary, the daily series, the plots and the report.
+/// summary, the daily series, the plots and the report, from the run in memory.
 fn write_outputs(dir: &Path, model: &Model, info: RunInfo, stats: &RunStats, png: bool) -> Result<()> {
-    let run = Run { model, info, stats };
-    write(&dir.join("summary.json"), &report::json::summary_bytes(&run))?;
-    write(&dir.join("daily.csv"), &report::csv::daily_bytes(&run))?;
-    if let Some(bytes) = report::csv::locations_bytes(&run) {
-        write(&dir.join("daily-locations.csv"), &bytes)?;
-    }
-    render(dir, png)
+    let view = RunView::build(&Run { model, info, stats });
+    export(&view, dir, report::exporters(png))
 }
 
-/// Draws the plots (`plots/*.svg`, and `*.png` if asked) and `report.html` of the run in `dir`
-/// from its files: the same bytes whether right after the run or later.
+/// Redraws the plots (`plots/*.svg`, and `*.png` if asked) and `report.html` of the run in
+/// `dir` from its files: the same bytes as right after the run.
 fn render(dir: &Path, png: bool) -> Result<()> {
-    let data = RunData::load(dir).map_err(|e| InputError(e.to_string()))?;
-    let plots = dir.join("plots");
-    std::fs::create_dir_all(&plots).with_context(|| format!("cannot create {}", plots.display()))?;
-    for kind in Kind::ALL.into_iter().filter(|k| k.available(&data)) {
-        write(&plots.join(format!("{}.svg", kind.file_stem())), plot_svg(kind, &data).as_bytes())?;
-        if png {
-            let path = plots.join(format!("{}.png", kind.file_stem()));
-            let tmp = report::temp_path(&path).with_extension("png");
-            plot_png(kind, &data, &tmp)
-                .map_err(|e| anyhow::anyhow!("cannot draw {}: {e}", path.display()))?;
-            std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-        }
+    let view = RunView::load(dir).map_err(|e| InputError(e.to_string()))?;
+    export(&view, dir, report::drawings(png))
+}
+
+/// Writes the outputs of `exporters` from `view` into `dir`.
+fn export(view: &RunView, dir: &Path, exporters: Vec<Box<dyn Exporter>>) -> Result<()> {
+    for exporter in exporters {
+        exporter.write(view, dir)?;
     }
-    write(&dir.join("report.html"), report::html::report(&data).as_bytes())
+    Ok(())
 }

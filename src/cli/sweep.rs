@@ -115,15 +115,10 @@ fn simulate(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> Vec<(String, Metr
         .zip(&stats.policies)
         .map(|(p, s)| {
             let metrics =
-                METRICS.iter().zip(&s.ordered.total).map(|(d, m)| (d.key.to_string(), stat(m))).collect();
+                METRICS.iter().zip(&s.ordered.total).map(|(d, m)| (d.key.to_string(), Stat::of(m))).collect();
             (p.name.clone(), metrics)
         })
         .collect()
-}
-
-fn stat(m: &scsim::experiment::stats::Moments) -> Stat {
-    let finite = |x: f64| x.is_finite().then_some(x);
-    Stat { mean: finite(m.mean()), sd: finite(m.sd()), half_width: finite(m.half_width()), n: m.n }
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
@@ -289,7 +284,7 @@ pub fn finish(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool, q
         write(&plots.join(format!("{}.svg", plot.name)), plot.svg.as_bytes())?;
         if png {
             let path = plots.join(format!("{}.png", plot.name));
-            plot.png(&path).map_err(|e| anyhow::anyhow!("cannot draw {}: {e}", path.display()))?;
+            plot.png(&path)?;
         }
     }
     if !quiet {

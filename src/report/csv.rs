@@ -1,20 +1,30 @@
 //! `replications.csv` (one row per replication × policy), `daily.csv` (one row per policy ×
 //! day, means across replications and a 10–90 % band) and, with several locations,
 //! `daily-locations.csv` (one row per policy × day × location).
+//!
+//! Every file is written and read with the `csv` crate, so ids holding commas, quotes or line
+//! breaks are quoted and read back whole; the daily files are read by column name. Numbers
+//! are written as [`fmt_f64`] formats them (empty when undefined).
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Run, fmt_f64, temp_path};
+use serde::{Deserialize, Serialize};
+
+use super::error::ReportError;
+use super::view::{Band, DayCosts, DayRow, LocationSeries};
+use super::{fmt_f64, temp_path};
 use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
 
 /// Streams `replications.csv` while a run progresses; [`ReplicationsCsv::finish`] moves it into
 /// place. Dropped unfinished, it removes its temporary file.
+///
+/// It is no [`Exporter`](super::Exporter): its rows are written as replications finish and
+/// are not part of the [`RunView`](super::RunView).
 pub struct ReplicationsCsv {
-    out: Option<BufWriter<File>>,
+    out: Option<csv::Writer<File>>,
     tmp: PathBuf,
     path: PathBuf,
     policy_names: Vec<String>,
@@ -22,12 +32,10 @@ pub struct ReplicationsCsv {
 
 impl ReplicationsCsv {
     /// Starts the file at `path` (written under a temporary name until finished).
-    pub fn create(path: &Path, model: &Model) -> io::Result<ReplicationsCsv> {
+    pub fn create(path: &Path, model: &Model) -> Result<ReplicationsCsv, csv::Error> {
         let tmp = temp_path(path);
-        let mut out = BufWriter::new(File::create(&tmp)?);
-        let header: Vec<&str> =
-            ["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)).collect();
-        writeln!(out, "{}", header.join(","))?;
+        let mut out = csv::Writer::from_writer(File::create(&tmp)?);
+        out.write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
         Ok(ReplicationsCsv {
             out: Some(out),
             tmp,
@@ -37,23 +45,24 @@ impl ReplicationsCsv {
     }
 
     /// Appends a block of rows.
-    pub fn write(&mut self, rows: &Rows) -> io::Result<()> {
+    pub fn write(&mut self, rows: &Rows) -> Result<(), csv::Error> {
         let out = self.out.as_mut().expect("not finished");
         for (r, p, values) in rows {
-            write!(out, "{r},{}", self.policy_names[*p])?;
+            out.write_field(r.to_string())?;
+            out.write_field(&self.policy_names[*p])?;
             for v in values {
-                write!(out, ",{}", fmt_f64(*v))?;
+                out.write_field(fmt_f64(*v))?;
             }
-            writeln!(out)?;
+            out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }
 
     /// Flushes and renames the file into place.
-    pub fn finish(mut self) -> io::Result<()> {
+    pub fn finish(mut self) -> Result<(), csv::Error> {
         let out = self.out.take().expect("not finished");
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)
+        Ok(std::fs::rename(&self.tmp, &self.path)?)
     }
 }
 
@@ -65,92 +74,247 @@ impl Drop for ReplicationsCsv {
     }
 }
 
-/// The column names of `daily.csv`.
-pub const DAILY_COLUMNS: [&str; 20] = [
-    "policy",
-    "day",
-    "warmup",
-    "on_hand_mean",
-    "on_hand_p10",
-    "on_hand_p90",
-    "backorders_mean",
-    "backorders_p10",
-    "backorders_p90",
-    "demand_mean",
-    "fill_rate",
-    "lost_mean",
-    "suppliers_down_mean",
-    "cost_holding_mean",
-    "cost_backorder_mean",
-    "cost_lost_sales_mean",
-    "cost_ordering_mean",
-    "cost_purchase_mean",
-    "cost_pipeline_mean",
-    "cost_total_mean",
-];
+/// A number in a CSV file: shortest round-trip digits, empty when undefined.
+#[derive(Debug, Clone, Copy)]
+struct Cell(f64);
 
-/// The column names of `daily-locations.csv`.
-pub const LOCATION_COLUMNS: [&str; 5] = ["policy", "day", "warmup", "location", "owed_mean"];
-
-/// The bytes of `daily-locations.csv`: per location, the mean end-of-day units owed to its
-/// customers and to the locations it supplies, or `None` for a single location.
-pub fn locations_bytes(run: &Run) -> Option<Vec<u8>> {
-    let locations = &run.model.locations;
-    if locations.len() < 2 {
-        return None;
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&fmt_f64(self.0))
     }
-    let mut out = LOCATION_COLUMNS.join(",");
-    out.push('\n');
-    let n = run.stats.replications as f64;
-    for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
-        for (day, sums) in stats.counted.locations.chunks(locations.len()).enumerate() {
-            let warm = u8::from((day as u32) < run.model.warmup);
-            for (location, &sum) in locations.iter().zip(sums) {
-                let mean = fmt_f64(sum as f64 / n);
-                out.push_str(&format!("{},{day},{warm},{location},{mean}\n", policy.name));
-            }
-        }
-    }
-    Some(out.into_bytes())
 }
 
-/// The bytes of `daily.csv`.
-pub fn daily_bytes(run: &Run) -> Vec<u8> {
-    let mut out = String::new();
-    out.push_str(&DAILY_COLUMNS.join(","));
-    out.push('\n');
-    let n = run.stats.replications as f64;
-    for (policy, stats) in run.model.policies.iter().zip(&run.stats.policies) {
-        let days = stats.counted.daily.iter().zip(&stats.counted.bands).zip(&stats.ordered.daily_costs);
-        for (day, ((s, bands), c)) in days.enumerate() {
-            let fill = if s.demand > 0 { s.filled as f64 / s.demand as f64 } else { f64::NAN };
-            let cells = [
-                s.on_hand as f64 / n,
-                bands[0].quantile(0.1),
-                bands[0].quantile(0.9),
-                s.backorders as f64 / n,
-                bands[1].quantile(0.1),
-                bands[1].quantile(0.9),
-                s.demand as f64 / n,
-                fill,
-                s.lost as f64 / n,
-                s.suppliers_down as f64 / n,
-                c.holding / n,
-                c.backorder / n,
-                c.lost_sales / n,
-                c.ordering / n,
-                c.purchase / n,
-                c.pipeline / n,
-                c.total() / n,
-            ];
-            let warm = u8::from((day as u32) < run.model.warmup);
-            out.push_str(&format!("{},{day},{warm}", policy.name));
-            for v in cells {
-                out.push(',');
-                out.push_str(&fmt_f64(v));
-            }
-            out.push('\n');
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(Cell(f64::NAN));
+        }
+        text.parse().map(Cell).map_err(|_| serde::de::Error::custom(format!("{text:?} is not a number")))
+    }
+}
+
+/// A row of `daily.csv`; the field names are the columns.
+#[derive(Debug, Serialize, Deserialize)]
+struct DailyRecord {
+    policy: String,
+    day: u32,
+    warmup: u8,
+    on_hand_mean: Cell,
+    on_hand_p10: Cell,
+    on_hand_p90: Cell,
+    backorders_mean: Cell,
+    backorders_p10: Cell,
+    backorders_p90: Cell,
+    demand_mean: Cell,
+    fill_rate: Cell,
+    lost_mean: Cell,
+    suppliers_down_mean: Cell,
+    cost_holding_mean: Cell,
+    cost_backorder_mean: Cell,
+    cost_lost_sales_mean: Cell,
+    cost_ordering_mean: Cell,
+    cost_purchase_mean: Cell,
+    cost_pipeline_mean: Cell,
+    cost_total_mean: Cell,
+}
+
+impl DailyRecord {
+    fn new(policy: &str, d: &DayRow) -> DailyRecord {
+        let [holding, backorder, lost_sales, ordering, purchase, pipeline] = d.costs.kinds.map(Cell);
+        DailyRecord {
+            policy: policy.to_string(),
+            day: d.day,
+            warmup: u8::from(d.warmup),
+            on_hand_mean: Cell(d.on_hand.mean),
+            on_hand_p10: Cell(d.on_hand.p10),
+            on_hand_p90: Cell(d.on_hand.p90),
+            backorders_mean: Cell(d.backorders.mean),
+            backorders_p10: Cell(d.backorders.p10),
+            backorders_p90: Cell(d.backorders.p90),
+            demand_mean: Cell(d.demand),
+            fill_rate: Cell(d.fill_rate),
+            lost_mean: Cell(d.lost),
+            suppliers_down_mean: Cell(d.suppliers_down),
+            cost_holding_mean: holding,
+            cost_backorder_mean: backorder,
+            cost_lost_sales_mean: lost_sales,
+            cost_ordering_mean: ordering,
+            cost_purchase_mean: purchase,
+            cost_pipeline_mean: pipeline,
+            cost_total_mean: Cell(d.costs.total),
         }
     }
-    out.into_bytes()
+
+    fn day_row(&self) -> DayRow {
+        DayRow {
+            day: self.day,
+            warmup: self.warmup == 1,
+            on_hand: Band { mean: self.on_hand_mean.0, p10: self.on_hand_p10.0, p90: self.on_hand_p90.0 },
+            backorders: Band {
+                mean: self.backorders_mean.0,
+                p10: self.backorders_p10.0,
+                p90: self.backorders_p90.0,
+            },
+            demand: self.demand_mean.0,
+            fill_rate: self.fill_rate.0,
+            lost: self.lost_mean.0,
+            suppliers_down: self.suppliers_down_mean.0,
+            costs: DayCosts {
+                kinds: [
+                    self.cost_holding_mean,
+                    self.cost_backorder_mean,
+                    self.cost_lost_sales_mean,
+                    self.cost_ordering_mean,
+                    self.cost_purchase_mean,
+                    self.cost_pipeline_mean,
+                ]
+                .map(|c| c.0),
+                total: self.cost_total_mean.0,
+            },
+        }
+    }
+}
+
+/// A row of `daily-locations.csv`; the field names are the columns.
+#[derive(Debug, Serialize, Deserialize)]
+struct LocationRecord {
+    policy: String,
+    day: u32,
+    warmup: u8,
+    location: String,
+    owed_mean: Cell,
+}
+
+/// The CSV bytes of `records` (a header from their field names, then one row each).
+fn csv_bytes<R: Serialize>(records: impl Iterator<Item = R>) -> Vec<u8> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for record in records {
+        out.serialize(record).expect("a record of names and numbers serialises");
+    }
+    out.into_inner().expect("writing into memory cannot fail")
+}
+
+/// The bytes of `daily.csv`: the days of each policy in turn.
+pub(crate) fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
+    let rows = policies.iter().zip(daily).flat_map(|(p, days)| days.iter().map(|d| DailyRecord::new(p, d)));
+    csv_bytes(rows)
+}
+
+/// The bytes of `daily-locations.csv`: for each policy and day, every location in turn.
+/// `warmup` is the number of warm-up days.
+pub(crate) fn locations_bytes(
+    policies: &[&str],
+    locations: &[Vec<LocationSeries>],
+    warmup: usize,
+) -> Vec<u8> {
+    let rows = policies.iter().zip(locations).flat_map(|(policy, series)| {
+        let days = series.first().map_or(0, |s| s.owed.len());
+        (0..days).flat_map(move |day| {
+            series.iter().map(move |s| LocationRecord {
+                policy: policy.to_string(),
+                day: day as u32,
+                warmup: u8::from(day < warmup),
+                location: s.location.clone(),
+                owed_mean: Cell(s.owed[day]),
+            })
+        })
+    });
+    csv_bytes(rows)
+}
+
+/// Each record of a CSV file in `bytes`, read by column name, with the index of its policy in
+/// `policies` and its line.
+fn records<R: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    policies: &[&str],
+    file: &Path,
+    policy_of: impl Fn(&R) -> &str,
+) -> Result<Vec<(usize, u64, R)>, ReportError> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let headers = reader.headers().map_err(|source| ReportError::Csv { file: file.into(), source })?.clone();
+    while reader.read_record(&mut record).map_err(|source| ReportError::Csv { file: file.into(), source })? {
+        let line = record.position().map_or(0, |p| p.line());
+        let row: R = record
+            .deserialize(Some(&headers))
+            .map_err(|source| ReportError::Csv { file: file.into(), source })?;
+        let policy = policies.iter().position(|&p| p == policy_of(&row)).ok_or_else(|| {
+            ReportError::UnknownPolicy { file: file.into(), line, policy: policy_of(&row).to_string() }
+        })?;
+        out.push((policy, line, row));
+    }
+    Ok(out)
+}
+
+/// Reads `daily.csv` (in `bytes`, from `file`): the days of each policy in `policies`.
+pub(crate) fn read_daily(
+    bytes: &[u8],
+    policies: &[&str],
+    file: &Path,
+) -> Result<Vec<Vec<DayRow>>, ReportError> {
+    let mut daily: Vec<Vec<DayRow>> = vec![Vec::new(); policies.len()];
+    for (policy, _, row) in records(bytes, policies, file, |r: &DailyRecord| &r.policy)? {
+        daily[policy].push(row.day_row());
+    }
+    Ok(daily)
+}
+
+/// Reads `daily-locations.csv` (in `bytes`, from `file`): the locations of each policy in
+/// `policies`, in file order.
+pub(crate) fn read_locations(
+    bytes: &[u8],
+    policies: &[&str],
+    file: &Path,
+) -> Result<Vec<Vec<LocationSeries>>, ReportError> {
+    let mut out: Vec<Vec<LocationSeries>> = vec![Vec::new(); policies.len()];
+    for (policy, line, row) in records(bytes, policies, file, |r: &LocationRecord| &r.policy)? {
+        let all = &mut out[policy];
+        let k = match all.iter().position(|s| s.location == row.location) {
+            Some(k) => k,
+            None => {
+                all.push(LocationSeries { location: row.location, owed: Vec::new() });
+                all.len() - 1
+            }
+        };
+        if all[k].owed.len() != row.day as usize {
+            return Err(ReportError::DaysOutOfOrder { file: file.into(), line });
+        }
+        all[k].owed.push(row.owed_mean.0);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(location: &str, owed: Vec<f64>) -> LocationSeries {
+        LocationSeries { location: location.into(), owed }
+    }
+
+    #[test]
+    fn numbers_are_written_as_fmt_f64_writes_them_and_ids_are_quoted() {
+        let locations = vec![vec![series("a,b", vec![1.0, f64::NAN]), series("say \"hi\"", vec![1e-7, 0.1])]];
+        let text = String::from_utf8(locations_bytes(&["p"], &locations, 1)).unwrap();
+        let expected = "policy,day,warmup,location,owed_mean\n\
+                        p,0,1,\"a,b\",1\n\
+                        p,0,1,\"say \"\"hi\"\"\",0.0000001\n\
+                        p,1,0,\"a,b\",\n\
+                        p,1,0,\"say \"\"hi\"\"\",0.1\n";
+        assert_eq!(text, expected);
+        let back = read_locations(text.as_bytes(), &["p"], Path::new("daily-locations.csv")).unwrap();
+        assert_eq!(back[0][0].location, "a,b");
+        assert_eq!(back[0][1].location, "say \"hi\"");
+        assert!(back[0][0].owed[1].is_nan());
+        assert_eq!(back[0][1].owed, [1e-7, 0.1]);
+    }
+
+    #[test]
+    fn a_row_of_an_unknown_policy_is_reported_with_its_line() {
+        let text = "policy,day,warmup,location,owed_mean\np,0,1,x,1\nq,0,1,x,1\n";
+        let e = read_locations(text.as_bytes(), &["p"], Path::new("f.csv")).unwrap_err();
+        assert!(matches!(e, ReportError::UnknownPolicy { line: 3, ref policy, .. } if policy == "q"), "{e}");
+    }
 }

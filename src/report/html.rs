@@ -3,12 +3,12 @@
 //! value of each row marked, paired differences to the baseline, the plots, and a glossary
 //! generated from `docs/metrics.md`.
 
-use super::data::RunData;
 use std::collections::BTreeMap;
 
-use super::json::{Metrics, PolicySummary, Stat};
+use super::json::{Metrics, PolicySummary, Stat, Summary};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
+use super::view::RunView;
 use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
 
 /// The metrics of the first summary table.
@@ -82,7 +82,7 @@ const METRICS_DOC: &str = include_str!("../../docs/metrics.md");
 
 /// `(key, definition)` for every `### key` section of `docs/metrics.md`: the paragraph under
 /// the heading, joined into one line.
-pub fn glossary() -> Vec<(String, String)> {
+pub(crate) fn glossary() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut open = false;
     for line in METRICS_DOC.lines() {
@@ -172,14 +172,13 @@ fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff
     out
 }
 
-/// The key metrics, then every metric by theme in a folded section.
 /// The metrics shown per (location, item) pair.
 const PAIR_METRICS: [&str; 5] =
     ["fill_rate", "avg_backorders", "avg_on_hand", "avg_owed_downstream", "avg_in_transit"];
 
 /// With several stocked pairs, a table per key metric: one row per pair, one column per
 /// policy (metrics undefined or zero everywhere are left out).
-fn by_pair(s: &super::json::Summary) -> String {
+fn by_pair(s: &Summary) -> String {
     let names: Vec<&String> = s.policies.first().map(|p| p.pairs.keys().collect()).unwrap_or_default();
     if names.len() < 2 {
         return String::new();
@@ -213,6 +212,7 @@ fn by_pair(s: &super::json::Summary) -> String {
     out
 }
 
+/// The key metrics, then every metric by theme in a folded section.
 fn themed(columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
     let key: Vec<MetricDef> =
         KEY_METRICS.iter().filter_map(|k| METRICS.iter().find(|m| m.key == *k).copied()).collect();
@@ -244,8 +244,8 @@ dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}code{font-size:0.95em;
 .note{color:#555;font-size:0.9em}";
 
 /// The report page.
-pub fn report(data: &RunData) -> String {
-    let s = &data.summary;
+pub(crate) fn report(view: &RunView) -> String {
+    let s = &view.summary;
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");
     out.push_str(&format!(
@@ -256,8 +256,32 @@ pub fn report(data: &RunData) -> String {
     if !s.scenario.description.is_empty() {
         out.push_str(&format!("<p class=\"description\">{}</p>", esc(&s.scenario.description)));
     }
+    out.push_str(&meta(s));
+    out.push_str(&policy_list(s));
+    out.push_str(&summary_tables(s));
+    out.push_str("<h2>Plots</h2>");
+    for kind in Kind::ALL.into_iter().filter(|k| k.available(view)) {
+        out.push_str(&format!(
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            plots::svg(kind, view),
+            esc(kind.caption())
+        ));
+    }
+    out.push_str(&by_pair(s));
+    // One table per supplier and per segment and lane (segments and lanes only when there are
+    // several).
+    out.push_str(&scoped(s, "Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));
+    out.push_str(&scoped(s, "Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
+    out.push_str(&scoped(s, "Lanes", 2, &LANE_METRICS, &|p| &p.lanes));
+    out.push_str(&glossary_list());
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// The table of run facts: replications, days, seed, baseline, scenario and version.
+fn meta(s: &Summary) -> String {
     let r = &s.run;
-    let meta = [
+    let facts = [
         ("Replications", r.replications.to_string()),
         (
             "Days simulated",
@@ -269,13 +293,17 @@ pub fn report(data: &RunData) -> String {
         ("Scenario SHA-256", s.scenario.sha256.clone()),
         ("scsim version", s.scsim_version.clone()),
     ];
-    out.push_str("<table class=\"meta\"><tbody>");
-    for (k, v) in meta {
+    let mut out = String::from("<table class=\"meta\"><tbody>");
+    for (k, v) in facts {
         out.push_str(&format!("<tr><th>{k}</th><td>{}</td></tr>", esc(&v)));
     }
     out.push_str("</tbody></table>");
+    out
+}
 
-    out.push_str("<h2>Policies</h2><ul>");
+/// The policies with their colours and descriptions.
+fn policy_list(s: &Summary) -> String {
+    let mut out = String::from("<h2>Policies</h2><ul>");
     for (p, policy) in s.policies.iter().enumerate() {
         let c = plots::policy_color(p);
         out.push_str(&format!(
@@ -288,59 +316,63 @@ pub fn report(data: &RunData) -> String {
         ));
     }
     out.push_str("</ul>");
+    out
+}
 
-    out.push_str("<h2>Summary</h2><p class=\"note\">Mean over replications ± half-width of the 95 % confidence interval; ★ marks the best value of a row. Shares in %, costs per measured day.</p>");
+/// The metrics of every policy, then (with several policies) their paired differences to the
+/// baseline.
+fn summary_tables(s: &Summary) -> String {
+    let mut out = String::from(
+        "<h2>Summary</h2><p class=\"note\">Mean over replications ± half-width of the 95 % confidence interval; ★ marks the best value of a row. Shares in %, costs per measured day.</p>",
+    );
     let columns: Vec<(String, Option<&Metrics>)> =
         s.policies.iter().map(|p| (p.name.clone(), Some(&p.total))).collect();
     out.push_str(&themed(&columns, false));
-
     if s.policies.len() > 1 {
+        let baseline = &s.run.baseline;
         out.push_str(&format!(
             "<h2>Paired differences to {}</h2><p class=\"note\">Each policy minus the baseline, replication by replication on the same random demand and lead times (shares in percentage points). Bold: the 95 % interval excludes zero.</p>",
-            esc(&r.baseline)
+            esc(baseline)
         ));
         let columns: Vec<(String, Option<&Metrics>)> = s
             .policies
             .iter()
-            .filter(|p| p.name != r.baseline)
+            .filter(|p| &p.name != baseline)
             .map(|p| (p.name.clone(), p.difference_vs_baseline.as_ref()))
             .collect();
         out.push_str(&themed(&columns, true));
     }
+    out
+}
 
-    out.push_str("<h2>Plots</h2>");
-    for kind in Kind::ALL.into_iter().filter(|k| k.available(data)) {
-        out.push_str(&format!(
-            "<figure>{}<figcaption>{}</figcaption></figure>",
-            plots::svg(kind, data),
-            esc(kind.caption())
-        ));
+/// A section titled `title` with one table per scope (supplier, segment, lane) that `get`
+/// picks from a policy, when there are at least `min` scopes.
+fn scoped(
+    s: &Summary,
+    title: &str,
+    min: usize,
+    defs: &[MetricDef],
+    get: &dyn Fn(&PolicySummary) -> &BTreeMap<String, Metrics>,
+) -> String {
+    let names: Vec<&String> = s.policies.first().map(|p| get(p).keys().collect()).unwrap_or_default();
+    if names.len() < min {
+        return String::new();
     }
+    let mut html = format!("<h2>{title}</h2>");
+    for name in names {
+        html.push_str(&format!("<h3>{}</h3>", esc(name)));
+        let columns: Vec<(String, Option<&Metrics>)> =
+            s.policies.iter().map(|p| (p.name.clone(), get(p).get(name))).collect();
+        html.push_str(&metric_table(defs, &columns, false));
+    }
+    html
+}
 
-    // One table per supplier and per segment (segments only when there are several).
-    let scoped = |title: &str,
-                  min: usize,
-                  defs: &[MetricDef],
-                  get: &dyn Fn(&PolicySummary) -> &BTreeMap<String, Metrics>| {
-        let names: Vec<&String> = s.policies.first().map(|p| get(p).keys().collect()).unwrap_or_default();
-        if names.len() < min {
-            return String::new();
-        }
-        let mut html = format!("<h2>{title}</h2>");
-        for name in names {
-            html.push_str(&format!("<h3>{}</h3>", esc(name)));
-            let columns: Vec<(String, Option<&Metrics>)> =
-                s.policies.iter().map(|p| (p.name.clone(), get(p).get(name))).collect();
-            html.push_str(&metric_table(defs, &columns, false));
-        }
-        html
-    };
-    out.push_str(&by_pair(s));
-    out.push_str(&scoped("Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));
-    out.push_str(&scoped("Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
-    out.push_str(&scoped("Lanes", 2, &LANE_METRICS, &|p| &p.lanes));
-
-    out.push_str("<h2>Glossary</h2><p class=\"note\">From docs/metrics.md, the one definition of every metric.</p><dl>");
+/// The glossary: every metric's label, key and definition.
+fn glossary_list() -> String {
+    let mut out = String::from(
+        "<h2>Glossary</h2><p class=\"note\">From docs/metrics.md, the one definition of every metric.</p><dl>",
+    );
     let labels: Vec<&MetricDef> =
         METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).chain(&LANE_METRICS).collect();
     for (key, definition) in glossary() {
@@ -352,7 +384,7 @@ pub fn report(data: &RunData) -> String {
             inline(&definition)
         ));
     }
-    out.push_str("</dl></body></html>\n");
+    out.push_str("</dl>");
     out
 }
 

@@ -27,7 +27,8 @@ pub struct Stat {
 }
 
 impl Stat {
-    fn of(m: &Moments) -> Stat {
+    /// The statistic of `m`; undefined numbers become `None`.
+    pub fn of(m: &Moments) -> Stat {
         let finite = |x: f64| x.is_finite().then_some(x);
         Stat { mean: finite(m.mean()), sd: finite(m.sd()), half_width: finite(m.half_width()), n: m.n }
     }
@@ -132,7 +133,7 @@ fn scoped<'a>(
 }
 
 /// The summary of a run.
-pub fn summary(run: &Run) -> Summary {
+pub(crate) fn summary(run: &Run) -> Summary {
     let model = run.model;
     let policies = model
         .policies
@@ -187,8 +188,8 @@ pub fn summary(run: &Run) -> Summary {
 }
 
 /// The summary as pretty-printed JSON bytes with a final newline.
-pub fn summary_bytes(run: &Run) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&summary(run)).expect("the summary serialises");
+pub(crate) fn summary_bytes(summary: &Summary) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(summary).expect("the summary serialises");
     out.push(b'\n');
     out
 }

@@ -1,16 +1,26 @@
 //! Reports: the files a run leaves behind and the table it prints.
 //!
+//! A finished run is first gathered into one [`RunView`] (from the run's statistics in memory
+//! after `scsim run`, or from its files by `scsim plot`); one [`Exporter`] per output format
+//! then writes its file(s) from the view.
+//!
 //! Every file is written to a temporary name in the output folder and renamed into place, so a
 //! reader never sees a half-written file. Nothing here depends on the thread count or the
 //! clock: the same run writes the same bytes.
 
 pub mod csv;
-pub mod data;
+pub mod error;
+pub mod export;
 pub mod html;
 pub mod json;
 pub mod plots;
 pub mod sweep_plots;
 pub mod table;
+pub mod view;
+
+pub use error::ReportError;
+pub use export::{Exporter, drawings, exporters};
+pub use view::RunView;
 
 use std::fs;
 use std::io::{self, Write};

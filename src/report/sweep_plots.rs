@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::error::ReportError;
 use super::plots::{legend, policy_color, register_font};
 use crate::experiment::shard::{PointResult, SweepSpec};
 
@@ -24,6 +26,9 @@ pub struct SweepPlot {
     size: (u32, u32),
     shape: Shape,
 }
+
+/// The outcome of drawing on a backend.
+type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// What a sweep plot shows.
 enum Shape {
@@ -49,7 +54,7 @@ enum Shape {
 }
 
 impl Shape {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, plotters::coord::Shift>) -> Result<(), String> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
         match self {
             Shape::Line { param, label, metric, scale, policies, points } => {
                 line(root, param, label, metric, *scale, policies, points)
@@ -72,8 +77,9 @@ impl SweepPlot {
     }
 
     /// Writes the plot as a PNG file.
-    pub fn png(&self, path: &Path) -> Result<(), String> {
-        self.shape.draw(&BitMapBackend::new(path, self.size).into_drawing_area())
+    pub fn png(&self, path: &Path) -> Result<(), ReportError> {
+        let drawn = self.shape.draw(&BitMapBackend::new(path, self.size).into_drawing_area());
+        drawn.map_err(|e| ReportError::Draw { file: path.to_path_buf(), message: e.to_string() })
     }
 }
 
@@ -142,16 +148,15 @@ fn slug(name: &str) -> String {
 }
 
 fn line<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
+    root: &DrawingArea<DB, Shift>,
     param: &str,
     label: &str,
     metric: &str,
     scale: f64,
     policies: &[String],
     points: &[PointResult],
-) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
+) -> Drawn<DB> {
+    root.fill(&WHITE)?;
     let xs: Vec<f64> = points.iter().filter_map(|p| number(p, 0)).collect();
     let (x0, x1) = xs.iter().fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
     let ys: Vec<(f64, f64)> = (0..policies.len())
@@ -165,16 +170,14 @@ fn line<DB: DrawingBackend>(
         .margin(14)
         .x_label_area_size(42)
         .y_label_area_size(70)
-        .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad))
-        .map_err(err)?;
+        .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad))?;
     chart
         .configure_mesh()
         .x_desc(param)
         .y_desc(label)
         .label_style(("sans-serif", 14))
         .light_line_style(BLACK.mix(0.03))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for (k, name) in policies.iter().enumerate() {
         let color = policy_color(k);
         let series: Vec<(f64, f64, f64)> = points
@@ -187,23 +190,20 @@ fn line<DB: DrawingBackend>(
             .map(|&(x, m, h)| (x, m + h))
             .chain(series.iter().rev().map(|&(x, m, h)| (x, m - h)))
             .collect();
-        chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled()))).map_err(err)?;
+        chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled())))?;
         chart
-            .draw_series(LineSeries::new(series.iter().map(|&(x, m, _)| (x, m)), color.stroke_width(2)))
-            .map_err(err)?
+            .draw_series(LineSeries::new(series.iter().map(|&(x, m, _)| (x, m)), color.stroke_width(2)))?
             .label(name.as_str())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
-        chart
-            .draw_series(series.iter().map(|&(x, m, _)| Circle::new((x, m), 3, color.filled())))
-            .map_err(err)?;
+        chart.draw_series(series.iter().map(|&(x, m, _)| Circle::new((x, m), 3, color.filled())))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight, 14).map_err(err)?;
-    root.present().map_err(err)
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
+    root.present()
 }
 
 #[allow(clippy::too_many_arguments)]
 fn heat<DB: DrawingBackend>(
-    root: &DrawingArea<DB, plotters::coord::Shift>,
+    root: &DrawingArea<DB, Shift>,
     params: &(String, String),
     label: &str,
     metric: &str,
@@ -211,9 +211,8 @@ fn heat<DB: DrawingBackend>(
     k: usize,
     policy: &str,
     points: &[PointResult],
-) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
+) -> Drawn<DB> {
+    root.fill(&WHITE)?;
     let mut xs: Vec<f64> = points.iter().filter_map(|p| number(p, 0)).collect();
     let mut ys: Vec<f64> = points.iter().filter_map(|p| number(p, 1)).collect();
     for v in [&mut xs, &mut ys] {
@@ -234,8 +233,7 @@ fn heat<DB: DrawingBackend>(
         .margin(14)
         .x_label_area_size(42)
         .y_label_area_size(70)
-        .build_cartesian_2d(0f64..xs.len() as f64, 0f64..ys.len() as f64)
-        .map_err(err)?;
+        .build_cartesian_2d(0f64..xs.len() as f64, 0f64..ys.len() as f64)?;
     let (xl, yl) = (xs.clone(), ys.clone());
     let fx = move |v: &f64| xl.get(v.floor() as usize).map_or(String::new(), |x| format!("{x}"));
     let fy = move |v: &f64| yl.get(v.floor() as usize).map_or(String::new(), |y| format!("{y}"));
@@ -249,27 +247,22 @@ fn heat<DB: DrawingBackend>(
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
         .label_style(("sans-serif", 13))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     let shade = |m: f64| {
         let t = if hi > lo { (m - lo) / (hi - lo) } else { 0.5 };
         // Light yellow to dark blue.
         let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
         RGBColor(mix(255.0, 33.0), mix(247.0, 102.0), mix(188.0, 172.0))
     };
-    chart
-        .draw_series(cells.iter().map(|&(i, j, m)| {
-            Rectangle::new([(i as f64, j as f64), (i as f64 + 1.0, j as f64 + 1.0)], shade(m).filled())
-        }))
-        .map_err(err)?;
+    chart.draw_series(cells.iter().map(|&(i, j, m)| {
+        Rectangle::new([(i as f64, j as f64), (i as f64 + 1.0, j as f64 + 1.0)], shade(m).filled())
+    }))?;
     if xs.len() * ys.len() <= 150 {
-        chart
-            .draw_series(cells.iter().map(|&(i, j, m)| {
-                let dark = hi > lo && (m - lo) / (hi - lo) > 0.55;
-                let style = ("sans-serif", 11).into_font().color(if dark { &WHITE } else { &BLACK });
-                Text::new(format!("{m:.3}"), (i as f64 + 0.15, j as f64 + 0.55), style)
-            }))
-            .map_err(err)?;
+        chart.draw_series(cells.iter().map(|&(i, j, m)| {
+            let dark = hi > lo && (m - lo) / (hi - lo) > 0.55;
+            let style = ("sans-serif", 11).into_font().color(if dark { &WHITE } else { &BLACK });
+            Text::new(format!("{m:.3}"), (i as f64 + 0.15, j as f64 + 0.55), style)
+        }))?;
     }
-    root.present().map_err(err)
+    root.present()
 }

@@ -17,4 +17,5 @@ mod fuzz_input;
 mod network;
 mod policies;
 mod report;
+mod report_view;
 mod rng_stability;

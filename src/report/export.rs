@@ -1,0 +1,98 @@
+//! The files of a finished run, one [`Exporter`] per format, each writing from the
+//! [`RunView`]: `summary.json`, `daily.csv`, `daily-locations.csv`, `plots/` and `report.html`.
+//! (`replications.csv` is streamed while the run goes: see
+//! [`ReplicationsCsv`](super::csv::ReplicationsCsv).)
+
+use std::path::Path;
+
+use super::error::ReportError;
+use super::plots::{self, Kind};
+use super::view::RunView;
+use super::{csv, html, json, write_atomic};
+
+/// Writes one kind of output of a run into its folder.
+pub trait Exporter {
+    /// Writes the output of `view` into `dir` (each file atomically).
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError>;
+}
+
+/// Every output of a finished run, in the order they are written (the files read back by
+/// `scsim plot` first); `png` adds PNG images of the plots.
+pub fn exporters(png: bool) -> Vec<Box<dyn Exporter>> {
+    let mut all: Vec<Box<dyn Exporter>> =
+        vec![Box::new(SummaryJson), Box::new(DailyCsv), Box::new(LocationsCsv)];
+    all.extend(drawings(png));
+    all
+}
+
+/// The outputs drawn from the others (what `scsim plot` redraws): the plots and the report.
+pub fn drawings(png: bool) -> Vec<Box<dyn Exporter>> {
+    vec![Box::new(Plots { png }), Box::new(HtmlReport)]
+}
+
+/// Writes `bytes` to `dir/name` atomically.
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
+    let file = dir.join(name);
+    write_atomic(&file, bytes).map_err(|source| ReportError::Write { file, source })
+}
+
+/// `summary.json`.
+pub(crate) struct SummaryJson;
+
+impl Exporter for SummaryJson {
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
+        write(dir, "summary.json", &json::summary_bytes(&view.summary))
+    }
+}
+
+/// `daily.csv`.
+pub(crate) struct DailyCsv;
+
+impl Exporter for DailyCsv {
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
+        write(dir, "daily.csv", &csv::daily_bytes(&view.policy_names(), &view.daily))
+    }
+}
+
+/// `daily-locations.csv`, with several locations only.
+pub(crate) struct LocationsCsv;
+
+impl Exporter for LocationsCsv {
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
+        if view.locations.is_empty() {
+            return Ok(());
+        }
+        let bytes = csv::locations_bytes(&view.policy_names(), &view.locations, view.warmup_days());
+        write(dir, "daily-locations.csv", &bytes)
+    }
+}
+
+/// `report.html`.
+pub(crate) struct HtmlReport;
+
+impl Exporter for HtmlReport {
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
+        write(dir, "report.html", html::report(view).as_bytes())
+    }
+}
+
+/// `plots/*.svg`, and `plots/*.png` with `png`.
+pub(crate) struct Plots {
+    /// Whether to draw PNG images too.
+    pub(crate) png: bool,
+}
+
+impl Exporter for Plots {
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
+        let folder = dir.join("plots");
+        std::fs::create_dir_all(&folder)
+            .map_err(|source| ReportError::Write { file: folder.clone(), source })?;
+        for kind in Kind::ALL.into_iter().filter(|k| k.available(view)) {
+            write(&folder, &format!("{}.svg", kind.file_stem()), plots::svg(kind, view).as_bytes())?;
+            if self.png {
+                plots::png(kind, view, &folder.join(format!("{}.png", kind.file_stem())))?;
+            }
+        }
+        Ok(())
+    }
+}
