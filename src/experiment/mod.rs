@@ -31,11 +31,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiment::stats::{LogHistogram, Moments};
 use crate::metrics::{
-    LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS,
-    SegmentCounters, WaitHistogram,
+    CostBreakdown, LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS,
+    N_SUPPLIER_METRICS, SegmentCounters, WaitHistogram,
 };
 use crate::model::Model;
-use crate::sim::engine::{CostBreakdown, Workspace};
+use crate::sim::engine::Workspace;
 
 /// Most blocks a run is split into.
 const MAX_BLOCKS: u32 = 64;
@@ -130,15 +130,6 @@ impl DayCounts {
     }
 }
 
-fn add_costs(a: &mut CostBreakdown, c: &CostBreakdown) {
-    a.holding += c.holding;
-    a.backorder += c.backorder;
-    a.lost_sales += c.lost_sales;
-    a.ordering += c.ordering;
-    a.purchase += c.purchase;
-    a.pipeline += c.pipeline;
-}
-
 /// Floating-point statistics of one policy, merged in block order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ordered {
@@ -183,7 +174,7 @@ impl Ordered {
             merge_all(a, b);
         }
         for (a, b) in self.daily_costs.iter_mut().zip(&o.daily_costs) {
-            add_costs(a, b);
+            a.add(b);
         }
     }
 }
@@ -391,7 +382,7 @@ impl Worker {
                 let counted = &mut self.counted[p];
                 let days = self.ws.days().iter().zip(&mut ordered.daily_costs);
                 for ((rec, costs), (c, bands)) in days.zip(counted.daily.iter_mut().zip(&mut counted.bands)) {
-                    add_costs(costs, &rec.costs);
+                    costs.add(&rec.costs);
                     c.on_hand += rec.on_hand as i128;
                     c.backorders += rec.backorders as i128;
                     c.demand += rec.demand as i128;

@@ -32,7 +32,9 @@
 //! `t + L` on, and exposes the pair to `L` days of demand; `L = 0` clears backorders the same
 //! evening and, for demand, behaves like `L = 1`.
 
-use crate::metrics::{Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram};
+use crate::metrics::{
+    CostBreakdown, Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram,
+};
 use crate::model::{Control, MAX_UNITS, Model};
 use crate::sim::backlog::{Backlog, Line, NewLine, Orderer, promise_day};
 use crate::sim::calendar::Calendar;
@@ -64,30 +66,6 @@ struct Deadline {
     pair: u32,
     class: u32,
     id: u64,
-}
-
-/// Costs incurred on one day, by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CostBreakdown {
-    /// Holding cost of the end-of-day on-hand.
-    pub holding: f64,
-    /// Penalty on end-of-day backorders.
-    pub backorder: f64,
-    /// Penalty on units lost that day (walk-aways and cancellations).
-    pub lost_sales: f64,
-    /// Fixed costs of orders placed that day.
-    pub ordering: f64,
-    /// Purchase cost of units ordered that day (and shipping cost on internal lanes).
-    pub purchase: f64,
-    /// Holding cost of the units in transit at the end of the day.
-    pub pipeline: f64,
-}
-
-impl CostBreakdown {
-    /// Sum of every kind.
-    pub fn total(&self) -> f64 {
-        self.holding + self.backorder + self.lost_sales + self.ordering + self.purchase + self.pipeline
-    }
 }
 
 /// One day of one replication, summed over pairs (kept for every day, warm-up included).

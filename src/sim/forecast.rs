@@ -240,6 +240,13 @@ impl Accuracy {
     }
 }
 
+impl std::ops::AddAssign for Accuracy {
+    /// Adds another pair's sums.
+    fn add_assign(&mut self, o: Accuracy) {
+        self.add(&o);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
