@@ -220,6 +220,26 @@ catalogue! {
     }
 }
 
+/// An array of the values of every metric of `$enum`, written `Name => value` in table order:
+/// a metric left out, added or out of order fails to compile.
+macro_rules! by_metric {
+    ($enum:ident; $($metric:ident => $value:expr),* $(,)?) => {{
+        const _: () = $crate::metrics::catalogue::assert_in_order(&[$($enum::$metric as usize),*], $enum::ALL.len());
+        [$($value),*]
+    }};
+}
+pub(crate) use by_metric;
+
+/// Panics (at compile time, in [`by_metric!`]) unless `indices` are `0, 1, …, count - 1`.
+pub(crate) const fn assert_in_order(indices: &[usize], count: usize) {
+    assert!(indices.len() == count, "every metric, once");
+    let mut i = 0;
+    while i < indices.len() {
+        assert!(indices[i] == i, "metrics in table order");
+        i += 1;
+    }
+}
+
 /// The values of every metric for one replication (NaN where undefined, e.g. a fill rate with
 /// no demand), indexed by [`Metric`].
 pub type MetricValues = [f64; N_METRICS];
@@ -244,6 +264,13 @@ mod tests {
         let mut v = [0.0; N_METRICS];
         v[Metric::CostTotalPerDay] = 2.0;
         assert_eq!(v[34], 2.0);
+    }
+
+    #[test]
+    fn values_must_be_listed_in_table_order() {
+        assert_in_order(&[0, 1, 2], 3);
+        assert!(std::panic::catch_unwind(|| assert_in_order(&[0, 2, 1], 3)).is_err());
+        assert!(std::panic::catch_unwind(|| assert_in_order(&[0, 1], 3)).is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! segment ([`SegmentCounters`]), a lane or supplier ([`LaneCounters`], [`SupplierDays`]), and
 //! the metric values computed from them.
 
+use super::catalogue::by_metric;
 use super::catalogue::{
     LaneMetric, Metric, MetricValues, N_LANE_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS, SegmentMetric,
     SupplierMetric,
@@ -131,56 +132,51 @@ impl Counters {
     /// Computes every metric. `measured_days` is the number of calendar days measured (costs
     /// are per calendar day, summed over pairs); `waits` counts late-filled units by wait.
     pub fn metrics(&self, measured_days: u32, waits: &WaitHistogram) -> MetricValues {
-        let [mae, rmse, bias, mape] = self.forecast.summary();
-        Metric::ALL.map(|m| self.value(m, measured_days, waits, [mae, rmse, bias, mape]))
-    }
-
-    /// One metric's value; `forecast` is the forecast accuracy summary (MAE, RMSE, bias, MAPE).
-    fn value(&self, m: Metric, measured_days: u32, waits: &WaitHistogram, forecast: [f64; 4]) -> f64 {
         // Per-pair averages of a total are sums over pairs, so divide by calendar days.
         let per_day = |x: f64| x / measured_days as f64;
-        match m {
-            Metric::DemandUnits => self.demand_units as f64,
-            Metric::DemandLines => self.demand_lines as f64,
-            Metric::FillRate => ratio(self.filled_units, self.demand_units),
-            Metric::CycleServiceLevel => ratio(self.cycles_without_stockout, self.cycles),
-            Metric::ReadyRate => ratio(self.ready_days, self.days),
-            Metric::BackorderedUnits => self.backordered_units as f64,
-            Metric::BackorderedLines => self.backordered_lines as f64,
-            Metric::AvgBackorders => per_day(self.backorder_unit_days as f64),
-            Metric::MaxBackorders => self.max_backorders as f64,
-            Metric::WaitMeanDays => ratio(self.wait_unit_days, self.late_units),
-            Metric::WaitP50Days => waits.quantile(0.5),
-            Metric::WaitP95Days => waits.quantile(0.95),
-            Metric::WaitMaxDays => waits.quantile(1.0),
-            Metric::OnTimeToPromise => ratio(self.lines_on_time, self.lines_completed),
-            Metric::PromiseLatenessDays => ratio(self.lateness_days, self.lines_completed),
-            Metric::LostUnits => (self.walkaway_units + self.cancelled_units) as f64,
-            Metric::WalkawayUnits => self.walkaway_units as f64,
-            Metric::CancelledUnits => self.cancelled_units as f64,
-            Metric::CancelledLines => self.cancelled_lines as f64,
-            Metric::ChurnUnits => self.churn_units as f64,
-            Metric::LostDuringDisruptionUnits => self.lost_disrupted_units as f64,
-            Metric::FillRateDisrupted => ratio(self.filled_disrupted, self.demand_disrupted),
-            Metric::FillRateUndisrupted => {
+        let [mae, rmse, bias, mape] = self.forecast.summary();
+        by_metric! { Metric;
+            DemandUnits => self.demand_units as f64,
+            DemandLines => self.demand_lines as f64,
+            FillRate => ratio(self.filled_units, self.demand_units),
+            CycleServiceLevel => ratio(self.cycles_without_stockout, self.cycles),
+            ReadyRate => ratio(self.ready_days, self.days),
+            BackorderedUnits => self.backordered_units as f64,
+            BackorderedLines => self.backordered_lines as f64,
+            AvgBackorders => per_day(self.backorder_unit_days as f64),
+            MaxBackorders => self.max_backorders as f64,
+            WaitMeanDays => ratio(self.wait_unit_days, self.late_units),
+            WaitP50Days => waits.quantile(0.5),
+            WaitP95Days => waits.quantile(0.95),
+            WaitMaxDays => waits.quantile(1.0),
+            OnTimeToPromise => ratio(self.lines_on_time, self.lines_completed),
+            PromiseLatenessDays => ratio(self.lateness_days, self.lines_completed),
+            LostUnits => (self.walkaway_units + self.cancelled_units) as f64,
+            WalkawayUnits => self.walkaway_units as f64,
+            CancelledUnits => self.cancelled_units as f64,
+            CancelledLines => self.cancelled_lines as f64,
+            ChurnUnits => self.churn_units as f64,
+            LostDuringDisruptionUnits => self.lost_disrupted_units as f64,
+            FillRateDisrupted => ratio(self.filled_disrupted, self.demand_disrupted),
+            FillRateUndisrupted => {
                 ratio(self.filled_units - self.filled_disrupted, self.demand_units - self.demand_disrupted)
-            }
-            Metric::AvgOnHand => per_day(self.on_hand_unit_days as f64),
-            Metric::AvgInTransit => per_day(self.in_transit_unit_days as f64),
-            Metric::AvgOwedDownstream => per_day(self.owed_unit_days as f64),
-            Metric::AvgEchelonInventory => per_day(self.echelon_unit_days as f64),
-            Metric::OrdersPlaced => self.orders as f64,
-            Metric::CostHoldingPerDay => per_day(self.holding_cost),
-            Metric::CostBackorderPerDay => per_day(self.backorder_cost),
-            Metric::CostLostSalesPerDay => per_day(self.lost_cost),
-            Metric::CostOrderingPerDay => per_day(self.ordering_cost),
-            Metric::CostPurchasePerDay => per_day(self.purchase_cost),
-            Metric::CostPipelinePerDay => per_day(self.pipeline_cost),
-            Metric::CostTotalPerDay => per_day(self.total_cost()),
-            Metric::ForecastMae => forecast[0],
-            Metric::ForecastRmse => forecast[1],
-            Metric::ForecastBias => forecast[2],
-            Metric::ForecastMape => forecast[3],
+            },
+            AvgOnHand => per_day(self.on_hand_unit_days as f64),
+            AvgInTransit => per_day(self.in_transit_unit_days as f64),
+            AvgOwedDownstream => per_day(self.owed_unit_days as f64),
+            AvgEchelonInventory => per_day(self.echelon_unit_days as f64),
+            OrdersPlaced => self.orders as f64,
+            CostHoldingPerDay => per_day(self.holding_cost),
+            CostBackorderPerDay => per_day(self.backorder_cost),
+            CostLostSalesPerDay => per_day(self.lost_cost),
+            CostOrderingPerDay => per_day(self.ordering_cost),
+            CostPurchasePerDay => per_day(self.purchase_cost),
+            CostPipelinePerDay => per_day(self.pipeline_cost),
+            CostTotalPerDay => per_day(self.total_cost()),
+            ForecastMae => mae,
+            ForecastRmse => rmse,
+            ForecastBias => bias,
+            ForecastMape => mape,
         }
     }
 
@@ -233,15 +229,15 @@ impl SegmentCounters {
 
     /// The per-segment metrics of these counts.
     pub fn metrics(&self) -> [f64; N_SEGMENT_METRICS] {
-        SegmentMetric::ALL.map(|m| match m {
-            SegmentMetric::DemandUnits => self.demand_units as f64,
-            SegmentMetric::FillRate => ratio(self.filled_units, self.demand_units),
-            SegmentMetric::BackorderedUnits => self.backordered_units as f64,
-            SegmentMetric::WaitMeanDays => ratio(self.wait_unit_days, self.late_units),
-            SegmentMetric::WalkawayUnits => self.walkaway_units as f64,
-            SegmentMetric::CancelledUnits => self.cancelled_units as f64,
-            SegmentMetric::ChurnUnits => self.churn_units as f64,
-        })
+        by_metric! { SegmentMetric;
+            DemandUnits => self.demand_units as f64,
+            FillRate => ratio(self.filled_units, self.demand_units),
+            BackorderedUnits => self.backordered_units as f64,
+            WaitMeanDays => ratio(self.wait_unit_days, self.late_units),
+            WalkawayUnits => self.walkaway_units as f64,
+            CancelledUnits => self.cancelled_units as f64,
+            ChurnUnits => self.churn_units as f64,
+        }
     }
 }
 
@@ -298,30 +294,30 @@ impl LaneCounters {
         } else {
             (self.shipped_on_order_day, self.units_shipped)
         };
-        LaneMetric::ALL.map(|m| match m {
-            LaneMetric::UnitsOrdered => self.units_ordered as f64,
-            LaneMetric::FillRate => ratio(on_order_day, self.units_ordered),
-            LaneMetric::UpstreamDelayDays => ratio(self.delay_unit_days, shipped),
-            LaneMetric::TransitDays => ratio(self.lead_days, self.orders_received),
-            LaneMetric::AvgInTransit => self.in_transit_unit_days as f64 / measured_days as f64,
-        })
+        by_metric! { LaneMetric;
+            UnitsOrdered => self.units_ordered as f64,
+            FillRate => ratio(on_order_day, self.units_ordered),
+            UpstreamDelayDays => ratio(self.delay_unit_days, shipped),
+            TransitDays => ratio(self.lead_days, self.orders_received),
+            AvgInTransit => self.in_transit_unit_days as f64 / measured_days as f64,
+        }
     }
 
     /// The per-supplier metrics of these counts and the supplier's days. A supplier without
     /// outages is up every day.
     pub fn metrics(&self, days: &SupplierDays, measured_days: u32) -> [f64; N_SUPPLIER_METRICS] {
         let up = if days.up + days.down == 0 { measured_days as u64 } else { days.up };
-        SupplierMetric::ALL.map(|m| match m {
-            SupplierMetric::Orders => self.orders as f64,
-            SupplierMetric::UnitsOrdered => self.units_ordered as f64,
-            SupplierMetric::UnitsReceived => self.units_received as f64,
-            SupplierMetric::ShortUnits => self.short_units as f64,
-            SupplierMetric::SpendPerDay => self.spend / measured_days as f64,
-            SupplierMetric::LeadTimeDays => ratio(self.lead_days, self.orders_received),
-            SupplierMetric::OnTimeShare => ratio(self.on_time, self.orders_received),
-            SupplierMetric::Availability => ratio(up, up + days.down),
-            SupplierMetric::DownDays => days.down as f64,
-        })
+        by_metric! { SupplierMetric;
+            Orders => self.orders as f64,
+            UnitsOrdered => self.units_ordered as f64,
+            UnitsReceived => self.units_received as f64,
+            ShortUnits => self.short_units as f64,
+            SpendPerDay => self.spend / measured_days as f64,
+            LeadTimeDays => ratio(self.lead_days, self.orders_received),
+            OnTimeShare => ratio(self.on_time, self.orders_received),
+            Availability => ratio(up, up + days.down),
+            DownDays => days.down as f64,
+        }
     }
 }
 

@@ -2,12 +2,18 @@
 //! backlog state, the calendar of receipts, supply, demand, policies, forecasts and the
 //! counter-based random streams). No I/O, no threads.
 
+mod accounting;
 pub mod backlog;
 pub mod calendar;
+mod customers;
 pub mod demand;
 pub mod dist;
 pub mod engine;
+mod flow;
 pub mod forecast;
+mod outages;
 pub mod policy;
+mod review;
 pub mod rng;
+mod state;
 pub mod supply;
