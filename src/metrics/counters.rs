@@ -8,6 +8,7 @@ use super::catalogue::{
     SupplierMetric,
 };
 use super::histogram::WaitHistogram;
+use crate::model::PairCosts;
 use crate::sim::forecast::Accuracy;
 
 /// Defines a struct of counts together with its field-wise `add`, so a new count is one line.
@@ -127,6 +128,43 @@ impl Counters {
         self.walkaway_units += s.walkaway_units;
         self.cancelled_units += s.cancelled_units;
         self.churn_units += s.churn_units;
+    }
+
+    /// Closes a pair's counts at the end of a replication: prices its unit-days and lost units
+    /// at the pair's cost rates, adds its own stock to its echelon inventory, and sets its
+    /// measured days.
+    pub(crate) fn close_pair(&mut self, costs: &PairCosts, measured_days: u32) {
+        self.holding_cost = self.on_hand_unit_days as f64 * costs.holding;
+        self.backorder_cost = self.backorder_unit_days as f64 * costs.backorder;
+        self.lost_cost = (self.walkaway_units + self.cancelled_units) as f64 * costs.lost_sale;
+        self.pipeline_cost = self.in_transit_unit_days as f64 * costs.in_transit;
+        self.echelon_unit_days += self.own_echelon_unit_days();
+        self.days = measured_days as u64;
+    }
+
+    /// Adds a closed pair's counts to a total. The total's service levels are the customers':
+    /// a pair without customers (it only supplies other locations) keeps its cycles and ready
+    /// days to itself. The total's maximum backorders is set by the caller.
+    pub(crate) fn add_pair(&mut self, pair: &Counters, has_customers: bool) {
+        self.add(pair);
+        if !has_customers {
+            self.cycles -= pair.cycles;
+            self.cycles_without_stockout -= pair.cycles_without_stockout;
+            self.ready_days -= pair.ready_days;
+            self.days -= pair.days;
+        }
+    }
+
+    /// The pair's share of the network's echelon inventory: its stock less its customers'
+    /// backorders, plus what is in transit to it when another location supplies it.
+    pub(crate) fn network_echelon_unit_days(&self, internally_supplied: bool) -> i64 {
+        let internal = if internally_supplied { self.in_transit_unit_days as i64 } else { 0 };
+        self.own_echelon_unit_days() + internal
+    }
+
+    /// Stock less backorders, in unit-days.
+    fn own_echelon_unit_days(&self) -> i64 {
+        self.on_hand_unit_days as i64 - self.backorder_unit_days as i64
     }
 
     /// Computes every metric. `measured_days` is the number of calendar days measured (costs

@@ -60,10 +60,46 @@ impl Workspace {
 
     /// Closes the replication: costs from unit-days, ledgers, totals.
     pub(super) fn finish(&mut self, model: &Model) {
+        self.count_open_pipeline(model);
         self.total = Counters::default();
         self.total_waits.clear();
-        // Units in transit are counted from the shipments still in the calendar, independently
-        // of the on-order bookkeeping, so the pipeline identity can catch a lost shipment.
+        for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
+            let c = &mut p.counters;
+            for &d in &pair.demands {
+                c.add_stream(&self.demand_states[d].counters);
+            }
+            c.close_pair(&pair.costs, model.measured_days());
+            p.ledger.final_on_hand = p.on_hand;
+            p.ledger.open_backorders = p.backorders;
+            debug_assert_eq!(p.ledger.in_transit, p.on_order - p.awaiting, "in transit to {}", pair.name);
+            debug_assert_eq!(
+                p.ledger.in_transit + p.ledger.awaiting_upstream,
+                p.on_order,
+                "on order at {}",
+                pair.name
+            );
+            debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
+            self.total.add_pair(c, !pair.demands.is_empty());
+            self.total_waits.add(&p.waits);
+        }
+        debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));
+        // The network's echelon inventory: stock everywhere, less customer backorders, plus what
+        // is in transit to the pairs that another location supplies.
+        self.total.echelon_unit_days = self
+            .pairs
+            .iter()
+            .zip(&model.pairs)
+            .map(|(p, pair)| p.counters.network_echelon_unit_days(pair.internally_supplied))
+            .sum();
+        let measured = &self.days[model.warmup as usize..];
+        self.total.max_backorders = measured.iter().map(|d| d.backorders.max(0) as u64).max().unwrap_or(0);
+    }
+
+    /// Books in the ledgers what is still on its way at the end: the shipments still in the
+    /// calendar (in transit, counted independently of the on-order bookkeeping, so the pipeline
+    /// identity can catch a lost shipment) and the units still waiting at upstream locations,
+    /// from their backlogs.
+    fn count_open_pipeline(&mut self, model: &Model) {
         let Workspace { calendar, pairs, lanes, .. } = self;
         for r in calendar.iter() {
             let ledger = &mut pairs[r.pair as usize].ledger;
@@ -73,7 +109,6 @@ impl Workspace {
             }
             count_transit(pairs, lanes, model, r, model.horizon);
         }
-        // Likewise the units still waiting at upstream locations, from their backlogs.
         for up in 0..self.pairs.len() {
             for k in 0..model.pairs[up].children.len() {
                 let child = model.pairs[up].children[k];
@@ -86,53 +121,5 @@ impl Workspace {
                 self.pairs[child].ledger.awaiting_upstream += waiting;
             }
         }
-        for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
-            let c = &mut p.counters;
-            for &d in &pair.demands {
-                c.add_stream(&self.demand_states[d].counters);
-            }
-            c.holding_cost = c.on_hand_unit_days as f64 * pair.costs.holding;
-            c.backorder_cost = c.backorder_unit_days as f64 * pair.costs.backorder;
-            c.lost_cost = (c.walkaway_units + c.cancelled_units) as f64 * pair.costs.lost_sale;
-            c.pipeline_cost = c.in_transit_unit_days as f64 * pair.costs.in_transit;
-            c.echelon_unit_days += c.on_hand_unit_days as i64 - c.backorder_unit_days as i64;
-            c.days = model.measured_days() as u64;
-            p.ledger.final_on_hand = p.on_hand;
-            p.ledger.open_backorders = p.backorders;
-            debug_assert_eq!(p.ledger.in_transit, p.on_order - p.awaiting, "in transit to {}", pair.name);
-            debug_assert_eq!(
-                p.ledger.in_transit + p.ledger.awaiting_upstream,
-                p.on_order,
-                "on order at {}",
-                pair.name
-            );
-            debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
-            self.total.add(c);
-            if pair.demands.is_empty() {
-                // The total's service levels are the customers': a pair that only supplies other
-                // locations keeps its cycles and ready days to itself.
-                let t = &mut self.total;
-                t.cycles -= c.cycles;
-                t.cycles_without_stockout -= c.cycles_without_stockout;
-                t.ready_days -= c.ready_days;
-                t.days -= c.days;
-            }
-            self.total_waits.add(&p.waits);
-        }
-        debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));
-        // The network's echelon inventory: stock everywhere, less customer backorders, plus what
-        // is in transit to the pairs that another location supplies.
-        self.total.echelon_unit_days = self
-            .pairs
-            .iter()
-            .zip(&model.pairs)
-            .map(|(p, pair)| {
-                let c = &p.counters;
-                let internal = if pair.internally_supplied { c.in_transit_unit_days as i64 } else { 0 };
-                c.on_hand_unit_days as i64 - c.backorder_unit_days as i64 + internal
-            })
-            .sum();
-        let measured = &self.days[model.warmup as usize..];
-        self.total.max_backorders = measured.iter().map(|d| d.backorders.max(0) as u64).max().unwrap_or(0);
     }
 }
