@@ -3,6 +3,7 @@
 
 use crate::model::{Control, MAX_UNITS, Model};
 use crate::sim::backlog::{NewLine, Orderer, promise_day};
+use crate::sim::day::Day;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::state::Deadline;
 
@@ -130,12 +131,10 @@ impl Workspace {
             }
             return;
         }
-        let deadline = match &segment.patience {
-            Some(patience) => {
-                day + patience.sample(self.streams.patience[d].substream(day as u64).draw_at(k)) as u32
-            }
-            None => u32::MAX,
-        };
+        // The end of the customer's patience (never, without one).
+        let deadline = segment.patience.as_ref().map(|patience| {
+            Day(day).after(patience.sample(self.streams.patience[d].substream(day as u64).draw_at(k)) as u32)
+        });
         let need = self.pairs[pi].backorders + self.pairs[pi].owed + short;
         let due = |d: u32| self.pipeline[self.slot(pi, d)];
         let promise = promise_day(day, need, self.calendar.span(), due, controls[pi].promise_days);
@@ -144,7 +143,6 @@ impl Workspace {
             stream.class,
             NewLine {
                 day,
-                deadline,
                 promise,
                 by: Orderer::Customer { stream: d as u32 },
                 units: short,
@@ -156,10 +154,10 @@ impl Workspace {
             p.counters.backordered_lines += 1;
             self.demand_states[d].counters.backordered_units += short as u64;
         }
-        if deadline != u32::MAX {
+        if let Some(deadline) = deadline {
             self.deadlines.schedule(
                 day,
-                deadline,
+                deadline.0,
                 Deadline { pair: pi as u32, class: stream.class as u32, id },
             );
         }

@@ -210,7 +210,7 @@ impl Workspace {
             state.next_recompute = 0;
             state.today_demand = 0;
             state.disrupted = false;
-            state.cycle_start = u32::MAX;
+            state.cycle_start = None;
             state.cycle_stockout = false;
             state.counters = Counters::default();
             state.ledger = Ledger { initial_on_hand: start, ..Ledger::default() };

@@ -261,7 +261,6 @@ impl Workspace {
         }
         let line = NewLine {
             day,
-            deadline: u32::MAX,
             promise: day,
             by: Orderer::Location { pair: pi as u32, source: src as u32 },
             units,

@@ -6,6 +6,7 @@ mod accounting;
 pub mod backlog;
 pub mod calendar;
 mod customers;
+pub mod day;
 pub mod demand;
 pub mod dist;
 pub mod engine;

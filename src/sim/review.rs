@@ -1,6 +1,7 @@
 //! Step 4: reviews, forecasts and replenishment orders.
 
 use crate::model::{Control, Model};
+use crate::sim::day::Day;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::policy::{RuleKind, forecast_levels};
 use crate::sim::supply::Placements;
@@ -55,11 +56,11 @@ impl Workspace {
             p.next_review += control.rule.review_period;
             // A cycle runs from the day after one review to the next review; the days before the
             // first review are not a cycle.
-            if measured && p.cycle_start != u32::MAX && p.cycle_start >= model.warmup {
+            if measured && p.cycle_start.is_some_and(|start| start >= Day(model.warmup)) {
                 p.counters.cycles += 1;
                 p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
             }
-            p.cycle_start = day + 1;
+            p.cycle_start = Some(Day(day).after(1));
             p.cycle_stockout = false;
             if forecasts
                 && let RuleKind::Forecast(rule) = &control.rule.kind

@@ -4,6 +4,7 @@
 use crate::metrics::{Counters, Ledger, SegmentCounters, WaitHistogram};
 use crate::model::Model;
 use crate::sim::backlog::Backlog;
+use crate::sim::day::Day;
 use crate::sim::policy::Levels;
 use crate::sim::rng::{Purpose, Stream};
 
@@ -51,7 +52,8 @@ pub(super) struct PairState {
     pub(super) next_recompute: u32,
     pub(super) today_demand: i64,
     pub(super) disrupted: bool,
-    pub(super) cycle_start: u32,
+    /// First day of the current review cycle (none before the first review).
+    pub(super) cycle_start: Option<Day>,
     pub(super) cycle_stockout: bool,
     pub(super) counters: Counters,
     pub(super) ledger: Ledger,
