@@ -1,7 +1,7 @@
 //! The catalogue of metrics: one entry per metric (its name in code, key, label, unit,
 //! direction of preference, whether it is a share, and the report theme it belongs to).
 //!
-//! Each table is generated with its enum by [`catalogue!`], so the order of the table, the
+//! Each table is generated with its enum by `catalogue!`, so the order of the table, the
 //! enum's variants and the values arrays indexed by them cannot drift apart: values are
 //! addressed by name (`values[Metric::FillRate]`).
 

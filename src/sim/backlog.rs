@@ -176,7 +176,7 @@ impl Backlog {
     }
 
     /// Ships `available` units to the waiting lines of a single-class backlog in proportion to
-    /// what each is owed (see [`split`]) when they cannot fill every line, else fills them all.
+    /// what each is owed (see `split`) when they cannot fill every line, else fills them all.
     /// Every line must allow partial fills (the model checks). Returns the units shipped;
     /// `shipped` is called as for [`Backlog::fill`], in arrival order.
     pub fn fill_fair_share(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {

@@ -31,6 +31,11 @@
 //! So an order placed at the review of day `t` with lead time `L ≥ 1` can fill demand from day
 //! `t + L` on, and exposes the pair to `L` days of demand; `L = 0` clears backorders the same
 //! evening and, for demand, behaves like `L = 1`.
+//!
+//! This module holds the [`Workspace`] and the day loop; the steps are `impl Workspace` blocks
+//! in their own modules: step 0 in `outages`, steps 1 and 5 and the shipments in `flow`, steps
+//! 2 and 3 in `customers`, step 4 in `review`, step 6 and the close of a replication in
+//! `accounting`; the state they share is in `state`.
 
 use crate::metrics::{
     CostBreakdown, Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram,

@@ -188,21 +188,23 @@ impl Forecaster {
     }
 }
 
-/// Forecast accuracy over the measured days: sums of one-step errors `e = demand − forecast`.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Accuracy {
-    /// Days forecast.
-    pub days: u64,
-    /// Sum of |e|.
-    pub abs_error: f64,
-    /// Sum of e².
-    pub sq_error: f64,
-    /// Sum of −e (forecast − demand: positive means over-forecasting).
-    pub over: f64,
-    /// Sum of |e| / demand over days with demand.
-    pub abs_pct_error: f64,
-    /// Days with demand (the denominator of MAPE).
-    pub demand_days: u64,
+crate::metrics::counters::counters! {
+    /// Forecast accuracy over the measured days: sums of one-step errors `e = demand − forecast`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Accuracy {
+        /// Days forecast.
+        pub days: u64,
+        /// Sum of |e|.
+        pub abs_error: f64,
+        /// Sum of e².
+        pub sq_error: f64,
+        /// Sum of −e (forecast − demand: positive means over-forecasting).
+        pub over: f64,
+        /// Sum of |e| / demand over days with demand.
+        pub abs_pct_error: f64,
+        /// Days with demand (the denominator of MAPE).
+        pub demand_days: u64,
+    }
 }
 
 impl Accuracy {
@@ -216,16 +218,6 @@ impl Accuracy {
             self.abs_pct_error += error.abs() / demand;
             self.demand_days += 1;
         }
-    }
-
-    /// Adds another pair's sums.
-    pub fn add(&mut self, o: &Accuracy) {
-        self.days += o.days;
-        self.abs_error += o.abs_error;
-        self.sq_error += o.sq_error;
-        self.over += o.over;
-        self.abs_pct_error += o.abs_pct_error;
-        self.demand_days += o.demand_days;
     }
 
     /// (MAE, RMSE, bias, MAPE); NaN where undefined.

@@ -1,6 +1,9 @@
 //! One replication of one policy, day by day: the engine's day loop and its parts (stock and
 //! backlog state, the calendar of receipts, supply, demand, policies, forecasts and the
 //! counter-based random streams). No I/O, no threads.
+//!
+//! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
+//! `state`, `outages`, `flow`, `customers`, `review` and `accounting`.
 
 mod accounting;
 pub mod backlog;
