@@ -31,11 +31,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiment::stats::{LogHistogram, Moments};
 use crate::metrics::{
-    LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS,
-    SegmentCounters, WaitHistogram,
+    CostBreakdown, LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS,
+    N_SUPPLIER_METRICS, SegmentCounters, WaitHistogram,
 };
 use crate::model::Model;
-use crate::sim::engine::{CostBreakdown, Workspace};
+use crate::sim::engine::Workspace;
 
 /// Most blocks a run is split into.
 const MAX_BLOCKS: u32 = 64;
@@ -102,41 +102,23 @@ pub struct RunSpec {
     pub daily: bool,
 }
 
-/// Sums over replications of one day's unit counts (exact integers).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayCounts {
-    /// End-of-day on-hand.
-    pub on_hand: i128,
-    /// End-of-day backorders.
-    pub backorders: i128,
-    /// Units demanded.
-    pub demand: i128,
-    /// Units filled from stock on arrival.
-    pub filled: i128,
-    /// Units lost.
-    pub lost: i128,
-    /// Suppliers down.
-    pub suppliers_down: i128,
-}
-
-impl DayCounts {
-    fn add(&mut self, o: &DayCounts) {
-        self.on_hand += o.on_hand;
-        self.backorders += o.backorders;
-        self.demand += o.demand;
-        self.filled += o.filled;
-        self.lost += o.lost;
-        self.suppliers_down += o.suppliers_down;
+crate::metrics::counters::counters! {
+    /// Sums over replications of one day's unit counts (exact integers).
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct DayCounts {
+        /// End-of-day on-hand.
+        pub on_hand: i128,
+        /// End-of-day backorders.
+        pub backorders: i128,
+        /// Units demanded.
+        pub demand: i128,
+        /// Units filled from stock on arrival.
+        pub filled: i128,
+        /// Units lost.
+        pub lost: i128,
+        /// Suppliers down.
+        pub suppliers_down: i128,
     }
-}
-
-fn add_costs(a: &mut CostBreakdown, c: &CostBreakdown) {
-    a.holding += c.holding;
-    a.backorder += c.backorder;
-    a.lost_sales += c.lost_sales;
-    a.ordering += c.ordering;
-    a.purchase += c.purchase;
-    a.pipeline += c.pipeline;
 }
 
 /// Floating-point statistics of one policy, merged in block order.
@@ -183,7 +165,7 @@ impl Ordered {
             merge_all(a, b);
         }
         for (a, b) in self.daily_costs.iter_mut().zip(&o.daily_costs) {
-            add_costs(a, b);
+            a.add(b);
         }
     }
 }
@@ -332,83 +314,87 @@ impl Worker {
             policies: (0..n_policies).map(|_| Ordered::new(model)).collect(),
             rows: Vec::with_capacity(reps.len() * n_policies),
         };
-        let measured = model.measured_days();
         let order = std::iter::once(spec.baseline).chain((0..n_policies).filter(|&p| p != spec.baseline));
         let order: Vec<usize> = order.collect();
         for r in reps {
             for &p in &order {
                 self.ws.run(model, p, spec.seed, r as u64);
-                let (total, waits) = self.ws.total();
-                self.values[p] = total.metrics(measured, waits);
                 let ordered = &mut block.policies[p];
-                for (m, v) in ordered.total.iter_mut().zip(&self.values[p]) {
-                    m.push(*v);
-                }
-                for (moments, (c, w)) in ordered.pairs.iter_mut().zip(self.ws.pair_counters()) {
-                    for (m, v) in moments.iter_mut().zip(c.metrics(measured, w)) {
-                        m.push(v);
-                    }
-                }
-                self.suppliers.iter_mut().for_each(|c| *c = LaneCounters::default());
-                for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
-                    if let Some(s) = lane.supplier() {
-                        self.suppliers[s].add(counts);
-                    }
-                }
-                let lanes = ordered.lanes.iter_mut().zip(self.ws.lane_counters()).zip(&model.lanes);
-                for ((moments, counts), lane) in lanes {
-                    for (m, v) in
-                        moments.iter_mut().zip(counts.lane_metrics(measured, lane.supplier().is_some()))
-                    {
-                        m.push(v);
-                    }
-                }
-                let supplier_stats =
-                    ordered.suppliers.iter_mut().zip(&self.suppliers).zip(self.ws.supplier_days());
-                for ((moments, counts), days) in supplier_stats {
-                    for (m, v) in moments.iter_mut().zip(counts.metrics(days, measured)) {
-                        m.push(v);
-                    }
-                }
-                self.segments.iter_mut().for_each(|c| *c = SegmentCounters::default());
-                for (stream, counts) in model.demands.iter().zip(self.ws.stream_counters()) {
-                    self.segments[stream.segment].add(counts);
-                }
-                for (moments, counts) in ordered.segments.iter_mut().zip(&self.segments) {
-                    for (m, v) in moments.iter_mut().zip(counts.metrics()) {
-                        m.push(v);
-                    }
-                }
+                self.record_metrics(model, p, ordered);
                 if p != spec.baseline {
                     for (k, m) in ordered.diff.iter_mut().enumerate() {
                         m.push(self.values[p][k] - self.values[spec.baseline][k]);
                     }
                 }
-                self.counted[p].waits.add(waits);
-                if !spec.daily {
-                    continue;
-                }
-                let counted = &mut self.counted[p];
-                let days = self.ws.days().iter().zip(&mut ordered.daily_costs);
-                for ((rec, costs), (c, bands)) in days.zip(counted.daily.iter_mut().zip(&mut counted.bands)) {
-                    add_costs(costs, &rec.costs);
-                    c.on_hand += rec.on_hand as i128;
-                    c.backorders += rec.backorders as i128;
-                    c.demand += rec.demand as i128;
-                    c.filled += rec.filled as i128;
-                    c.lost += rec.lost as i128;
-                    c.suppliers_down += rec.suppliers_down as i128;
-                    bands[0].record(rec.on_hand);
-                    bands[1].record(rec.backorders);
-                }
-                for (a, &b) in counted.locations.iter_mut().zip(self.ws.location_backorders()) {
-                    *a += b as i128;
+                self.counted[p].waits.add(self.ws.total().1);
+                if spec.daily {
+                    self.record_daily(p, ordered);
                 }
             }
             block.rows.extend((0..n_policies).map(|p| (r, p, self.values[p])));
             progress(1);
         }
         block
+    }
+
+    /// Computes the metrics of the last run (of policy `p`) in every scope and adds them to the
+    /// policy's statistics; keeps the total's values for the rows and differences.
+    fn record_metrics(&mut self, model: &Model, p: usize, ordered: &mut Ordered) {
+        let measured = model.measured_days();
+        let (total, waits) = self.ws.total();
+        self.values[p] = total.metrics(measured, waits);
+        push_all(&mut ordered.total, self.values[p]);
+        for (moments, (c, w)) in ordered.pairs.iter_mut().zip(self.ws.pair_counters()) {
+            push_all(moments, c.metrics(measured, w));
+        }
+        self.suppliers.iter_mut().for_each(|c| *c = LaneCounters::default());
+        for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
+            if let Some(s) = lane.supplier() {
+                self.suppliers[s].add(counts);
+            }
+        }
+        let lanes = ordered.lanes.iter_mut().zip(self.ws.lane_counters()).zip(&model.lanes);
+        for ((moments, counts), lane) in lanes {
+            push_all(moments, counts.lane_metrics(measured, lane.supplier().is_some()));
+        }
+        let supplier_stats = ordered.suppliers.iter_mut().zip(&self.suppliers).zip(self.ws.supplier_days());
+        for ((moments, counts), days) in supplier_stats {
+            push_all(moments, counts.metrics(days, measured));
+        }
+        self.segments.iter_mut().for_each(|c| *c = SegmentCounters::default());
+        for (stream, counts) in model.demands.iter().zip(self.ws.stream_counters()) {
+            self.segments[stream.segment].add(counts);
+        }
+        for (moments, counts) in ordered.segments.iter_mut().zip(&self.segments) {
+            push_all(moments, counts.metrics());
+        }
+    }
+
+    /// Adds the daily records of the last run (of policy `p`) to its daily sums.
+    fn record_daily(&mut self, p: usize, ordered: &mut Ordered) {
+        let counted = &mut self.counted[p];
+        let days = self.ws.days().iter().zip(&mut ordered.daily_costs);
+        for ((rec, costs), (c, bands)) in days.zip(counted.daily.iter_mut().zip(&mut counted.bands)) {
+            costs.add(&rec.costs);
+            c.on_hand += rec.on_hand as i128;
+            c.backorders += rec.backorders as i128;
+            c.demand += rec.demand as i128;
+            c.filled += rec.filled as i128;
+            c.lost += rec.lost as i128;
+            c.suppliers_down += rec.suppliers_down as i128;
+            bands[0].record(rec.on_hand);
+            bands[1].record(rec.backorders);
+        }
+        for (a, &b) in counted.locations.iter_mut().zip(self.ws.location_backorders()) {
+            *a += b as i128;
+        }
+    }
+}
+
+/// Adds one replication's values to the moments of each metric.
+fn push_all(moments: &mut [Moments], values: impl IntoIterator<Item = f64>) {
+    for (m, v) in moments.iter_mut().zip(values) {
+        m.push(v);
     }
 }
 

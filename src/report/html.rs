@@ -9,7 +9,7 @@ use super::json::{Metrics, PolicySummary, Stat, Summary};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
 use super::view::RunView;
-use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
+use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, Theme};
 
 /// The metrics of the first summary table.
 const KEY_METRICS: [&str; 7] = [
@@ -20,61 +20,6 @@ const KEY_METRICS: [&str; 7] = [
     "lost_units",
     "avg_on_hand",
     "cost_total_per_day",
-];
-
-/// Every metric by theme, for the full table.
-const GROUPS: [(&str, &[&str]); 7] = [
-    (
-        "Service",
-        &[
-            "fill_rate",
-            "cycle_service_level",
-            "ready_rate",
-            "on_time_to_promise",
-            "fill_rate_disrupted",
-            "fill_rate_undisrupted",
-        ],
-    ),
-    (
-        "Backorders",
-        &[
-            "backordered_units",
-            "backordered_lines",
-            "avg_backorders",
-            "max_backorders",
-            "wait_mean_days",
-            "wait_p50_days",
-            "wait_p95_days",
-            "wait_max_days",
-            "promise_lateness_days",
-        ],
-    ),
-    (
-        "Lost demand",
-        &[
-            "lost_units",
-            "walkaway_units",
-            "cancelled_units",
-            "cancelled_lines",
-            "churn_units",
-            "lost_during_disruption_units",
-        ],
-    ),
-    ("Demand, stock and orders", &["demand_units", "demand_lines", "avg_on_hand", "orders_placed"]),
-    ("Network", &["avg_in_transit", "avg_owed_downstream", "avg_echelon_inventory"]),
-    (
-        "Costs per day",
-        &[
-            "cost_holding_per_day",
-            "cost_backorder_per_day",
-            "cost_lost_sales_per_day",
-            "cost_ordering_per_day",
-            "cost_purchase_per_day",
-            "cost_pipeline_per_day",
-            "cost_total_per_day",
-        ],
-    ),
-    ("Forecast accuracy", &["forecast_mae", "forecast_rmse", "forecast_bias", "forecast_mape"]),
 ];
 
 /// The metric definitions of `docs/metrics.md`, compiled in.
@@ -218,11 +163,11 @@ fn themed(columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
         KEY_METRICS.iter().filter_map(|k| METRICS.iter().find(|m| m.key == *k).copied()).collect();
     let mut out = metric_table(&key, columns, diff);
     out.push_str("<details><summary>Every metric, by theme</summary>");
-    for (group, keys) in GROUPS {
-        let defs: Vec<MetricDef> = METRICS.iter().filter(|m| keys.contains(&m.key)).copied().collect();
+    for theme in Theme::ALL {
+        let defs: Vec<MetricDef> = METRICS.iter().filter(|m| m.theme == Some(theme)).copied().collect();
         let table = metric_table(&defs, columns, diff);
         if table.contains("<td") {
-            out.push_str(&format!("<h3>{group}</h3>{table}"));
+            out.push_str(&format!("<h3>{}</h3>{table}", theme.title()));
         }
     }
     out.push_str("</details>");
@@ -394,10 +339,9 @@ mod tests {
     use crate::metrics::METRICS;
 
     #[test]
-    fn every_metric_belongs_to_exactly_one_theme() {
+    fn every_metric_has_a_theme_and_every_key_metric_exists() {
         for m in METRICS {
-            let n = GROUPS.iter().filter(|(_, keys)| keys.contains(&m.key)).count();
-            assert_eq!(n, 1, "{} is in {n} themes", m.key);
+            assert!(m.theme.is_some(), "{} has no theme", m.key);
         }
         for k in KEY_METRICS {
             assert!(METRICS.iter().any(|m| m.key == k), "{k}");

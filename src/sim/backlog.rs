@@ -32,8 +32,6 @@ pub struct Line {
     pub id: u64,
     /// Day it was demanded.
     pub day: u32,
-    /// Day it is cancelled if still waiting (`u32::MAX`: never).
-    pub deadline: u32,
     /// Promised delivery day.
     pub promise: u32,
     /// Who waits for it.
@@ -66,8 +64,6 @@ pub struct Backlog {
 pub struct NewLine {
     /// Day demanded.
     pub day: u32,
-    /// Cancellation day (`u32::MAX`: never).
-    pub deadline: u32,
     /// Promised delivery day.
     pub promise: u32,
     /// Who waits for it.
@@ -112,8 +108,8 @@ impl Backlog {
         let c = &mut self.classes[class];
         let id = c.next_id;
         c.next_id += 1;
-        let NewLine { day, deadline, promise, by, units, partial } = line;
-        c.lines.push_back(Line { id, day, deadline, promise, by, units, partial });
+        let NewLine { day, promise, by, units, partial } = line;
+        c.lines.push_back(Line { id, day, promise, by, units, partial });
         id
     }
 
@@ -180,7 +176,7 @@ impl Backlog {
     }
 
     /// Ships `available` units to the waiting lines of a single-class backlog in proportion to
-    /// what each is owed (see [`split`]) when they cannot fill every line, else fills them all.
+    /// what each is owed (see `split`) when they cannot fill every line, else fills them all.
     /// Every line must allow partial fills (the model checks). Returns the units shipped;
     /// `shipped` is called as for [`Backlog::fill`], in arrival order.
     pub fn fill_fair_share(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {
@@ -287,14 +283,7 @@ mod tests {
     }
 
     fn line(day: u32, units: i64, partial: bool) -> NewLine {
-        NewLine {
-            day,
-            deadline: u32::MAX,
-            promise: day + 1,
-            by: Orderer::Customer { stream: 0 },
-            units,
-            partial,
-        }
+        NewLine { day, promise: day + 1, by: Orderer::Customer { stream: 0 }, units, partial }
     }
 
     fn fill(b: &mut Backlog, available: i64) -> Vec<(u32, i64, i64)> {
@@ -345,14 +334,7 @@ mod tests {
     }
 
     fn internal(day: u32, pair: u32, units: i64) -> NewLine {
-        NewLine {
-            day,
-            deadline: u32::MAX,
-            promise: day,
-            by: Orderer::Location { pair, source: 0 },
-            units,
-            partial: true,
-        }
+        NewLine { day, promise: day, by: Orderer::Location { pair, source: 0 }, units, partial: true }
     }
 
     #[test]

@@ -188,21 +188,23 @@ impl Forecaster {
     }
 }
 
-/// Forecast accuracy over the measured days: sums of one-step errors `e = demand − forecast`.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Accuracy {
-    /// Days forecast.
-    pub days: u64,
-    /// Sum of |e|.
-    pub abs_error: f64,
-    /// Sum of e².
-    pub sq_error: f64,
-    /// Sum of −e (forecast − demand: positive means over-forecasting).
-    pub over: f64,
-    /// Sum of |e| / demand over days with demand.
-    pub abs_pct_error: f64,
-    /// Days with demand (the denominator of MAPE).
-    pub demand_days: u64,
+crate::metrics::counters::counters! {
+    /// Forecast accuracy over the measured days: sums of one-step errors `e = demand − forecast`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Accuracy {
+        /// Days forecast.
+        pub days: u64,
+        /// Sum of |e|.
+        pub abs_error: f64,
+        /// Sum of e².
+        pub sq_error: f64,
+        /// Sum of −e (forecast − demand: positive means over-forecasting).
+        pub over: f64,
+        /// Sum of |e| / demand over days with demand.
+        pub abs_pct_error: f64,
+        /// Days with demand (the denominator of MAPE).
+        pub demand_days: u64,
+    }
 }
 
 impl Accuracy {
@@ -218,16 +220,6 @@ impl Accuracy {
         }
     }
 
-    /// Adds another pair's sums.
-    pub fn add(&mut self, o: &Accuracy) {
-        self.days += o.days;
-        self.abs_error += o.abs_error;
-        self.sq_error += o.sq_error;
-        self.over += o.over;
-        self.abs_pct_error += o.abs_pct_error;
-        self.demand_days += o.demand_days;
-    }
-
     /// (MAE, RMSE, bias, MAPE); NaN where undefined.
     pub fn summary(&self) -> [f64; 4] {
         let per = |x: f64, n: u64| if n == 0 { f64::NAN } else { x / n as f64 };
@@ -237,6 +229,13 @@ impl Accuracy {
             per(self.over, self.days),
             per(self.abs_pct_error, self.demand_days),
         ]
+    }
+}
+
+impl std::ops::AddAssign for Accuracy {
+    /// Adds another pair's sums.
+    fn add_assign(&mut self, o: Accuracy) {
+        self.add(&o);
     }
 }
 

@@ -1,13 +1,23 @@
 //! One replication of one policy, day by day: the engine's day loop and its parts (stock and
 //! backlog state, the calendar of receipts, supply, demand, policies, forecasts and the
 //! counter-based random streams). No I/O, no threads.
+//!
+//! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
+//! `state`, `outages`, `flow`, `customers`, `review` and `accounting`.
 
+mod accounting;
 pub mod backlog;
 pub mod calendar;
+mod customers;
+pub mod day;
 pub mod demand;
 pub mod dist;
 pub mod engine;
+mod flow;
 pub mod forecast;
+mod outages;
 pub mod policy;
+mod review;
 pub mod rng;
+mod state;
 pub mod supply;

@@ -1,0 +1,125 @@
+//! Step 6 (end-of-day accounting) and the close of a replication: costs from unit-days,
+//! ledgers and totals.
+
+use crate::metrics::Counters;
+use crate::model::Model;
+use crate::sim::backlog::Orderer;
+use crate::sim::engine::{DayRecord, Workspace};
+use crate::sim::flow::count_transit;
+
+impl Workspace {
+    /// Step 6: end-of-day stock, backorders and their costs; loyalty recovers.
+    pub(super) fn account<const FULL: bool>(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
+        let measured = day >= model.warmup;
+        if FULL && model.has_churn {
+            for (state, stream) in self.demand_states.iter_mut().zip(&model.demands) {
+                if let Some(churn) = &model.segments[stream.segment].churn {
+                    state.loyalty = churn.after_day(state.loyalty);
+                }
+            }
+        }
+        if FULL && !self.location_backorders.is_empty() {
+            let n = model.locations.len();
+            let by_location = &mut self.location_backorders[day as usize * n..(day as usize + 1) * n];
+            by_location.iter_mut().for_each(|x| *x = 0);
+            for (p, pair) in self.pairs.iter().zip(&model.pairs) {
+                by_location[pair.location] += p.backorders + p.owed;
+            }
+        }
+        for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
+            debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit() >= 0);
+            p.today_demand = 0;
+            rec.on_hand += p.on_hand;
+            rec.backorders += p.backorders;
+            rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
+            rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
+            if FULL && pair.costs.in_transit > 0.0 {
+                rec.costs.pipeline += p.in_transit() as f64 * pair.costs.in_transit;
+            }
+            if measured {
+                let c = &mut p.counters;
+                c.on_hand_unit_days += p.on_hand as u64;
+                c.backorder_unit_days += p.backorders as u64;
+                c.owed_unit_days += p.owed as u64;
+                c.max_backorders = c.max_backorders.max(p.backorders as u64);
+                c.ready_days += u64::from(p.backorders + p.owed == 0);
+            }
+        }
+        if FULL && measured && model.has_network {
+            // The echelon of a pair adds the stock below it and what is in transit to it.
+            for (pi, pair) in model.pairs.iter().enumerate().filter(|(_, p)| !p.downstream.is_empty()) {
+                let below: i64 = pair
+                    .downstream
+                    .iter()
+                    .map(|&q| self.pairs[q].on_hand - self.pairs[q].backorders + self.pairs[q].in_transit())
+                    .sum();
+                self.pairs[pi].counters.echelon_unit_days += below;
+            }
+        }
+    }
+
+    /// Closes the replication: costs from unit-days, ledgers, totals.
+    pub(super) fn finish(&mut self, model: &Model) {
+        self.count_open_pipeline(model);
+        self.total = Counters::default();
+        self.total_waits.clear();
+        for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
+            let c = &mut p.counters;
+            for &d in &pair.demands {
+                c.add_stream(&self.demand_states[d].counters);
+            }
+            c.close_pair(&pair.costs, model.measured_days());
+            p.ledger.final_on_hand = p.on_hand;
+            p.ledger.open_backorders = p.backorders;
+            debug_assert_eq!(p.ledger.in_transit, p.on_order - p.awaiting, "in transit to {}", pair.name);
+            debug_assert_eq!(
+                p.ledger.in_transit + p.ledger.awaiting_upstream,
+                p.on_order,
+                "on order at {}",
+                pair.name
+            );
+            debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
+            self.total.add_pair(c, !pair.demands.is_empty());
+            self.total_waits.add(&p.waits);
+        }
+        debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));
+        // The network's echelon inventory: stock everywhere, less customer backorders, plus what
+        // is in transit to the pairs that another location supplies.
+        self.total.echelon_unit_days = self
+            .pairs
+            .iter()
+            .zip(&model.pairs)
+            .map(|(p, pair)| p.counters.network_echelon_unit_days(pair.internally_supplied))
+            .sum();
+        let measured = &self.days[model.warmup as usize..];
+        self.total.max_backorders = measured.iter().map(|d| d.backorders.max(0) as u64).max().unwrap_or(0);
+    }
+
+    /// Books in the ledgers what is still on its way at the end: the shipments still in the
+    /// calendar (in transit, counted independently of the on-order bookkeeping, so the pipeline
+    /// identity can catch a lost shipment) and the units still waiting at upstream locations,
+    /// from their backlogs.
+    fn count_open_pipeline(&mut self, model: &Model) {
+        let Workspace { calendar, pairs, lanes, .. } = self;
+        for r in calendar.iter() {
+            let ledger = &mut pairs[r.pair as usize].ledger;
+            ledger.in_transit += r.units;
+            if model.lanes[r.lane as usize].supplier().is_none() {
+                ledger.in_transit_internal += r.units;
+            }
+            count_transit(pairs, lanes, model, r, model.horizon);
+        }
+        for up in 0..self.pairs.len() {
+            for k in 0..model.pairs[up].children.len() {
+                let child = model.pairs[up].children[k];
+                let waiting: i64 = self.pairs[up]
+                    .backlog
+                    .lines()
+                    .filter(|l| matches!(l.by, Orderer::Location { pair, .. } if pair as usize == child))
+                    .map(|l| l.units)
+                    .sum();
+                self.pairs[child].ledger.awaiting_upstream += waiting;
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Steps 2 and 3: customer demand (filled from stock, backordered or lost) and cancellations
+//! when patience runs out.
+
+use crate::model::{Control, MAX_UNITS, Model};
+use crate::sim::backlog::{NewLine, Orderer, promise_day};
+use crate::sim::day::Day;
+use crate::sim::engine::{DayRecord, Workspace};
+use crate::sim::state::Deadline;
+
+impl Workspace {
+    /// Step 2: the day's customer demand.
+    pub(super) fn demand<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let measured = day >= model.warmup;
+        for (d, stream) in model.demands.iter().enumerate() {
+            let segment = &model.segments[stream.segment];
+            let state = &mut self.demand_states[d];
+            let shock = if !FULL || stream.shocks.is_none() {
+                1.0
+            } else {
+                stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
+            };
+            let u = self.streams.demand[d].draw_at(day as u64);
+            let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
+            let units = draw(shock * state.loyalty);
+            let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
+            let pi = stream.pair;
+            let p = &mut self.pairs[pi];
+            p.today_demand += units;
+            p.ledger.demanded += units;
+            rec.demand += units;
+            let line = segment.line_size as i64;
+            let lines = if line == 1 { units } else { (units + line - 1) / line };
+            if measured {
+                let c = &mut p.counters;
+                c.demand_lines += lines as u64;
+                if FULL && p.disrupted {
+                    c.demand_disrupted += units as u64;
+                }
+                state.counters.demand_units += units as u64;
+                state.counters.churn_units += churned as u64;
+            }
+            // First come, first served: stock goes to demand only when nobody waits ahead.
+            let available = if p.anyone_waits() { 0 } else { p.on_hand };
+            if units <= available {
+                self.fill_from_stock::<FULL>(d, pi, units, measured, rec);
+                continue;
+            }
+            // Short: serve line by line.
+            self.pairs[pi].cycle_stockout = true;
+            let mut left = available;
+            let mut filled = 0;
+            for k in 0..lines {
+                let line_units = (units - k * line).min(line);
+                let take = if segment.partial_fill || line_units <= left { line_units.min(left) } else { 0 };
+                // Once a line is short, no later line overtakes it.
+                left = if take < line_units { 0 } else { left - take };
+                filled += take;
+                let short = line_units - take;
+                if short > 0 {
+                    self.short_line(model, controls, d, k as u64, day, short, rec);
+                }
+            }
+            self.fill_from_stock::<FULL>(d, pi, filled, measured, rec);
+        }
+    }
+
+    /// Units of a day's demand filled from stock on arrival.
+    #[inline(always)]
+    pub(super) fn fill_from_stock<const FULL: bool>(
+        &mut self,
+        d: usize,
+        pi: usize,
+        units: i64,
+        measured: bool,
+        rec: &mut DayRecord,
+    ) {
+        let p = &mut self.pairs[pi];
+        p.on_hand -= units;
+        p.ledger.filled_on_arrival += units;
+        p.ledger.shipped += units;
+        rec.filled += units;
+        if measured {
+            self.demand_states[d].counters.filled_units += units as u64;
+            if FULL && p.disrupted {
+                p.counters.filled_disrupted += units as u64;
+            }
+        }
+    }
+
+    /// A line (number `k` of stream `d` today) that stock could not fill: backordered or lost.
+    /// Kept out of line so that its set-up is not paid on the days nothing is short.
+    #[allow(clippy::too_many_arguments)]
+    #[cold]
+    #[inline(never)]
+    pub(super) fn short_line(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        d: usize,
+        k: u64,
+        day: u32,
+        short: i64,
+        rec: &mut DayRecord,
+    ) {
+        let stream = &model.demands[d];
+        let segment = &model.segments[stream.segment];
+        let pi = stream.pair;
+        let measured = day >= model.warmup;
+        // One uniform per short line from the (stream, day) sub-stream: the same customer makes
+        // the same choice under every policy.
+        let waits = segment.backorder_probability >= 1.0
+            || (segment.backorder_probability > 0.0
+                && self.streams.choice[d].substream(day as u64).uniform_at(k)
+                    < segment.backorder_probability);
+        if !waits {
+            let p = &mut self.pairs[pi];
+            p.ledger.lost += short;
+            rec.lost += short;
+            rec.costs.lost_sales += short as f64 * model.pairs[pi].costs.lost_sale;
+            if measured {
+                self.demand_states[d].counters.walkaway_units += short as u64;
+                if p.disrupted {
+                    p.counters.lost_disrupted_units += short as u64;
+                }
+            }
+            return;
+        }
+        // The end of the customer's patience (never, without one).
+        let deadline = segment.patience.as_ref().map(|patience| {
+            Day(day).after(patience.sample(self.streams.patience[d].substream(day as u64).draw_at(k)) as u32)
+        });
+        let need = self.pairs[pi].backorders + self.pairs[pi].owed + short;
+        let due = |d: u32| self.pipeline[self.slot(pi, d)];
+        let promise = promise_day(day, need, self.calendar.span(), due, controls[pi].promise_days);
+        let p = &mut self.pairs[pi];
+        let id = p.backlog.push(
+            stream.class,
+            NewLine {
+                day,
+                promise,
+                by: Orderer::Customer { stream: d as u32 },
+                units: short,
+                partial: segment.partial_fill,
+            },
+        );
+        p.backorders += short;
+        if measured {
+            p.counters.backordered_lines += 1;
+            self.demand_states[d].counters.backordered_units += short as u64;
+        }
+        if let Some(deadline) = deadline {
+            self.deadlines.schedule(
+                day,
+                deadline.0,
+                Deadline { pair: pi as u32, class: stream.class as u32, id },
+            );
+        }
+        if let Some(churn) = &segment.churn {
+            let state = &mut self.demand_states[d];
+            state.loyalty = churn.after_bad_experience(state.loyalty);
+        }
+    }
+
+    /// Step 3: backordered lines whose patience ends today are cancelled.
+    pub(super) fn cancel(&mut self, model: &Model, day: u32, rec: &mut DayRecord) {
+        let measured = day >= model.warmup;
+        while self.deadlines.due(day) > 0 {
+            let e = self.deadlines.take();
+            let p = &mut self.pairs[e.pair as usize];
+            let Some(line) = p.backlog.get_mut(e.class as usize, e.id) else { continue };
+            let Orderer::Customer { stream } = line.by else { continue };
+            if line.units == 0 {
+                continue;
+            }
+            let (units, stream, demanded) = (line.units, stream as usize, line.day);
+            line.units = 0;
+            p.backorders -= units;
+            p.ledger.cancelled += units;
+            rec.lost += units;
+            rec.costs.lost_sales += units as f64 * model.pairs[e.pair as usize].costs.lost_sale;
+            if measured && demanded >= model.warmup {
+                self.demand_states[stream].counters.cancelled_units += units as u64;
+                p.counters.cancelled_lines += 1;
+                if p.disrupted {
+                    p.counters.lost_disrupted_units += units as u64;
+                }
+            }
+            if let Some(churn) = &model.segments[model.demands[stream].segment].churn {
+                let state = &mut self.demand_states[stream];
+                state.loyalty = churn.after_bad_experience(state.loyalty);
+            }
+        }
+        for p in self.pairs.iter_mut() {
+            p.backlog.tidy();
+        }
+    }
+}

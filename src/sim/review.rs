@@ -1,0 +1,125 @@
+//! Step 4: reviews, forecasts and replenishment orders.
+
+use crate::model::{Control, Model};
+use crate::sim::day::Day;
+use crate::sim::engine::{DayRecord, Workspace};
+use crate::sim::policy::{RuleKind, forecast_levels};
+use crate::sim::supply::Placements;
+
+impl Workspace {
+    /// At a pair's turn in step 4, its forecaster observes the day's demand: its customers'
+    /// and the orders of the pairs it supplies, which are all in by then (so that the review of
+    /// day `t` forecasts days `t + 1, t + 2, …`).
+    pub(super) fn observe_demand(&mut self, pi: usize, measured: bool) {
+        if let Some(f) = &mut self.forecasters[self.policy][pi] {
+            let p = &mut self.pairs[pi];
+            let error = f.observe(p.today_demand as f64);
+            if measured {
+                p.counters.forecast.record(error, p.today_demand as f64);
+            }
+        }
+    }
+
+    /// Step 4: reviews and replenishment orders, downstream pairs first.
+    pub(super) fn review<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let measured = day >= model.warmup;
+        for &l in &model.limited_lanes {
+            self.capacity_left[l] = self.lane_capacity[l];
+        }
+        let forecasts = FULL && model.policies[self.policy].forecasts;
+        for &pi in &model.review_order {
+            // Every pair this one supplies has had its turn: today's orders are all in, and the
+            // stock on hand is allocated among every line waiting for it.
+            if self.pairs[pi].anyone_waits() && self.pairs[pi].on_hand > 0 {
+                self.fill_backlog(model, pi, day);
+            }
+            if forecasts {
+                self.observe_demand(pi, measured);
+            }
+            let control = &controls[pi];
+            if day != self.pairs[pi].next_review {
+                continue;
+            }
+            let echelon: i64 = match control.rule.kind {
+                RuleKind::EchelonBaseStock { .. } if FULL => {
+                    model.pairs[pi].downstream.iter().map(|&q| self.pairs[q].position()).sum()
+                }
+                _ => 0,
+            };
+            let p = &mut self.pairs[pi];
+            p.next_review += control.rule.review_period;
+            // A cycle runs from the day after one review to the next review; the days before the
+            // first review are not a cycle.
+            if measured && p.cycle_start.is_some_and(|start| start >= Day(model.warmup)) {
+                p.counters.cycles += 1;
+                p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
+            }
+            p.cycle_start = Some(Day(day).after(1));
+            p.cycle_stockout = false;
+            if forecasts
+                && let RuleKind::Forecast(rule) = &control.rule.kind
+                && day >= p.next_recompute
+            {
+                let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
+                p.levels = forecast_levels(rule, forecaster, &control.planning);
+                p.next_recompute = day + rule.recompute_every;
+            }
+            let wanted = control.rule.order_quantity(p.position() + echelon, &p.levels);
+            if wanted <= 0 {
+                continue;
+            }
+            let sources = &model.pairs[pi].sources;
+            let mut placements = Placements::new(&control.sourcing, wanted, &mut self.parts);
+            while let Some((src, units)) = placements.next(
+                &control.sourcing,
+                sources,
+                &model.lanes,
+                &mut self.capacity_left,
+                &self.parts,
+            ) {
+                self.order::<FULL>(model, pi, src, units, day, rec);
+            }
+        }
+    }
+
+    /// Pair `pi` orders `units` through its source `src`: costs and counts, then the shipment
+    /// (external supplier) or the order on the upstream location.
+    pub(super) fn order<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        pi: usize,
+        src: usize,
+        units: i64,
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let source = &model.pairs[pi].sources[src];
+        let p = &mut self.pairs[pi];
+        p.on_order += units;
+        p.ledger.ordered += units;
+        let purchase = units as f64 * source.unit_cost;
+        rec.costs.ordering += source.order_cost;
+        rec.costs.purchase += purchase;
+        if day >= model.warmup {
+            let c = &mut p.counters;
+            c.orders += 1;
+            c.units_ordered += units as u64;
+            c.ordering_cost += source.order_cost;
+            c.purchase_cost += purchase;
+            let l = &mut self.lanes[source.lane];
+            l.orders += 1;
+            l.units_ordered += units as u64;
+            l.spend += purchase + source.order_cost;
+        }
+        match source.upstream {
+            Some(up) if FULL => self.internal_order(model, pi, src, up, units, day),
+            _ => self.ship::<FULL>(model, pi, source.lane, units, day, day),
+        }
+    }
+}
