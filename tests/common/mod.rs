@@ -15,6 +15,12 @@ pub fn model(json: &str) -> Model {
     Model::build(&file).unwrap_or_else(|e| panic!("scenario is valid: {e}"))
 }
 
+/// Reads and builds the scenario file at `path`.
+pub fn load(path: &Path) -> Model {
+    let file = ScenarioFile::read(path).unwrap_or_else(|e| panic!("{} reads: {e}", path.display()));
+    Model::build(&file).unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()))
+}
+
 /// Runs every replication and returns the statistics.
 pub fn run(model: &Model, replications: u32, seed: u64) -> RunStats {
     let spec = RunSpec { replications, seed, baseline: 0, daily: true };

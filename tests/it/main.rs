@@ -9,6 +9,7 @@ mod cli;
 mod closed_forms;
 mod customers;
 mod demand_models;
+mod determinism;
 mod disruptions;
 mod docs;
 mod engine_behaviour;
