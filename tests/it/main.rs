@@ -17,6 +17,8 @@ mod experiments;
 mod fuzz_input;
 mod network;
 mod policies;
+mod rand_interop;
 mod report;
 mod report_view;
+mod rng_ecosystem;
 mod rng_stability;
