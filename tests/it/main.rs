@@ -20,5 +20,4 @@ mod policies;
 mod rand_interop;
 mod report;
 mod report_view;
-mod rng_ecosystem;
 mod rng_stability;
