@@ -7,12 +7,27 @@ use scsim::experiment::stats::Moments;
 use scsim::experiment::{self, RunSpec, RunStats};
 use scsim::metrics::{check_network, metric_index};
 use scsim::model::{Model, ScenarioFile};
+use scsim::scenario::error::{Problem, ScenarioError};
 use scsim::sim::engine::Workspace;
 
 /// Builds a model from scenario JSON text (relative files resolve against `tests/`).
 pub fn model(json: &str) -> Model {
     let file = ScenarioFile::parse(json.as_bytes(), Path::new("tests/inline.json")).expect("scenario parses");
     Model::build(&file).unwrap_or_else(|e| panic!("scenario is valid: {e}"))
+}
+
+/// The problems found in scenario JSON text (relative files resolve against `tests/`): every
+/// problem of an invalid scenario, or the one shape error (wrong type, unknown or missing
+/// field) as a problem at its path; none for a valid scenario.
+pub fn problems(json: &str) -> Vec<Problem> {
+    let built =
+        ScenarioFile::parse(json.as_bytes(), Path::new("tests/inline.json")).and_then(|f| Model::build(&f));
+    match built {
+        Ok(_) => Vec::new(),
+        Err(ScenarioError::Invalid { problems, .. }) => problems,
+        Err(ScenarioError::Shape { path, message, .. }) => vec![Problem { path, message }],
+        Err(e) => panic!("neither valid nor invalid: {e}"),
+    }
 }
 
 /// Reads and builds the scenario file at `path`.

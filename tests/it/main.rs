@@ -21,3 +21,4 @@ mod rand_interop;
 mod report;
 mod report_view;
 mod rng_stability;
+mod validation;
