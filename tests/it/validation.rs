@@ -5,53 +5,9 @@ use serde_json::{Value, json};
 
 use crate::common;
 
-/// A valid scenario that uses most features, so that each rule has something to break.
-const BASE: &str = r#"{
-  "schema_version": 1, "horizon_days": 60, "warmup_days": 5, "replications": 10, "seed": 3,
-  "items": [{"id": "widget", "costs": {"holding_per_unit_day": 0.1}}],
-  "locations": [{"id": "dc", "allocation": "priority"}, {"id": "store", "priority": 2}],
-  "suppliers": [
-    {"id": "acme", "outages": {
-      "random": {"type": "markov", "fail_probability": 0.01, "recover_probability": 0.2},
-      "scheduled": [{"start_day": 10, "days": 2, "every_days": 30}],
-      "remaining_capacity": 0.5}},
-    {"id": "backup"}],
-  "lanes": [
-    {"id": "acme-dc", "from": "acme", "to": "dc", "lead_time": {"type": "poisson", "mean": 3},
-     "capacity_per_day": 500,
-     "delays": {"probability": 0.1, "extra_days": {"type": "uniform", "min": 1, "max": 3}},
-     "yield": {"probability": 0.1, "fraction": {"type": "uniform", "min": 0.5, "max": 0.9}}},
-    {"id": "backup-dc", "from": "backup", "to": "dc", "lead_time": {"type": "constant", "value": 5},
-     "unit_cost": 2, "order_cost": 1, "quoted_lead_time": 5},
-    {"id": "dc-store", "from": "dc", "to": "store", "lead_time": {"type": "constant", "value": 1},
-     "min_order": 0, "order_multiple": 1}],
-  "segments": [{"id": "loyal", "unmet": {"type": "mixed", "backorder_probability": 0.5},
-    "line_size": 2, "patience_days": {"type": "constant", "value": 3},
-    "churn": {"drop": 0.1, "recovery_per_day": 0.01}}],
-  "demand": [{"location": "store", "item": "widget", "segment": "loyal",
-    "distribution": {"type": "poisson", "mean": 10}, "weekly_profile": [1, 1, 1, 1, 1, 1, 1],
-    "spikes": {"probability": 0.05, "multiplier": 2, "duration_days": {"type": "constant", "value": 2}},
-    "promotions": [{"start_day": 20, "days": 3, "multiplier": 1.5}],
-    "trend": {"type": "linear", "per_day": 0.001}}],
-  "costs": {"holding_per_unit_day": 0.2, "lost_sale_per_unit": 5},
-  "initial_on_hand": [{"location": "store", "item": "widget", "units": 30}],
-  "policies": [
-    {"name": "bs", "inventory": {"type": "base_stock", "S": 60},
-     "overrides": [{"location": "dc", "sourcing": {"type": "primary_backup", "sources": ["acme", "backup"]}}]},
-    {"name": "ss", "inventory": {"type": "safety_stock",
-       "forecast": {"type": "holt", "alpha": 0.2, "beta": 0.1},
-       "service": {"type": "fill_rate", "target": 0.95}, "lot": {"type": "cover_days", "days": 7}},
-     "overrides": [
-       {"location": "dc", "sourcing": {"type": "split", "shares": [
-         {"source": "acme-dc", "share": 2}, {"source": "backup-dc", "share": 1}]}},
-       {"location": "store", "inventory": {"type": "s_S", "s": 10, "S": 40}}]},
-    {"name": "rq", "inventory": {"type": "r_Q", "r": 5, "Q": 10, "review_period": 2, "review_offset": 1},
-     "overrides": [{"location": "dc", "sourcing": {"type": "cheapest"}}]},
-    {"name": "jit", "inventory": {"type": "just_in_time", "forecast": {"type": "moving_average", "window": 7}},
-     "overrides": [{"location": "dc", "sourcing": {"type": "fastest"}}]},
-    {"name": "echelon", "inventory": {"type": "echelon_base_stock", "S": 80},
-     "overrides": [{"location": "dc", "sourcing": {"type": "single", "source": "acme"}}]}]
-}"#;
+/// A valid scenario (tests/data/validation-base.json) that uses most features, so that each
+/// rule has something to break.
+const BASE: &str = include_str!("../data/validation-base.json");
 
 /// One change to the base: set the value at a JSON pointer (a last segment `-` appends to an
 /// array), or remove the member there.
