@@ -30,6 +30,18 @@ pub fn problems(json: &str) -> Vec<Problem> {
     }
 }
 
+/// Runs `scsim ARGS --quiet --out OUT` and asserts that it succeeds.
+pub fn run_scsim(args: &[&str], out: &Path) {
+    assert_cmd::Command::cargo_bin("scsim")
+        .expect("binary builds")
+        .args(args)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
 /// Reads and builds the scenario file at `path`.
 pub fn load(path: &Path) -> Model {
     let file = ScenarioFile::read(path).unwrap_or_else(|e| panic!("{} reads: {e}", path.display()));
