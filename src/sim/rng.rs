@@ -9,6 +9,15 @@
 //! lane 3 on day 117 without drawing anything else first. Draws never depend on the policy being
 //! simulated, on the thread, or on the order in which the engine visits entities, which is what
 //! makes runs reproducible on any number of threads and makes two policies see the same demand.
+//!
+//! To draw from a stream with a sampler of the `rand` ecosystem (`rand::RngExt`, `rand_distr`),
+//! read it in order with [`Stream::rng_from`]: the [`StreamRng`] it returns implements
+//! [`rand_core::Rng`] (rand_core 0.10's name for `RngCore`) and yields the stream's own 64-bit
+//! draws, so the result is as reproducible as the engine's draws.
+
+use std::convert::Infallible;
+
+use rand_core::{SeedableRng, TryRng, utils};
 
 /// The SplitMix64 increment (the golden ratio in 64-bit fixed point).
 const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -126,6 +135,67 @@ impl Stream {
     /// The stream's key, which is also the initial state of its SplitMix64 generator.
     pub fn key(&self) -> u64 {
         self.key
+    }
+
+    /// This stream read in order from draw number `start`, as a `rand_core` generator.
+    pub fn rng_from(self, start: u64) -> StreamRng {
+        StreamRng { stream: self, next: start }
+    }
+}
+
+/// A [`Stream`] read in order: a `rand_core` generator whose `n`-th `next_u64` (counting from
+/// the starting draw) is the stream's draw `start + n`.
+///
+/// `next_u32` takes the upper 32 bits of the next 64-bit draw, and `fill_bytes` writes the
+/// little-endian bytes of successive 64-bit draws (the bytes of a last, partial draw are
+/// discarded with it). Seeding with 8 bytes starts at the stream whose key is those bytes read
+/// little-endian, which makes it the same generator as `rand_xoshiro`'s `SplitMix64` for
+/// 64-bit draws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamRng {
+    stream: Stream,
+    next: u64,
+}
+
+impl StreamRng {
+    /// The number of the draw the next `next_u64` returns.
+    pub fn position(&self) -> u64 {
+        self.next
+    }
+}
+
+impl TryRng for StreamRng {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        self.try_next_u64().map(|x| (x >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let x = self.stream.u64_at(self.next);
+        self.next = self.next.wrapping_add(1);
+        Ok(x)
+    }
+
+    #[inline]
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        utils::fill_bytes_via_next_word(dst, || self.try_next_u64())
+    }
+}
+
+impl SeedableRng for StreamRng {
+    type Seed = [u8; 8];
+
+    /// The stream whose key is `seed` read little-endian, from its first draw.
+    fn from_seed(seed: [u8; 8]) -> StreamRng {
+        Stream::from_key(u64::from_le_bytes(seed)).rng_from(0)
+    }
+
+    /// The stream whose key is `state`, from its first draw (as `SplitMix64::seed_from_u64`).
+    fn seed_from_u64(state: u64) -> StreamRng {
+        Stream::from_key(state).rng_from(0)
     }
 }
 

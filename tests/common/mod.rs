@@ -7,12 +7,45 @@ use scsim::experiment::stats::Moments;
 use scsim::experiment::{self, RunSpec, RunStats};
 use scsim::metrics::{check_network, metric_index};
 use scsim::model::{Model, ScenarioFile};
+use scsim::scenario::error::{Problem, ScenarioError};
 use scsim::sim::engine::Workspace;
 
 /// Builds a model from scenario JSON text (relative files resolve against `tests/`).
 pub fn model(json: &str) -> Model {
     let file = ScenarioFile::parse(json.as_bytes(), Path::new("tests/inline.json")).expect("scenario parses");
     Model::build(&file).unwrap_or_else(|e| panic!("scenario is valid: {e}"))
+}
+
+/// The problems found in scenario JSON text (relative files resolve against `tests/`): every
+/// problem of an invalid scenario, or the one shape error (wrong type, unknown or missing
+/// field) as a problem at its path; none for a valid scenario.
+pub fn problems(json: &str) -> Vec<Problem> {
+    let built =
+        ScenarioFile::parse(json.as_bytes(), Path::new("tests/inline.json")).and_then(|f| Model::build(&f));
+    match built {
+        Ok(_) => Vec::new(),
+        Err(ScenarioError::Invalid { problems, .. }) => problems,
+        Err(ScenarioError::Shape { path, message, .. }) => vec![Problem { path, message }],
+        Err(e) => panic!("neither valid nor invalid: {e}"),
+    }
+}
+
+/// Runs `scsim ARGS --quiet --out OUT` and asserts that it succeeds.
+pub fn run_scsim(args: &[&str], out: &Path) {
+    assert_cmd::Command::cargo_bin("scsim")
+        .expect("binary builds")
+        .args(args)
+        .arg("--quiet")
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Reads and builds the scenario file at `path`.
+pub fn load(path: &Path) -> Model {
+    let file = ScenarioFile::read(path).unwrap_or_else(|e| panic!("{} reads: {e}", path.display()));
+    Model::build(&file).unwrap_or_else(|e| panic!("{} is valid: {e}", path.display()))
 }
 
 /// Runs every replication and returns the statistics.
@@ -27,8 +60,8 @@ pub fn total(stats: &RunStats, p: usize, key: &str) -> Moments {
 }
 
 /// Runs each replication of each policy directly and checks the conservation ledger of every
-/// pair and of the network as a whole; returns the number of replications checked.
-pub fn check_conservation(model: &Model, replications: u32, seed: u64) -> u32 {
+/// pair and of the network as a whole (panics on the first broken ledger).
+pub fn check_conservation(model: &Model, replications: u32, seed: u64) {
     let mut ws = Workspace::new(model);
     for r in 0..replications {
         for p in 0..model.policies.len() {
@@ -43,7 +76,6 @@ pub fn check_conservation(model: &Model, replications: u32, seed: u64) -> u32 {
             }
         }
     }
-    replications
 }
 
 /// The moments of metric `key` for policy `p` at the pair named `name` (`location/item`).

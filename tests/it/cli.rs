@@ -12,21 +12,8 @@ fn scsim() -> Command {
 const FILES: [&str; 3] = ["summary.json", "replications.csv", "daily.csv"];
 
 fn run_quickstart(out: &Path, extra: &[&str]) {
-    scsim()
-        .args([
-            "run",
-            "scenarios/quickstart.json",
-            "--replications",
-            "40",
-            "--days",
-            "120",
-            "--quiet",
-            "--out",
-        ])
-        .arg(out)
-        .args(extra)
-        .assert()
-        .success();
+    let run = ["run", "scenarios/quickstart.json", "--replications", "40", "--days", "120"];
+    crate::common::run_scsim(&[&run[..], extra].concat(), out);
 }
 
 #[test]

@@ -121,8 +121,12 @@ fn mean_backorder_wait_obeys_littles_law() {
     let exact = base_stock_exact(s, lambda, lead);
     // Every backordered unit is counted in the end-of-day backorders once per day it waits,
     // so E[wait] = E[backorders] / (λ (1 − fill rate)).
-    let wait = exact.avg_backorders / (lambda * (1.0 - exact.fill_rate));
-    assert_agrees("mean wait (Little)", &total(&stats, 0, "wait_mean_days"), wait, &[]);
+    let little = |e: &BaseStockExact| e.avg_backorders / (lambda * (1.0 - e.fill_rate));
+    let wait = little(&exact);
+    // Wrong answers the test must tell apart: a wait counted one day too long, and the wait
+    // of a lead time one day longer.
+    let wrong = [wait + 1.0, little(&base_stock_exact(s, lambda, lead + 1))];
+    assert_agrees("mean wait (Little)", &total(&stats, 0, "wait_mean_days"), wait, &wrong);
 }
 
 #[test]

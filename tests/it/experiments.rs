@@ -26,21 +26,10 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
 #[test]
 fn sweep_writes_every_point_and_policy_on_common_random_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    scsim()
-        .args(["sweep", "scenarios/quickstart.json", "--set", "policies.safety-stock.inventory.S=95..115:10"])
-        .args([
-            "--set",
-            "policies.min-max.inventory.s=100,190",
-            "--replications",
-            "20",
-            "--days",
-            "120",
-            "--quiet",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    let sweep =
+        ["sweep", "scenarios/quickstart.json", "--set", "policies.safety-stock.inventory.S=95..115:10"];
+    let rest = ["--set", "policies.min-max.inventory.s=100,190", "--replications", "20", "--days", "120"];
+    common::run_scsim(&[&sweep[..], &rest].concat(), dir.path());
     let rows = read_csv(&dir.path().join("sweep.csv"));
     // 3 × 2 points, the s = 190 ones invalid (s ≥ S): 3 valid points × 3 policies.
     assert_eq!(rows.len(), 9);

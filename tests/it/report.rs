@@ -5,6 +5,8 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+
+use crate::common;
 use scsim::report::plots::{Kind, policy_color};
 
 const POLICIES: [&str; 3] = ["lean", "safety-stock", "min-max"];
@@ -14,21 +16,7 @@ const SINGLE_LOCATION: [Kind; 6] =
     [Kind::Service, Kind::Backorders, Kind::OnHand, Kind::Costs, Kind::TradeOff, Kind::Waits];
 
 fn run_quickstart(dir: &Path) {
-    Command::cargo_bin("scsim")
-        .unwrap()
-        .args([
-            "run",
-            "scenarios/quickstart.json",
-            "--replications",
-            "30",
-            "--days",
-            "150",
-            "--quiet",
-            "--out",
-        ])
-        .arg(dir)
-        .assert()
-        .success();
+    common::run_scsim(&["run", "scenarios/quickstart.json", "--replications", "30", "--days", "150"], dir);
 }
 
 fn hex(p: usize) -> String {
@@ -168,21 +156,10 @@ fn png_plots_are_drawn_with_the_bundled_font() {
 #[test]
 fn a_network_run_plots_backorders_by_location() {
     let dir = tempfile::tempdir().unwrap();
-    Command::cargo_bin("scsim")
-        .unwrap()
-        .args([
-            "run",
-            "scenarios/three-echelon.json",
-            "--replications",
-            "8",
-            "--days",
-            "120",
-            "--quiet",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    common::run_scsim(
+        &["run", "scenarios/three-echelon.json", "--replications", "8", "--days", "120"],
+        dir.path(),
+    );
     let locations =
         ["plant", "dc-north", "dc-south", "store-1", "store-2", "store-3", "store-4", "store-5", "store-6"];
     // daily-locations.csv: one row per policy, day and location, in that order.
