@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use crate::metrics::histogram::nearest_rank;
+
 /// Count, mean and sum of squared deviations (Welford), mergeable (Chan et al.). NaN values
 /// (undefined metrics) are not counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -122,19 +124,7 @@ impl LogHistogram {
     /// The lower edge of the bucket holding the `q` quantile (nearest rank); exact for values
     /// below 128. NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
-        let total: u64 = self.counts.iter().sum();
-        if total == 0 {
-            return f64::NAN;
-        }
-        let target = (q * total as f64).ceil().max(1.0) as u64;
-        let mut cum = 0;
-        for (i, &c) in self.counts.iter().enumerate() {
-            cum += c;
-            if cum >= target {
-                return bucket_low(i) as f64;
-            }
-        }
-        unreachable!("cumulative count reaches the total")
+        nearest_rank(&self.counts, q).map_or(f64::NAN, |i| bucket_low(i) as f64)
     }
 }
 

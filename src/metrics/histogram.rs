@@ -55,20 +55,23 @@ impl WaitHistogram {
     /// The smallest wait `w` such that at least a share `q` of the units waited `w` days or
     /// less (NaN when empty).
     pub fn quantile(&self, q: f64) -> f64 {
-        let total = self.total();
-        if total == 0 {
-            return f64::NAN;
-        }
-        let target = (q * total as f64).ceil().max(1.0) as u64;
-        let mut cum = 0;
-        for (d, &c) in self.counts().iter().enumerate() {
-            cum += c;
-            if cum >= target {
-                return d as f64;
-            }
-        }
-        unreachable!("the cumulative count reaches the total")
+        nearest_rank(self.counts(), q).map_or(f64::NAN, |d| d as f64)
     }
+}
+
+/// The nearest-rank quantile of a histogram: the first bucket at which the cumulative count
+/// reaches `⌈q · total⌉` (at least 1), or `None` when the histogram is empty.
+pub(crate) fn nearest_rank(counts: &[u64], q: f64) -> Option<usize> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let target = (q * total as f64).ceil().max(1.0) as u64;
+    let mut cum = 0;
+    counts.iter().position(|&c| {
+        cum += c;
+        cum >= target
+    })
 }
 
 impl PartialEq for WaitHistogram {

@@ -210,7 +210,7 @@ impl Workspace {
             state.owed = 0;
             state.awaiting = 0;
             state.backlog.clear();
-            state.next_review = control.rule.review_offset;
+            state.next_review = control.rule.first_review();
             state.levels = control.initial_levels;
             state.next_recompute = 0;
             state.today_demand = 0;

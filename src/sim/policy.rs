@@ -86,9 +86,14 @@ pub struct Levels {
 }
 
 impl Rule {
-    /// Whether the pair is reviewed at the end of `day`.
-    pub fn reviews_on(&self, day: u32) -> bool {
-        day >= self.review_offset && (day - self.review_offset).is_multiple_of(self.review_period)
+    /// The day of the pair's first review.
+    pub fn first_review(&self) -> u32 {
+        self.review_offset
+    }
+
+    /// The day of the review that follows a review on `day`.
+    pub fn review_after(&self, day: u32) -> u32 {
+        day + self.review_period
     }
 
     /// The fixed levels of a static policy (`None` for forecast-driven ones).
@@ -248,7 +253,9 @@ mod tests {
     #[test]
     fn review_schedule() {
         let r = Rule { kind: RuleKind::BaseStock { level: 1 }, review_period: 7, review_offset: 2 };
-        let days: Vec<u32> = (0..20).filter(|&d| r.reviews_on(d)).collect();
+        let days: Vec<u32> = std::iter::successors(Some(r.first_review()), |&d| Some(r.review_after(d)))
+            .take_while(|&d| d < 20)
+            .collect();
         assert_eq!(days, vec![2, 9, 16]);
     }
 

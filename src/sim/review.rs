@@ -53,7 +53,7 @@ impl Workspace {
                 _ => 0,
             };
             let p = &mut self.pairs[pi];
-            p.next_review += control.rule.review_period;
+            p.next_review = control.rule.review_after(day);
             // A cycle runs from the day after one review to the next review; the days before the
             // first review are not a cycle.
             if measured && p.cycle_start.is_some_and(|start| start >= Day(model.warmup)) {
