@@ -7,6 +7,10 @@
 //! planner's guide to the same fields.
 
 pub mod error;
+mod load;
+
+pub(crate) use load::InputFile;
+pub use load::ScenarioFile;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
