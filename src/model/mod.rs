@@ -21,22 +21,22 @@ use crate::sim::policy::{Levels, Planning, Rule};
 use crate::sim::supply::{Lane, Source, Sourcing, Supplier};
 
 /// Largest number of units any quantity in a scenario may have (keeps sums far from overflow).
-pub const MAX_UNITS: i64 = 1_000_000_000;
+pub(crate) const MAX_UNITS: i64 = 1_000_000_000;
 /// Longest horizon in days (about 270 years).
-pub const MAX_HORIZON: i64 = 100_000;
+const MAX_HORIZON: i64 = 100_000;
 /// Longest lead time in days.
-pub const MAX_LEAD_TIME: u64 = 3_650;
+const MAX_LEAD_TIME: u64 = 3_650;
 /// Most replications in one run.
-pub const MAX_REPLICATIONS: i64 = 100_000_000;
+const MAX_REPLICATIONS: i64 = 100_000_000;
 /// Largest cost rate.
-pub const MAX_COST: f64 = 1e12;
+const MAX_COST: f64 = 1e12;
 /// The validated, immutable model of a scenario.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// Scenario name (names the output folder).
     pub name: String,
     /// Scenario description.
-    pub description: String,
+    pub(crate) description: String,
     /// Simulated days.
     pub horizon: u32,
     /// Days left out of the metrics at the start.
@@ -51,126 +51,126 @@ pub struct Model {
     pub locations: Vec<String>,
     /// Pair indices in the order they are reviewed each day: downstream locations first, so
     /// that their orders reach the locations supplying them the same day.
-    pub review_order: Vec<usize>,
+    pub(crate) review_order: Vec<usize>,
     /// Whether some lane ships from a location (a multi-echelon network).
-    pub has_network: bool,
+    pub(crate) has_network: bool,
     /// Whether some lane from a location can deliver the same day, so that a receipt can be
     /// shipped on and received again within the day.
-    pub same_day_transfers: bool,
+    pub(crate) same_day_transfers: bool,
     /// Indices of the pairs whose location allocates by fair share.
-    pub fair_share_pairs: Vec<usize>,
+    pub(crate) fair_share_pairs: Vec<usize>,
     /// Suppliers.
-    pub suppliers: Vec<Supplier>,
+    pub(crate) suppliers: Vec<Supplier>,
     /// Lanes.
     pub lanes: Vec<Lane>,
     /// Indices of the lanes whose daily capacity is limited or can drop (a capacity per day, or
     /// a supplier with outages): what they can still take is reset every day.
-    pub limited_lanes: Vec<usize>,
+    pub(crate) limited_lanes: Vec<usize>,
     /// Whether some lane can deliver the same day (lead time 0), so that step 4 of the day has
     /// work to do.
-    pub same_day_receipts: bool,
+    pub(crate) same_day_receipts: bool,
     /// Whether some supplier has outages.
-    pub has_outages: bool,
+    pub(crate) has_outages: bool,
     /// Whether a shipment can arrive after its confirmed date (delays, frozen transit, short
     /// shipments), so that overdue units must be carried in the pipeline.
-    pub late_shipments: bool,
+    pub(crate) late_shipments: bool,
     /// Whether some segment cancels backorders after a patience.
-    pub has_patience: bool,
+    pub(crate) has_patience: bool,
     /// Whether some segment churns.
-    pub has_churn: bool,
+    pub(crate) has_churn: bool,
     /// Days ahead a patience deadline can fall (longest patience + 1).
-    pub deadline_span: u32,
+    pub(crate) deadline_span: u32,
     /// Stocked (location, item) pairs, in location-then-item order.
     pub pairs: Vec<Pair>,
     /// Demand streams.
-    pub demands: Vec<DemandStream>,
+    pub(crate) demands: Vec<DemandStream>,
     /// Customer segments.
-    pub segments: Vec<Segment>,
+    pub(crate) segments: Vec<Segment>,
     /// Policies to compare (the first is the baseline).
     pub policies: Vec<Policy>,
     /// SHA-256 of the scenario file.
-    pub scenario_sha256: String,
+    pub(crate) scenario_sha256: String,
 }
 
 /// A stocked (location, item) pair.
 #[derive(Debug, Clone)]
 pub struct Pair {
     /// Location index.
-    pub location: usize,
+    pub(crate) location: usize,
     /// Item index.
-    pub item: usize,
+    pub(crate) item: usize,
     /// `location/item`, for reports.
     pub name: String,
     /// Cost rates.
-    pub costs: PairCosts,
+    pub(crate) costs: PairCosts,
     /// Lanes that replenish this pair, with their prices for this item.
-    pub sources: Vec<Source>,
+    pub(crate) sources: Vec<Source>,
     /// Indices of the demand streams at this pair.
-    pub demands: Vec<usize>,
+    pub(crate) demands: Vec<usize>,
     /// Starting on-hand if the scenario sets it (else the policy's target level).
-    pub initial_on_hand: Option<i64>,
+    pub(crate) initial_on_hand: Option<i64>,
     /// Expected demand by weekday and its variance, where forecasters start.
-    pub prior: Prior,
+    pub(crate) prior: Prior,
     /// Priorities of the pair's backlog classes (one class, priority 0, under first come
     /// first served).
-    pub classes: Vec<i64>,
+    pub(crate) classes: Vec<i64>,
     /// Whether arriving stock is shared among waiting lines in proportion to what each is owed
     /// (else by class, first come first served within a class).
-    pub fair_share: bool,
+    pub(crate) fair_share: bool,
     /// The pairs this one supplies directly.
-    pub children: Vec<usize>,
+    pub(crate) children: Vec<usize>,
     /// Every pair this one supplies directly or indirectly (its echelon, without itself), in
     /// increasing order.
-    pub downstream: Vec<usize>,
+    pub(crate) downstream: Vec<usize>,
     /// Whether some source of the pair is another location (an internal lane).
-    pub internally_supplied: bool,
+    pub(crate) internally_supplied: bool,
 }
 
 /// Cost rates of a pair, resolved from item and scenario defaults.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PairCosts {
+pub(crate) struct PairCosts {
     /// Per unit on hand at the end of a day.
-    pub holding: f64,
+    pub(crate) holding: f64,
     /// Per unit backordered at the end of a day.
-    pub backorder: f64,
+    pub(crate) backorder: f64,
     /// Per unit of lost sales.
-    pub lost_sale: f64,
+    pub(crate) lost_sale: f64,
     /// Per unit in transit to the pair at the end of a day.
-    pub in_transit: f64,
+    pub(crate) in_transit: f64,
 }
 
 /// A demand stream.
 #[derive(Debug, Clone)]
-pub struct DemandStream {
+pub(crate) struct DemandStream {
     /// Pair index.
-    pub pair: usize,
+    pub(crate) pair: usize,
     /// Segment index.
-    pub segment: usize,
+    pub(crate) segment: usize,
     /// Daily quantity sampler.
-    pub sampler: DemandSampler,
+    pub(crate) sampler: DemandSampler,
     /// Random spikes and promotions.
-    pub shocks: Shocks,
+    pub(crate) shocks: Shocks,
     /// Backlog class of its lines at its pair.
-    pub class: usize,
+    pub(crate) class: usize,
 }
 
 /// A customer segment's behaviour.
 #[derive(Debug, Clone)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// Identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Probability that a short line is backordered (1 = always wait, 0 = always leave).
-    pub backorder_probability: f64,
+    pub(crate) backorder_probability: f64,
     /// Units per order line.
-    pub line_size: u64,
+    pub(crate) line_size: u64,
     /// Days a backordered line waits before it is cancelled (`None`: forever).
-    pub patience: Option<Sampler>,
+    pub(crate) patience: Option<Sampler>,
     /// Whether lines may be filled in part.
-    pub partial_fill: bool,
+    pub(crate) partial_fill: bool,
     /// Priority at locations that allocate by priority.
-    pub priority: i64,
+    pub(crate) priority: i64,
     /// Market-share erosion after bad service.
-    pub churn: Option<Churn>,
+    pub(crate) churn: Option<Churn>,
 }
 
 /// A named policy: how every pair is controlled.
@@ -181,34 +181,34 @@ pub struct Policy {
     /// Description from the scenario.
     pub description: String,
     /// Control of each pair, indexed like [`Model::pairs`].
-    pub controls: Vec<Control>,
+    pub(crate) controls: Vec<Control>,
     /// Whether any pair's rule forecasts.
-    pub forecasts: bool,
+    pub(crate) forecasts: bool,
 }
 
 /// How one policy controls one pair.
 #[derive(Debug, Clone)]
-pub struct Control {
+pub(crate) struct Control {
     /// The inventory policy.
-    pub rule: Rule,
+    pub(crate) rule: Rule,
     /// How orders are placed on the pair's sources.
-    pub sourcing: Sourcing,
+    pub(crate) sourcing: Sourcing,
     /// Lead time and review figures a forecast-driven rule plans with.
-    pub planning: Planning,
+    pub(crate) planning: Planning,
     /// The rule's levels at the start.
-    pub initial_levels: Levels,
+    pub(crate) initial_levels: Levels,
     /// Stock on hand at the start of day 0: the scenario's `initial_on_hand`, else the rule's
     /// order-up-to level (for echelon base-stock, what its echelon's starting stock leaves of
     /// S).
-    pub initial_on_hand: i64,
+    pub(crate) initial_on_hand: i64,
     /// Days after which a backordered line is promised when the pipeline does not cover it
     /// (the planning lead time, rounded up).
-    pub promise_days: u32,
+    pub(crate) promise_days: u32,
 }
 
 impl Model {
     /// Indices of the segments some demand stream belongs to.
-    pub fn used_segments(&self) -> Vec<usize> {
+    pub(crate) fn used_segments(&self) -> Vec<usize> {
         (0..self.segments.len()).filter(|&g| self.demands.iter().any(|d| d.segment == g)).collect()
     }
 
@@ -223,7 +223,7 @@ impl Model {
     }
 
     /// The largest number of days ahead the engine can schedule a receipt.
-    pub fn calendar_span(&self) -> u32 {
+    pub(crate) fn calendar_span(&self) -> u32 {
         self.lanes.iter().map(Lane::max_lead_time).max().unwrap_or(0) + 1
     }
 
