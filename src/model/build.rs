@@ -209,7 +209,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Indexes the scenario's ids, reporting empty, duplicate and ill-formed ones.
-    fn index<'s>(&mut self, s: &'s Scenario) -> Index<'s> {
+    pub(super) fn index<'s>(&mut self, s: &'s Scenario) -> Index<'s> {
         let items = self.ids("items", "id", s.items.iter().map(|x| x.id.as_str()));
         let locations = self.ids("locations", "id", s.locations.iter().map(|x| x.id.as_str()));
         let suppliers = self.ids("suppliers", "id", s.suppliers.iter().map(|x| x.id.as_str()));

@@ -12,6 +12,9 @@ mod supply;
 
 use build::Builder;
 
+#[cfg(test)]
+mod tests;
+
 use crate::scenario::ScenarioFile;
 use crate::scenario::error::ScenarioError;
 use crate::sim::demand::{Churn, DemandSampler, Shocks};
