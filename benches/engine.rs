@@ -14,7 +14,8 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scsim::experiment::{self, RunSpec};
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
+use scsim::scenario::ScenarioFile;
 use scsim::sim::engine::Workspace;
 
 const BASE_STOCK: &str = r#"{"type": "base_stock", "S": 110}"#;

@@ -9,8 +9,8 @@ use clap::Args;
 
 use scsim::experiment::shard::{PointResult, RunShard, SweepShard, check_run_shards, load_rows};
 use scsim::experiment::{Counted, RunStats, block_count};
-use scsim::model::ScenarioFile;
 use scsim::report::{RunInfo, csv::ReplicationsCsv};
+use scsim::scenario::ScenarioFile;
 
 use super::{InputError, build, out_dir, write_outputs};
 

@@ -16,8 +16,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use scsim::experiment::RunStats;
 use scsim::experiment::shard::Settings;
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
 use scsim::report::{self, Exporter, Run, RunInfo, RunView};
+use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::ScenarioError;
 
 /// scsim: simulate inventory policies under uncertain demand and supply, and compare their

@@ -14,10 +14,11 @@ use scsim::experiment::shard::{Origin, PointResult, SweepShard, SweepSpec, parse
 use scsim::experiment::sweep::{self, Parameter, parse_set};
 use scsim::experiment::{self, RunSpec};
 use scsim::metrics::{METRICS, metric_index};
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
 use scsim::report::json::{Metrics, Stat};
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
+use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::ScenarioError;
 
 use super::{InputError, Overrides, folder_name, load, out_dir, progress_bar, settings, write};

@@ -526,7 +526,7 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ScenarioFile;
+    use crate::scenario::ScenarioFile;
     use std::path::Path;
 
     #[test]

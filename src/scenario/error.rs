@@ -24,19 +24,46 @@ pub enum ScenarioError {
     /// The file could not be read.
     #[error("{file}: cannot read the file")]
     Read {
+        /// The scenario file.
         file: PathBuf,
+        /// Why it could not be read.
         #[source]
         source: std::io::Error,
     },
     /// The file is not valid JSON.
     #[error("{file}:{line}:{column}: not valid JSON: {message}")]
-    Syntax { file: PathBuf, line: usize, column: usize, message: String },
+    Syntax {
+        /// The scenario file.
+        file: PathBuf,
+        /// Line of the error (from 1).
+        line: usize,
+        /// Column of the error (from 1).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// The JSON does not have the scenario's shape (wrong type, unknown or missing field).
     #[error("{file}:{line}:{column}: at {path}: {message}")]
-    Shape { file: PathBuf, line: usize, column: usize, path: String, message: String },
+    Shape {
+        /// The scenario file.
+        file: PathBuf,
+        /// Line of the error (from 1).
+        line: usize,
+        /// Column of the error (from 1).
+        column: usize,
+        /// JSON path of the value, e.g. `policies[0].inventory`.
+        path: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
     /// The scenario is well-formed but its content is invalid; every problem is listed.
     #[error("{file}: {} problem{} found:\n{}", .problems.len(), if .problems.len() == 1 { "" } else { "s" }, list(.problems))]
-    Invalid { file: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        /// The scenario file.
+        file: PathBuf,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {

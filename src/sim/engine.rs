@@ -285,7 +285,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ScenarioFile;
+    use crate::scenario::ScenarioFile;
     use std::path::Path;
 
     /// A model with everything the lean loop keeps: several items and segments, lost sales,

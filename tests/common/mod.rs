@@ -6,7 +6,8 @@ use std::path::Path;
 use scsim::experiment::stats::Moments;
 use scsim::experiment::{self, RunSpec, RunStats};
 use scsim::metrics::{check_network, metric_index};
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
+use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::{Problem, ScenarioError};
 use scsim::sim::engine::Workspace;
 

@@ -86,7 +86,7 @@ fn bootstrap_draws_days_of_history_uniformly() {
     assert!((share12 - 1.0 / 3.0).abs() < 4.0 * 0.0061, "{share12}");
     // Without a column name the first column is used: dates are not numbers, so it is rejected
     // with the file and line.
-    let file = scsim::model::ScenarioFile::parse(
+    let file = scsim::scenario::ScenarioFile::parse(
         scenario(r#""distribution": {"type": "bootstrap", "file": "data/history.csv"}"#, 10).as_bytes(),
         std::path::Path::new("tests/inline.json"),
     )

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
+use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::ScenarioError;
 use scsim::sim::engine::Workspace;
 use serde_json::{Map, Value};

@@ -21,7 +21,8 @@ use crate::common;
 use common::{assert_agrees, check_conservation, model, pair, poisson_pmf, run, total};
 use scsim::experiment::stats::Moments;
 use scsim::metrics::LANE_METRICS;
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
+use scsim::scenario::ScenarioFile;
 use scsim::sim::engine::Workspace;
 
 /// Supplier → dc (lead L₂) → store (lead L₁), Poisson(λ) at the store. Policy 0 ("local"):

@@ -7,8 +7,9 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use scsim::model::{Model, ScenarioFile};
+use scsim::model::Model;
 use scsim::report::{self, Run, RunInfo, RunView};
+use scsim::scenario::ScenarioFile;
 
 use crate::common;
 
