@@ -9,6 +9,8 @@
 //! [`report`] writes the files. The library never prints, exits or reads command-line
 //! arguments: that is the binary's job.
 
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod experiment;
 pub mod metrics;
 pub mod model;

@@ -28,18 +28,46 @@ pub enum IntDist {
     /// Always the same value.
     Constant(u64),
     /// Poisson with the given mean.
-    Poisson { mean: f64 },
+    Poisson {
+        /// Mean per draw.
+        mean: f64,
+    },
     /// Normal rounded to the nearest whole number, negative values cut to 0.
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        /// Mean before rounding.
+        mean: f64,
+        /// Standard deviation before rounding.
+        sd: f64,
+    },
     /// Negative binomial (gamma-Poisson mixture) with the given mean and standard deviation
     /// (`sd² > mean`); scaling keeps the dispersion `r = mean² / (sd² − mean)`.
-    NegativeBinomial { mean: f64, sd: f64 },
+    NegativeBinomial {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
     /// Gamma rounded to the nearest whole number.
-    Gamma { mean: f64, sd: f64 },
+    Gamma {
+        /// Mean before rounding.
+        mean: f64,
+        /// Standard deviation before rounding.
+        sd: f64,
+    },
     /// Every whole number in `min..=max` equally likely.
-    Uniform { min: u64, max: u64 },
+    Uniform {
+        /// Smallest value.
+        min: u64,
+        /// Largest value.
+        max: u64,
+    },
     /// Listed values with probabilities proportional to the weights (values sorted, distinct).
-    Discrete { values: Vec<u64>, weights: Vec<f64> },
+    Discrete {
+        /// The values, sorted and distinct.
+        values: Vec<u64>,
+        /// Their weights (not necessarily summing to 1).
+        weights: Vec<f64>,
+    },
 }
 
 impl IntDist {

@@ -31,13 +31,33 @@ pub enum Method {
     /// Tomorrow = today.
     Naive,
     /// Mean of the last `window` days.
-    MovingAverage { window: usize },
+    MovingAverage {
+        /// Days averaged.
+        window: usize,
+    },
     /// Simple exponential smoothing.
-    Ses { alpha: f64 },
+    Ses {
+        /// Smoothing constant of the level.
+        alpha: f64,
+    },
     /// Holt's linear trend.
-    Holt { alpha: f64, beta: f64 },
+    Holt {
+        /// Smoothing constant of the level.
+        alpha: f64,
+        /// Smoothing constant of the trend.
+        beta: f64,
+    },
     /// Holt–Winters with a weekly season.
-    HoltWinters { alpha: f64, beta: f64, gamma: f64, seasonality: Seasonality },
+    HoltWinters {
+        /// Smoothing constant of the level.
+        alpha: f64,
+        /// Smoothing constant of the trend.
+        beta: f64,
+        /// Smoothing constant of the weekly season.
+        gamma: f64,
+        /// Whether the season adds to or multiplies the level.
+        seasonality: Seasonality,
+    },
 }
 
 /// What a forecaster starts from.

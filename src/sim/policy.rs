@@ -16,15 +16,31 @@ use crate::sim::forecast::{Forecaster, Method};
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleKind {
     /// Order up to `level` whenever the position is below it.
-    BaseStock { level: i64 },
+    BaseStock {
+        /// The base-stock level S.
+        level: i64,
+    },
     /// Order up to `level` whenever the echelon position (this pair's and that of every pair
     /// it supplies, directly or not) is below it.
-    EchelonBaseStock { level: i64 },
+    EchelonBaseStock {
+        /// The echelon base-stock level.
+        level: i64,
+    },
     /// When the position is at or below `s`, order up to `level` (S).
-    SS { s: i64, level: i64 },
+    SS {
+        /// Reorder point.
+        s: i64,
+        /// Order-up-to level S.
+        level: i64,
+    },
     /// When the position is at or below `r`, order the smallest multiple of `q` that lifts it
     /// above `r`.
-    RQ { r: i64, q: i64 },
+    RQ {
+        /// Reorder point.
+        r: i64,
+        /// Lot size.
+        q: i64,
+    },
     /// Reorder point and order-up-to level recomputed from a forecast.
     Forecast(ForecastRule),
 }
