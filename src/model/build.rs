@@ -48,7 +48,7 @@ pub(super) struct Index<'s> {
 }
 
 /// An item's costs: what a pair of it costs to run, and the price of buying it from a supplier.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct ItemCosts {
     /// Holding, backorder, lost-sale and in-transit rates.
     pub(super) pair: PairCosts,
@@ -247,36 +247,21 @@ impl<'a> Builder<'a> {
         Index { items, locations, suppliers, segments }
     }
 
-    /// The scenario-wide costs, checked.
+    /// The scenario-wide costs, checked (a rate left out is 0).
     pub(super) fn costs(&mut self, c: &scenario::Costs) -> ItemCosts {
-        let fields = [
-            ("costs.holding_per_unit_day", c.holding_per_unit_day),
-            ("costs.backorder_per_unit_day", c.backorder_per_unit_day),
-            ("costs.lost_sale_per_unit", c.lost_sale_per_unit),
-            ("costs.in_transit_per_unit_day", c.in_transit_per_unit_day),
-            ("costs.order_fixed", c.order_fixed),
-            ("costs.unit_purchase", c.unit_purchase),
-        ];
-        for (path, v) in fields {
-            self.non_negative(path, v, MAX_COST);
-        }
-        ItemCosts {
-            pair: PairCosts {
-                holding: c.holding_per_unit_day,
-                backorder: c.backorder_per_unit_day,
-                lost_sale: c.lost_sale_per_unit,
-                in_transit: c.in_transit_per_unit_day,
-            },
-            unit_purchase: c.unit_purchase,
-            order_fixed: c.order_fixed,
-        }
+        self.cost_rates("costs", &c.as_overrides(), &ItemCosts::default())
     }
 
     /// Item `i`'s costs: its overrides, else the defaults `d`.
     pub(super) fn item_costs(&mut self, i: usize, o: &scenario::CostOverrides, d: &ItemCosts) -> ItemCosts {
+        self.cost_rates(&format!("items[{i}].costs"), o, d)
+    }
+
+    /// The rates `o` sets, each checked at `path`, and the defaults `d` for the others.
+    fn cost_rates(&mut self, path: &str, o: &scenario::CostOverrides, d: &ItemCosts) -> ItemCosts {
         let mut pick = |field: &str, v: Option<f64>, default: f64| match v {
             Some(x) => {
-                self.non_negative(&format!("items[{i}].costs.{field}"), x, MAX_COST);
+                self.non_negative(&format!("{path}.{field}"), x, MAX_COST);
                 x
             }
             None => default,

@@ -130,7 +130,7 @@ pub struct Pair {
 }
 
 /// Cost rates of a pair, resolved from item and scenario defaults.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct PairCosts {
     /// Per unit on hand at the end of a day.
     pub(crate) holding: f64,

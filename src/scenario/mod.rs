@@ -163,58 +163,56 @@ pub enum Allocation {
     FairShare,
 }
 
-/// Cost rates. All default to 0.
+/// Cost rates. In the scenario-wide `costs` a rate left out is 0; in an item's `costs` it takes
+/// the scenario-wide value.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Costs {
+#[schemars(rename = "CostRates_of_{T}")]
+pub struct CostRates<T: Default> {
     /// Cost per unit on hand at the end of each day.
     #[serde(default)]
     #[schemars(range(min = 0))]
-    pub holding_per_unit_day: f64,
+    pub holding_per_unit_day: T,
     /// Penalty per unit backordered at the end of each day.
     #[serde(default)]
     #[schemars(range(min = 0))]
-    pub backorder_per_unit_day: f64,
+    pub backorder_per_unit_day: T,
     /// Penalty per unit of lost sales.
     #[serde(default)]
     #[schemars(range(min = 0))]
-    pub lost_sale_per_unit: f64,
+    pub lost_sale_per_unit: T,
     /// Fixed cost per replenishment order.
     #[serde(default)]
     #[schemars(range(min = 0))]
-    pub order_fixed: f64,
+    pub order_fixed: T,
     /// Purchase price per unit ordered.
     #[serde(default)]
     #[schemars(range(min = 0))]
-    pub unit_purchase: f64,
+    pub unit_purchase: T,
     /// Cost per unit in transit on a lane at the end of each day (pipeline holding).
     #[serde(default)]
     #[schemars(range(min = 0))]
-    pub in_transit_per_unit_day: f64,
+    pub in_transit_per_unit_day: T,
 }
 
-/// Per-item cost rates; each field left out takes the scenario-wide value.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CostOverrides {
-    /// Cost per unit on hand at the end of each day.
-    #[serde(default)]
-    pub holding_per_unit_day: Option<f64>,
-    /// Penalty per unit backordered at the end of each day.
-    #[serde(default)]
-    pub backorder_per_unit_day: Option<f64>,
-    /// Penalty per unit of lost sales.
-    #[serde(default)]
-    pub lost_sale_per_unit: Option<f64>,
-    /// Fixed cost per replenishment order.
-    #[serde(default)]
-    pub order_fixed: Option<f64>,
-    /// Purchase price per unit ordered.
-    #[serde(default)]
-    pub unit_purchase: Option<f64>,
-    /// Cost per unit in transit at the end of each day.
-    #[serde(default)]
-    pub in_transit_per_unit_day: Option<f64>,
+/// The scenario-wide cost rates (a rate left out is 0).
+pub type Costs = CostRates<f64>;
+
+/// An item's cost rates (a rate left out takes the scenario-wide value).
+pub type CostOverrides = CostRates<Option<f64>>;
+
+impl Costs {
+    /// These rates as overrides that set every rate.
+    pub(crate) fn as_overrides(&self) -> CostOverrides {
+        CostRates {
+            holding_per_unit_day: Some(self.holding_per_unit_day),
+            backorder_per_unit_day: Some(self.backorder_per_unit_day),
+            lost_sale_per_unit: Some(self.lost_sale_per_unit),
+            order_fixed: Some(self.order_fixed),
+            unit_purchase: Some(self.unit_purchase),
+            in_transit_per_unit_day: Some(self.in_transit_per_unit_day),
+        }
+    }
 }
 
 /// Starting stock of one item at one location.
