@@ -264,28 +264,27 @@ impl Builder<'_> {
         lanes: &[Option<LaneParts>],
         n_loc: usize,
     ) -> Vec<usize> {
-        // Internal lanes as (from, to, lane index).
-        let edges: Vec<(usize, usize, usize)> = lanes
+        let edges: Vec<Edge> = lanes
             .iter()
             .enumerate()
             .filter_map(|(i, l)| match l.as_ref()?.lane.from {
-                Shipper::Location(f) => Some((f, l.as_ref()?.lane.to, i)),
+                Shipper::Location(from) => Some(Edge { from, to: l.as_ref()?.lane.to, lane: i }),
                 Shipper::Supplier(_) => None,
             })
             .collect();
         let mut indegree = vec![0usize; n_loc];
-        for &(_, t, _) in &edges {
-            indegree[t] += 1;
+        for e in &edges {
+            indegree[e.to] += 1;
         }
         let mut order: Vec<usize> = (0..n_loc).filter(|&l| indegree[l] == 0).collect();
         let mut next = 0;
         while next < order.len() {
             let f = order[next];
             next += 1;
-            for &(_, t, _) in edges.iter().filter(|e| e.0 == f) {
-                indegree[t] -= 1;
-                if indegree[t] == 0 {
-                    order.push(t);
+            for e in edges.iter().filter(|e| e.from == f) {
+                indegree[e.to] -= 1;
+                if indegree[e.to] == 0 {
+                    order.push(e.to);
                 }
             }
         }
@@ -299,7 +298,8 @@ impl Builder<'_> {
         let (mut path, mut via) = (vec![start], Vec::new());
         loop {
             let at = *path.last().expect("not empty");
-            let &(f, _, lane) = edges.iter().find(|e| e.1 == at && left[e.0]).expect("a lane from one left");
+            let &Edge { from: f, lane, .. } =
+                edges.iter().find(|e| e.to == at && left[e.from]).expect("a lane from one left");
             via.push(lane);
             if let Some(pos) = path.iter().position(|&x| x == f) {
                 // Lane via[k] runs path[k + 1] → path[k], and f = path[pos] ships to `at`.
@@ -493,4 +493,12 @@ pub(super) fn review_order(pairs: &[Pair]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     order.sort_by_cached_key(|&p| (height(p, pairs, &mut memo), p));
     order
+}
+
+/// An internal lane of the network: location `from` ships to location `to` on lane `lane`.
+#[derive(Clone, Copy)]
+struct Edge {
+    from: usize,
+    to: usize,
+    lane: usize,
 }

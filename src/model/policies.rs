@@ -48,7 +48,7 @@ impl Builder<'_> {
             }
             let rule = rules[&a.inventory].clone();
             let sourcing = match &a.sourcing {
-                Some((spec, spath)) => self.sourcing(spath, spec, pair, lanes, ids),
+                Some(assigned) => self.sourcing(&assigned.path, assigned.spec, pair, lanes, ids),
                 None if pair.sources.len() == 1 => Some(Sourcing::Sequential(vec![0])),
                 None => {
                     let names: Vec<&str> = pair.sources.iter().map(|x| lanes[x.lane].id.as_str()).collect();
@@ -111,7 +111,10 @@ impl Builder<'_> {
     ) -> Vec<Assignment<'p>> {
         let own = Assignment {
             inventory: format!("{path}.inventory"),
-            sourcing: p.sourcing.as_ref().map(|x| (x, format!("{path}.sourcing"))),
+            sourcing: p
+                .sourcing
+                .as_ref()
+                .map(|spec| AssignedSourcing { spec, path: format!("{path}.sourcing") }),
         };
         let mut assigned = vec![own; pairs.len()];
         for (k, o) in p.overrides.iter().enumerate() {
@@ -137,7 +140,8 @@ impl Builder<'_> {
                         assigned[pi].inventory = format!("{opath}.inventory");
                     }
                     if let Some(src) = &o.sourcing {
-                        assigned[pi].sourcing = Some((src, format!("{opath}.sourcing")));
+                        assigned[pi].sourcing =
+                            Some(AssignedSourcing { spec: src, path: format!("{opath}.sourcing") });
                     }
                 }
             }
@@ -445,5 +449,12 @@ pub(super) fn control(rule: Rule, sourcing: Sourcing, pair: &Pair, lanes: &[Lane
 #[derive(Clone)]
 struct Assignment<'p> {
     inventory: String,
-    sourcing: Option<(&'p SourcingSpec, String)>,
+    sourcing: Option<AssignedSourcing<'p>>,
+}
+
+/// A sourcing rule given to a pair, with the JSON path of its spec.
+#[derive(Clone)]
+struct AssignedSourcing<'p> {
+    spec: &'p SourcingSpec,
+    path: String,
 }
