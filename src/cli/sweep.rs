@@ -9,6 +9,7 @@ use clap::Args;
 use rayon::prelude::*;
 use serde_json::Value;
 
+use scsim::experiment::merge::point_path;
 use scsim::experiment::optimize::{Constraint, Evaluation, search};
 use scsim::experiment::shard::{Origin, PointResult, SweepShard, SweepSpec, parse_shard};
 use scsim::experiment::sweep::{self, Parameter, parse_set};
@@ -50,16 +51,6 @@ pub struct SweepArgs {
     /// Also write PNG images of the plots.
     #[arg(long)]
     png: bool,
-}
-
-/// Where point `k` of a sweep is saved under `dir`.
-pub fn point_path(dir: &Path, k: usize) -> PathBuf {
-    dir.join("points").join(format!("{k:05}.json"))
-}
-
-/// Number of points of a sweep.
-pub fn point_count(spec: &SweepSpec) -> usize {
-    spec.parameters.iter().map(|p| p.values.len()).product()
 }
 
 /// The scenario name of a sweep (from its scenario text).

@@ -16,6 +16,7 @@
 //! per-replication work allocates nothing.
 
 pub mod golden;
+pub mod merge;
 pub mod optimize;
 pub mod shard;
 pub mod stats;
