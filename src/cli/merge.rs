@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use scsim::experiment::merge::{Shards, point_path, read_shards, sweep_points};
+use scsim::experiment::merge::{Shards, read_shards, sweep_points};
+use scsim::experiment::points::save_sweep;
 use scsim::experiment::shard::{SweepShard, load_rows};
 use scsim::experiment::{Counted, RunStats};
 use scsim::model::ScenarioFile;
@@ -78,11 +79,7 @@ fn merge_sweep(args: &MergeArgs, manifests: &[(PathBuf, SweepShard)]) -> Result<
     let first = &manifests[0].1;
     let name = super::sweep::sweep_name(&first.sweep)?;
     let dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(super::folder_name(&name)));
-    std::fs::create_dir_all(dir.join("points"))
-        .with_context(|| format!("cannot create {}", dir.display()))?;
-    for p in &points {
-        super::write(&point_path(&dir, p.index), &serde_json::to_vec(p)?)?;
-    }
+    save_sweep(&dir, &first.sweep, &points)?;
     super::sweep::finish(&dir, &first.sweep, &points, args.png, true)?;
     eprintln!("merged {} sweep shards into {}", manifests.len(), dir.display());
     Ok(ExitCode::SUCCESS)

@@ -163,7 +163,7 @@ pub fn point_path(dir: &Path, k: usize) -> PathBuf {
 }
 
 /// Reads a JSON file written by scsim.
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, MergeError> {
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, MergeError> {
     let name = || path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| MergeError::Read { path: name(), source })?;
     serde_json::from_slice(&bytes).map_err(|source| MergeError::Format { path: name(), source })

@@ -18,6 +18,7 @@
 pub mod golden;
 pub mod merge;
 pub mod optimize;
+pub mod points;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

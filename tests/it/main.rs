@@ -19,3 +19,4 @@ mod policies;
 mod report;
 mod report_view;
 mod rng_stability;
+mod sweeps;
