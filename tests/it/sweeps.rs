@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use scsim::experiment::merge::{Shards, read_shards, sweep_points};
+use scsim::experiment::optimize::{Bounds, Objective, only_policy, optimize};
 use scsim::experiment::points::{self, pending, run_points, save_sweep, simulate};
 use scsim::experiment::shard::{Origin, PointResult, Settings, SweepShard, SweepSpec};
 use scsim::experiment::sweep::{Parameter, grid, share};
@@ -124,4 +125,43 @@ fn a_resumed_sweep_recomputes_only_the_missing_point_and_writes_the_same_bytes()
     let after: Vec<Vec<u8>> =
         ["sweep.csv", "points/00001.json"].iter().map(|f| fs::read(dir.path().join(f)).unwrap()).collect();
     assert_eq!(after, before);
+}
+
+#[test]
+fn optimize_finds_the_newsvendor_critical_fractile() {
+    // Lost sales with a one-day lead time: every day is a newsvendor with Poisson(20) demand,
+    // a holding cost h = 1 per unit left and a penalty p per unit short. The optimal level is
+    // the smallest S with F(S) ≥ p / (p + h); p is chosen so the fractile falls midway between
+    // F(S* − 1) and F(S*).
+    let cdf: Vec<f64> = crate::common::poisson_pmf(20.0, 80)
+        .iter()
+        .scan(0.0, |c, p| {
+            *c += p;
+            Some(*c)
+        })
+        .collect();
+    let optimum = 24usize;
+    let fractile = (cdf[optimum - 1] + cdf[optimum]) / 2.0;
+    let p = fractile / (1.0 - fractile);
+    let scenario = format!(
+        r#"{{"schema_version": 1, "horizon_days": 1000, "warmup_days": 10, "replications": 60,
+        "items": [{{"id": "i"}}], "locations": [{{"id": "l"}}], "suppliers": [{{"id": "s"}}],
+        "lanes": [{{"id": "x", "from": "s", "to": "l", "lead_time": {{"type": "constant", "value": 1}}}}],
+        "segments": [{{"id": "default", "unmet": {{"type": "lost"}}}}],
+        "demand": [{{"location": "l", "item": "i", "distribution": {{"type": "poisson", "mean": 20}}}}],
+        "costs": {{"holding_per_unit_day": 1, "lost_sale_per_unit": {p}}},
+        "policies": [{{"name": "news", "inventory": {{"type": "base_stock", "S": 10}}}}]}}"#
+    );
+    let doc: Value = serde_json::from_str(&scenario).unwrap();
+    let mut spec = spec();
+    spec.origin.scenario = scenario.clone();
+    spec.parameters = vec![Parameter { path: "policies.news.inventory.S".into(), values: vec![json!(0)] }];
+    let bounds = [Bounds::parse("policies.news.inventory.S=0..80").unwrap()];
+    let objective = Objective { metric: "cost_total_per_day".into(), maximize: false };
+    let result = optimize(&only_policy(&doc, "news"), &spec, &bounds, &objective, &[]);
+    assert_eq!(result.best, vec![optimum as i64]);
+    assert!(result.feasible);
+    assert!(result.candidates.len() < 40, "{} candidates", result.candidates.len());
+    let best = result.candidates.iter().find(|c| c.point == result.best).unwrap();
+    assert_eq!(best.metrics.as_ref().unwrap(), &result.metrics);
 }
