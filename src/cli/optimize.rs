@@ -7,13 +7,15 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::Value;
 
-use scsim::experiment::optimize::{Bounds, Constraint, Objective, Optimum, only_policy, optimize as search};
+use scsim::experiment::optimize::{
+    Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
+};
 use scsim::experiment::shard::{Origin, SweepSpec};
 use scsim::experiment::sweep::{self, Parameter};
 use scsim::metrics::{METRICS, metric_index};
 use scsim::report::table::format_value;
 
-use super::{InputError, Loaded, Overrides, folder_name, load, settings, write};
+use super::{InputError, Loaded, Overrides, folder_name, load, settings};
 
 #[derive(Debug, Args)]
 pub struct OptimizeArgs {
@@ -116,37 +118,21 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
         pool.install(|| search(&doc, &spec, &problem.bounds, &problem.objective, &problem.constraints));
     let dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(folder_name(&loaded.model.name)));
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let report = report(args, &loaded, &problem, &optimum);
-    write(&dir.join("optimize.json"), &serde_json::to_vec_pretty(&report)?)?;
+    let question = Question {
+        scenario_file: &args.scenario.display().to_string(),
+        policy: &problem.policy,
+        bounds: &problem.bounds,
+        objective: &problem.objective,
+        constraints: &args.constraints,
+        replications: loaded.model.replications,
+        seed: loaded.model.seed,
+    };
+    let file = dir.join("optimize.json");
+    write_result(&dir, &question, &optimum).with_context(|| format!("cannot write {}", file.display()))?;
     if !args.quiet {
         print(&problem, &optimum, loaded.model.replications, &dir);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The contents of `optimize.json`.
-fn report(args: &OptimizeArgs, loaded: &Loaded, problem: &Problem, optimum: &Optimum) -> Value {
-    let objective = &problem.objective;
-    let best: serde_json::Map<String, Value> =
-        problem.bounds.iter().zip(&optimum.best).map(|(b, v)| (b.path.clone(), Value::from(*v))).collect();
-    let evaluations: Vec<Value> = optimum
-        .candidates
-        .iter()
-        .map(|c| serde_json::json!({"point": c.point, "metrics": c.metrics.as_ref().ok(), "invalid": c.metrics.as_ref().err()}))
-        .collect();
-    serde_json::json!({
-        "scsim_version": scsim::VERSION,
-        "scenario": args.scenario.display().to_string(),
-        "policy": problem.policy,
-        "objective": {"metric": objective.metric, "direction": if objective.maximize { "maximize" } else { "minimize" }},
-        "constraints": args.constraints,
-        "replications": loaded.model.replications,
-        "seed": loaded.model.seed,
-        "best": best,
-        "feasible": optimum.feasible,
-        "metrics": optimum.metrics,
-        "evaluations": evaluations,
-    })
 }
 
 /// Prints the best values, the objective, each constraint and where the details are.

@@ -113,6 +113,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     };
     let suffix = args.shard.map_or(String::new(), |(i, n)| format!("-sweep-shard-{i}-of-{n}"));
     let dir = out_dir(args.out.as_deref(), base, &suffix)?;
+    std::fs::create_dir_all(dir.join("points")).context("cannot create the points folder")?;
     let pending = points::pending(&doc, &spec, range.clone(), &dir, args.resume);
     let invalid = pending.invalid();
     if args.strict && !invalid.is_empty() {

@@ -21,11 +21,14 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde_json::Value;
+use std::path::Path;
+
+use serde_json::{Value, json};
 
 use crate::experiment::points::{point_model, simulate};
 use crate::experiment::shard::SweepSpec;
 use crate::report::json::Metrics;
+use crate::report::write_atomic;
 
 /// A constraint on a metric's mean: `metric >= bound` or `metric <= bound`.
 #[derive(Debug, Clone, PartialEq)]
@@ -290,6 +293,54 @@ pub fn only_policy(doc: &Value, policy: &str) -> Value {
         list.retain(|p| p.get("name").and_then(Value::as_str) == Some(policy));
     }
     doc
+}
+
+/// What a search was asked, as `optimize.json` records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question<'a> {
+    /// The scenario file, as given.
+    pub scenario_file: &'a str,
+    /// The policy whose metrics count.
+    pub policy: &'a str,
+    /// The parameters searched.
+    pub bounds: &'a [Bounds],
+    /// The objective.
+    pub objective: &'a Objective,
+    /// The constraints, as given.
+    pub constraints: &'a [String],
+    /// Replications per candidate.
+    pub replications: u32,
+    /// The seed.
+    pub seed: u64,
+}
+
+/// Writes `optimize.json` into `dir` (atomically): the question, the best values, whether they
+/// are feasible, the policy's metrics there and every candidate.
+pub fn write_result(dir: &Path, question: &Question, optimum: &Optimum) -> std::io::Result<()> {
+    let objective = question.objective;
+    let best: serde_json::Map<String, Value> =
+        question.bounds.iter().zip(&optimum.best).map(|(b, v)| (b.path.clone(), Value::from(*v))).collect();
+    let evaluations: Vec<Value> = optimum
+        .candidates
+        .iter()
+        .map(|c| json!({"point": c.point, "metrics": c.metrics.as_ref().ok(), "invalid": c.metrics.as_ref().err()}))
+        .collect();
+    let direction = if objective.maximize { "maximize" } else { "minimize" };
+    let report = json!({
+        "scsim_version": crate::VERSION,
+        "scenario": question.scenario_file,
+        "policy": question.policy,
+        "objective": {"metric": objective.metric, "direction": direction},
+        "constraints": question.constraints,
+        "replications": question.replications,
+        "seed": question.seed,
+        "best": best,
+        "feasible": optimum.feasible,
+        "metrics": optimum.metrics,
+        "evaluations": evaluations,
+    });
+    let bytes = serde_json::to_vec_pretty(&report).expect("the result serializes");
+    write_atomic(&dir.join("optimize.json"), &bytes)
 }
 
 #[cfg(test)]
