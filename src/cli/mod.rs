@@ -2,6 +2,7 @@
 //! writing (or a golden check that does not match), 2 bad input (scenario file or arguments).
 
 mod merge;
+mod optimize;
 mod run;
 mod sweep;
 
@@ -37,7 +38,7 @@ enum Command {
     /// Sweep parameters over a grid: one run per point, on common random numbers.
     Sweep(sweep::SweepArgs),
     /// Find the best integer value of one or a few parameters by simulation.
-    Optimize(sweep::OptimizeArgs),
+    Optimize(optimize::OptimizeArgs),
     /// Combine the output folders of shards (`--shard i/n`) into the unsharded run's files.
     Merge(merge::MergeArgs),
     /// Check a scenario file (every problem at once) without running it.
@@ -155,7 +156,7 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
-        Command::Optimize(args) => sweep::optimize(&args),
+        Command::Optimize(args) => optimize::optimize(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Validate { scenario } => validate(&scenario),
         Command::Plot { dir, png } => {

@@ -16,7 +16,9 @@
 //! per-replication work allocates nothing.
 
 pub mod golden;
+pub mod merge;
 pub mod optimize;
+pub mod points;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

@@ -20,6 +20,16 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::experiment::points::{point_model, simulate};
+use crate::experiment::shard::SweepSpec;
+use crate::report::json::Metrics;
+use crate::report::write_atomic;
+
 /// A constraint on a metric's mean: `metric >= bound` or `metric <= bound`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Constraint {
@@ -165,6 +175,172 @@ pub fn search(
     }
     let evaluation = cache[&best];
     SearchResult { best, evaluation, evaluated: cache }
+}
+
+/// An integer parameter to search and its inclusive bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bounds {
+    /// Dot-separated path into the scenario.
+    pub path: String,
+    /// Smallest value.
+    pub lo: i64,
+    /// Largest value.
+    pub hi: i64,
+}
+
+impl Bounds {
+    /// Parses `PATH=LO..HI` (integers, LO ≤ HI).
+    pub fn parse(text: &str) -> Result<Bounds, String> {
+        let expected = || format!("{text:?}: expected PATH=LO..HI");
+        let (path, range) = text.split_once('=').ok_or_else(expected)?;
+        let (lo, hi) = range.split_once("..").ok_or_else(expected)?;
+        match (lo.trim().parse::<i64>(), hi.trim().parse::<i64>()) {
+            (Ok(lo), Ok(hi)) if lo <= hi => Ok(Bounds { path: path.to_string(), lo, hi }),
+            _ => Err(format!("{text:?}: LO and HI must be integers with LO ≤ HI")),
+        }
+    }
+}
+
+/// The metric to optimise and in which direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Objective {
+    /// Metric key.
+    pub metric: String,
+    /// Maximise (true) or minimise (false).
+    pub maximize: bool,
+}
+
+/// One candidate simulated by a search: its values and the policy's metrics, or why its
+/// scenario is invalid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// The parameters' values.
+    pub point: Vec<i64>,
+    /// The policy's metrics, or why the candidate's scenario is invalid.
+    pub metrics: Result<Metrics, String>,
+}
+
+/// The outcome of a policy search on simulations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimum {
+    /// The best values, one per parameter.
+    pub best: Vec<i64>,
+    /// Whether the best values meet every constraint by its mean.
+    pub feasible: bool,
+    /// The policy's metrics at the best values.
+    pub metrics: Metrics,
+    /// Every candidate simulated, in the order simulated.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Searches the box `bounds` for the best values of the only policy of the scenario document
+/// `doc` (see [`only_policy`]); `spec` names the sweep the candidates are points of. Candidates
+/// are simulated in parallel in the current thread pool.
+pub fn optimize(
+    doc: &Value,
+    spec: &SweepSpec,
+    bounds: &[Bounds],
+    objective: &Objective,
+    constraints: &[Constraint],
+) -> Optimum {
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let lattice: Vec<(i64, i64)> = bounds.iter().map(|b| (b.lo, b.hi)).collect();
+    let result = search(&lattice, &mut |points| {
+        let evaluated: Vec<Candidate> = points
+            .par_iter()
+            .map(|point| {
+                let values: Vec<Value> = point.iter().map(|&v| Value::from(v)).collect();
+                let metrics = point_model(doc, spec, &values).map(|m| simulate(&m, &|_| {}).remove(0).1);
+                Candidate { point: point.clone(), metrics }
+            })
+            .collect();
+        let evals = evaluated.iter().map(|c| evaluate(&c.metrics, objective, constraints)).collect();
+        candidates.extend(evaluated);
+        evals
+    });
+    let metrics = candidates
+        .iter()
+        .find(|c| c.point == result.best)
+        .and_then(|c| c.metrics.as_ref().ok())
+        .cloned()
+        .unwrap_or_default();
+    Optimum { feasible: result.evaluation.slack >= 0.0, best: result.best, metrics, candidates }
+}
+
+/// How a candidate's metrics score: the objective (to minimise) and the smallest slack.
+fn evaluate(
+    metrics: &Result<Metrics, String>,
+    objective: &Objective,
+    constraints: &[Constraint],
+) -> Evaluation {
+    let Ok(m) = metrics else {
+        return Evaluation { objective: f64::INFINITY, slack: f64::NEG_INFINITY };
+    };
+    let mean = |k: &str| m.get(k).and_then(|s| s.mean).unwrap_or(f64::NAN);
+    let value = if objective.maximize { -mean(&objective.metric) } else { mean(&objective.metric) };
+    let slack = constraints.iter().map(|c| c.slack(mean(&c.metric))).fold(f64::INFINITY, f64::min);
+    Evaluation {
+        objective: if value.is_nan() { f64::INFINITY } else { value },
+        slack: if slack.is_nan() { f64::NEG_INFINITY } else { slack },
+    }
+}
+
+/// The scenario document `doc` with only the policy named `policy`, so that each candidate
+/// simulates just it.
+pub fn only_policy(doc: &Value, policy: &str) -> Value {
+    let mut doc = doc.clone();
+    if let Some(list) = doc.get_mut("policies").and_then(Value::as_array_mut) {
+        list.retain(|p| p.get("name").and_then(Value::as_str) == Some(policy));
+    }
+    doc
+}
+
+/// What a search was asked, as `optimize.json` records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question<'a> {
+    /// The scenario file, as given.
+    pub scenario_file: &'a str,
+    /// The policy whose metrics count.
+    pub policy: &'a str,
+    /// The parameters searched.
+    pub bounds: &'a [Bounds],
+    /// The objective.
+    pub objective: &'a Objective,
+    /// The constraints, as given.
+    pub constraints: &'a [String],
+    /// Replications per candidate.
+    pub replications: u32,
+    /// The seed.
+    pub seed: u64,
+}
+
+/// Writes `optimize.json` into `dir` (atomically): the question, the best values, whether they
+/// are feasible, the policy's metrics there and every candidate.
+pub fn write_result(dir: &Path, question: &Question, optimum: &Optimum) -> std::io::Result<()> {
+    let objective = question.objective;
+    let best: serde_json::Map<String, Value> =
+        question.bounds.iter().zip(&optimum.best).map(|(b, v)| (b.path.clone(), Value::from(*v))).collect();
+    let evaluations: Vec<Value> = optimum
+        .candidates
+        .iter()
+        .map(|c| json!({"point": c.point, "metrics": c.metrics.as_ref().ok(), "invalid": c.metrics.as_ref().err()}))
+        .collect();
+    let direction = if objective.maximize { "maximize" } else { "minimize" };
+    let report = json!({
+        "scsim_version": crate::VERSION,
+        "scenario": question.scenario_file,
+        "policy": question.policy,
+        "objective": {"metric": objective.metric, "direction": direction},
+        "constraints": question.constraints,
+        "replications": question.replications,
+        "seed": question.seed,
+        "best": best,
+        "feasible": optimum.feasible,
+        "metrics": optimum.metrics,
+        "evaluations": evaluations,
+    });
+    let bytes = serde_json::to_vec_pretty(&report).expect("the result serializes");
+    write_atomic(&dir.join("optimize.json"), &bytes)
 }
 
 #[cfg(test)]

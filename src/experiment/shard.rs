@@ -6,8 +6,6 @@
 //! Every file carries what it was computed from (scenario text, settings, scsim version) so
 //! that pieces of different runs are never mixed.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -98,53 +96,6 @@ pub struct RunShard {
     pub counted: Vec<Counted>,
     /// Replication rows, in order.
     pub rows: Vec<Row>,
-}
-
-/// Checks that `shards` are all the shards of one run, sorts them, and returns them in order.
-pub fn check_run_shards(mut shards: Vec<(String, RunShard)>, blocks: u32) -> Result<Vec<RunShard>, String> {
-    let Some((first_name, first)) = shards.first().cloned() else {
-        return Err("no shard given".into());
-    };
-    for (name, s) in &shards {
-        if let Some(why) = first.origin.mismatch(&s.origin) {
-            return Err(format!("{name} comes from {why} than {first_name}"));
-        }
-        if s.shards != first.shards {
-            return Err(format!(
-                "{name} is one of {} shards, {first_name} one of {}",
-                s.shards, first.shards
-            ));
-        }
-    }
-    shards.sort_by_key(|(_, s)| s.shard);
-    let mut seen = BTreeMap::new();
-    for (name, s) in &shards {
-        if let Some(other) = seen.insert(s.shard, name.clone()) {
-            return Err(format!("shard {}/{} is given twice: {other} and {name}", s.shard, s.shards));
-        }
-    }
-    let missing: Vec<String> = (0..first.shards)
-        .filter(|i| !seen.contains_key(i))
-        .map(|i| format!("{i}/{}", first.shards))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "missing shard{} {}",
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join(", ")
-        ));
-    }
-    let mut next = 0;
-    for (name, s) in &shards {
-        if s.blocks.0 != next || s.ordered.len() != (s.blocks.1 - s.blocks.0) as usize {
-            return Err(format!("{name} does not continue the blocks where the previous shard ended"));
-        }
-        next = s.blocks.1;
-    }
-    if next != blocks {
-        return Err(format!("the shards cover {next} of {blocks} blocks"));
-    }
-    Ok(shards.into_iter().map(|(_, s)| s).collect())
 }
 
 /// What a sweep is: everything a point's result depends on besides its values.

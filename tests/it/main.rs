@@ -21,4 +21,5 @@ mod rand_interop;
 mod report;
 mod report_view;
 mod rng_stability;
+mod sweeps;
 mod validation;

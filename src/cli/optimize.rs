@@ -1,0 +1,180 @@
+//! `scsim optimize`: a pattern search over integer parameters (see `experiment::optimize`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde_json::Value;
+
+use scsim::experiment::optimize::{
+    Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
+};
+use scsim::experiment::shard::{Origin, SweepSpec};
+use scsim::experiment::sweep::{self, Parameter};
+use scsim::metrics::{METRICS, metric_index};
+use scsim::report::table::format_value;
+
+use super::{InputError, Loaded, Overrides, folder_name, load, settings};
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Scenario file (JSON).
+    scenario: PathBuf,
+    /// A parameter to search and its integer bounds: PATH=LO..HI (repeat for several).
+    #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
+    params: Vec<String>,
+    /// Metric to minimise (e.g. cost_total_per_day).
+    #[arg(long, required_unless_present = "maximize", conflicts_with = "maximize")]
+    minimize: Option<String>,
+    /// Metric to maximise instead.
+    #[arg(long)]
+    maximize: Option<String>,
+    /// Constraints on metric means, e.g. 'fill_rate>=0.98' (repeat for several).
+    #[arg(long = "subject-to", value_name = "METRIC>=VALUE")]
+    constraints: Vec<String>,
+    /// The policy whose metrics count (default: the one the first path names, else the first).
+    #[arg(long)]
+    policy: Option<String>,
+    #[command(flatten)]
+    overrides: Overrides,
+    /// Output folder for optimize.json (default: output/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No summary on the terminal.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn known_metric(key: &str) -> Result<usize> {
+    metric_index(key).ok_or_else(|| {
+        let keys: Vec<&str> = METRICS.iter().map(|m| m.key).collect();
+        InputError(format!("unknown metric {key:?}; metrics: {}", keys.join(", "))).into()
+    })
+}
+
+/// What the arguments ask for, checked.
+struct Problem {
+    bounds: Vec<Bounds>,
+    objective: Objective,
+    constraints: Vec<Constraint>,
+    policy: String,
+}
+
+fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
+    let bounds: Vec<Bounds> =
+        args.params.iter().map(|t| Bounds::parse(t).map_err(InputError)).collect::<Result<_, _>>()?;
+    let objective = match (&args.minimize, &args.maximize) {
+        (Some(k), _) => Objective { metric: k.clone(), maximize: false },
+        (None, Some(k)) => Objective { metric: k.clone(), maximize: true },
+        (None, None) => unreachable!("clap requires one"),
+    };
+    known_metric(&objective.metric)?;
+    let constraints: Vec<Constraint> = args
+        .constraints
+        .iter()
+        .map(|c| Constraint::parse(c).map_err(InputError))
+        .collect::<Result<_, _>>()?;
+    for c in &constraints {
+        known_metric(&c.metric)?;
+    }
+    let policies = &loaded.model.policies;
+    let policy = args.policy.clone().unwrap_or_else(|| {
+        bounds[0]
+            .path
+            .strip_prefix("policies.")
+            .and_then(|rest| rest.split('.').next())
+            .filter(|name| policies.iter().any(|p| &p.name == name))
+            .map_or_else(|| policies[0].name.clone(), str::to_string)
+    });
+    super::baseline(&loaded.model, Some(&policy))?;
+    Ok(Problem { bounds, objective, constraints, policy })
+}
+
+pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
+    let loaded = load(&args.scenario, &args.overrides)?;
+    let problem = problem(args, &loaded)?;
+    let mut doc: Value = serde_json::from_str(&loaded.text).context("the scenario parsed once already")?;
+    args.overrides.apply_json(&mut doc);
+    let doc = only_policy(&doc, &problem.policy);
+    let spec = SweepSpec {
+        origin: Origin {
+            scsim_version: scsim::VERSION.to_string(),
+            scenario_file: args.scenario.display().to_string(),
+            scenario: loaded.text.clone(),
+            settings: settings(&loaded.model, 0),
+        },
+        parameters: problem
+            .bounds
+            .iter()
+            .map(|b| Parameter { path: b.path.clone(), values: vec![Value::from(b.lo)] })
+            .collect(),
+    };
+    for p in &spec.parameters {
+        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(InputError)?;
+    }
+    let pool = args.overrides.pool()?;
+    let optimum =
+        pool.install(|| search(&doc, &spec, &problem.bounds, &problem.objective, &problem.constraints));
+    let dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(folder_name(&loaded.model.name)));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let question = Question {
+        scenario_file: &args.scenario.display().to_string(),
+        policy: &problem.policy,
+        bounds: &problem.bounds,
+        objective: &problem.objective,
+        constraints: &args.constraints,
+        replications: loaded.model.replications,
+        seed: loaded.model.seed,
+    };
+    let file = dir.join("optimize.json");
+    write_result(&dir, &question, &optimum).with_context(|| format!("cannot write {}", file.display()))?;
+    if !args.quiet {
+        print(&problem, &optimum, loaded.model.replications, &dir);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the best values, the objective, each constraint and where the details are.
+fn print(problem: &Problem, optimum: &Optimum, replications: u32, dir: &Path) {
+    let show = |k: &str| {
+        let s = optimum.metrics.get(k);
+        let share = METRICS.iter().find(|m| m.key == k).is_some_and(|m| m.share);
+        format_value(
+            s.and_then(|s| s.mean).unwrap_or(f64::NAN),
+            s.and_then(|s| s.half_width).unwrap_or(f64::NAN),
+            share,
+            false,
+        )
+    };
+    let values: Vec<String> =
+        problem.bounds.iter().zip(&optimum.best).map(|(b, v)| format!("{} = {v}", b.path)).collect();
+    println!(
+        "{} for policy {}: {}",
+        if optimum.feasible { "best" } else { "no feasible point; closest" },
+        problem.policy,
+        values.join(", ")
+    );
+    let key = &problem.objective.metric;
+    println!("  {key}: {}", show(key));
+    for c in &problem.constraints {
+        let s = optimum.metrics.get(&c.metric);
+        let (m, h) =
+            (s.and_then(|s| s.mean).unwrap_or(f64::NAN), s.and_then(|s| s.half_width).unwrap_or(0.0));
+        let bound = if c.at_least { m - h } else { m + h };
+        let sure = if c.slack(bound) >= 0.0 { "met even at the 95 % bound" } else { "met by the mean only" };
+        let op = if c.at_least { ">=" } else { "<=" };
+        println!(
+            "  {}: {} — {} {op} {} ({sure}: bound {bound:.6})",
+            c.metric,
+            show(&c.metric),
+            c.metric,
+            c.bound
+        );
+    }
+    println!(
+        "  {} evaluations × {replications} replications; details in {}",
+        optimum.candidates.len(),
+        dir.join("optimize.json").display()
+    );
+}

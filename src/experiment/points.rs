@@ -1,0 +1,264 @@
+//! Running the points of a sweep: each point's model, its simulation, its file in `points/`
+//! (kept by a resumed sweep), and the tables `sweep.csv` and `sweep-invalid.csv` of a sweep.
+//!
+//! Nothing here prints or reads arguments; progress is reported through a callback.
+
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::experiment::merge::{point_path, read_json};
+use crate::experiment::shard::{PointResult, SweepSpec};
+use crate::experiment::sweep::substitute;
+use crate::experiment::{self, RunSpec};
+use crate::metrics::METRICS;
+use crate::model::Model;
+use crate::report::json::{Metrics, Stat};
+use crate::report::write_atomic;
+use crate::scenario::ScenarioFile;
+use crate::scenario::error::ScenarioError;
+
+/// Why a sweep's files could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A file or folder could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A table could not be written.
+    #[error("cannot write {path}: {source}")]
+    Csv {
+        /// The file.
+        path: String,
+        /// Why.
+        source: csv::Error,
+    },
+}
+
+/// A point of a sweep that cannot run, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidPoint {
+    /// The point's index in the grid.
+    pub index: usize,
+    /// Why its scenario is invalid.
+    pub reason: String,
+}
+
+/// The points of a sweep still to run: each one's model, or why it is invalid.
+pub struct Pending {
+    /// The points already saved in the output folder (a resumed sweep), in grid order.
+    pub saved: Vec<PointResult>,
+    /// The other points, each with its model or why its scenario is invalid.
+    pub todo: Vec<(usize, Result<Model, String>)>,
+}
+
+impl Pending {
+    /// The points whose scenario is invalid.
+    pub fn invalid(&self) -> Vec<InvalidPoint> {
+        let invalid = self.todo.iter().filter_map(|(k, m)| m.as_ref().err().map(|e| (*k, e)));
+        invalid.map(|(index, reason)| InvalidPoint { index, reason: reason.clone() }).collect()
+    }
+
+    /// How many points will be simulated.
+    pub fn valid(&self) -> usize {
+        self.todo.iter().filter(|(_, m)| m.is_ok()).count()
+    }
+}
+
+/// A scenario document with `point` substituted, validated; the error is why it is invalid.
+pub fn point_model(doc: &Value, spec: &SweepSpec, point: &[Value]) -> Result<Model, String> {
+    let doc = substitute(doc, &spec.parameters, point)?;
+    let bytes = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
+    let file =
+        ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file)).map_err(|e| e.to_string())?;
+    Model::build(&file).map_err(|e| match e {
+        ScenarioError::Invalid { problems, .. } => {
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    })
+}
+
+/// Runs a model without daily series and returns each policy's total metrics; `progress`
+/// receives the number of replications finished.
+pub fn simulate(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> Vec<(String, Metrics)> {
+    let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: 0, daily: false };
+    let stats = experiment::run(model, &spec, &mut |_| {}, progress);
+    model
+        .policies
+        .iter()
+        .zip(&stats.policies)
+        .map(|(p, s)| {
+            let metrics =
+                METRICS.iter().zip(&s.ordered.total).map(|(d, m)| (d.key.to_string(), Stat::of(m))).collect();
+            (p.name.clone(), metrics)
+        })
+        .collect()
+}
+
+/// The point `k` saved in `dir`, if it is there and belongs to the sweep `spec`.
+pub fn saved_point(dir: &Path, spec: &SweepSpec, k: usize) -> Option<PointResult> {
+    let point: PointResult = read_json(&point_path(dir, k)).ok()?;
+    (point.sweep == *spec && point.index == k).then_some(point)
+}
+
+/// The points `range` of the sweep `spec` on the scenario document `doc`: those saved in
+/// `dir` when `resume`, and every other one built (and validated) before anything runs.
+pub fn pending(doc: &Value, spec: &SweepSpec, range: Range<usize>, dir: &Path, resume: bool) -> Pending {
+    let grid = experiment::sweep::grid(&spec.parameters);
+    let mut saved = Vec::new();
+    let mut todo = Vec::new();
+    for k in range {
+        match resume.then(|| saved_point(dir, spec, k)).flatten() {
+            Some(point) => saved.push(point),
+            None => todo.push((k, point_model(doc, spec, &grid[k]))),
+        }
+    }
+    Pending { saved, todo }
+}
+
+/// Simulates the pending points in parallel (in the current thread pool), saves each one in
+/// `dir/points/` as soon as it is done, and returns every point of the range in grid order.
+pub fn run_points(
+    spec: &SweepSpec,
+    pending: Pending,
+    dir: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<PointResult>, SweepError> {
+    let points = dir.join("points");
+    std::fs::create_dir_all(&points).map_err(|source| write_error(&points, source))?;
+    let grid = experiment::sweep::grid(&spec.parameters);
+    let done: Vec<Result<PointResult, SweepError>> = pending
+        .todo
+        .into_par_iter()
+        .map(|(k, model)| {
+            let (invalid, policies) = match model {
+                Ok(m) => (None, simulate(&m, progress)),
+                Err(e) => (Some(e), Vec::new()),
+            };
+            let point =
+                PointResult { sweep: spec.clone(), index: k, values: grid[k].clone(), invalid, policies };
+            save_point(dir, &point)?;
+            Ok(point)
+        })
+        .collect();
+    let mut all = pending.saved;
+    for point in done {
+        all.push(point?);
+    }
+    all.sort_by_key(|p| p.index);
+    Ok(all)
+}
+
+/// Saves a point in `dir/points/`, atomically.
+pub fn save_point(dir: &Path, point: &PointResult) -> Result<(), SweepError> {
+    let path = point_path(dir, point.index);
+    let bytes = serde_json::to_vec(point).expect("a point serializes");
+    write_atomic(&path, &bytes).map_err(|source| write_error(&path, source))
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> SweepError {
+    SweepError::Write { path: path.display().to_string(), source }
+}
+
+/// For one policy, the valid point with the lowest mean total cost per day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BestPoint<'a> {
+    /// The policy.
+    pub policy: &'a str,
+    /// The point.
+    pub point: &'a PointResult,
+    /// The policy's metrics at that point.
+    pub metrics: &'a Metrics,
+}
+
+/// For each policy (in the order of the first valid point), its lowest-cost point.
+pub fn best_points(points: &[PointResult]) -> Vec<BestPoint<'_>> {
+    let Some(first) = points.iter().find(|p| p.invalid.is_none()) else { return Vec::new() };
+    let mut best = Vec::new();
+    for (k, (policy, _)) in first.policies.iter().enumerate() {
+        let cost = |p: &PointResult| {
+            p.policies.get(k).and_then(|(_, m)| m.get("cost_total_per_day")).and_then(|s| s.mean)
+        };
+        if let Some(point) = points
+            .iter()
+            .filter(|p| cost(p).is_some())
+            .min_by(|a, b| cost(a).partial_cmp(&cost(b)).expect("finite"))
+        {
+            best.push(BestPoint { policy, point, metrics: &point.policies[k].1 });
+        }
+    }
+    best
+}
+
+/// Writes `sweep.csv` (one row per valid point and policy: the point, its values, the policy,
+/// each metric's mean and half-width) and `sweep-invalid.csv` (the invalid points and why)
+/// into `dir`.
+pub fn write_tables(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Result<(), SweepError> {
+    let paths: Vec<&str> = spec.parameters.iter().map(|p| p.path.as_str()).collect();
+    let mut header: Vec<String> =
+        ["point"].into_iter().chain(paths.iter().copied()).map(String::from).collect();
+    let mut invalid_header = header.clone();
+    invalid_header.push("reason".into());
+    header.push("policy".into());
+    for m in METRICS {
+        header.extend([format!("{}_mean", m.key), format!("{}_half_width", m.key)]);
+    }
+    let mut rows = vec![header];
+    let mut invalid_rows = vec![invalid_header];
+    for point in points {
+        let mut lead = vec![point.index.to_string()];
+        lead.extend(point.values.iter().map(plain));
+        if let Some(reason) = &point.invalid {
+            invalid_rows.push(lead.into_iter().chain([reason.clone()]).collect());
+            continue;
+        }
+        for (policy, metrics) in &point.policies {
+            let mut row = lead.clone();
+            row.push(policy.clone());
+            for m in METRICS {
+                let s = metrics.get(m.key);
+                let cell = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+                row.extend([cell(s.and_then(|s| s.mean)), cell(s.and_then(|s| s.half_width))]);
+            }
+            rows.push(row);
+        }
+    }
+    write_csv(&dir.join("sweep.csv"), &rows)?;
+    write_csv(&dir.join("sweep-invalid.csv"), &invalid_rows)
+}
+
+/// Writes `rows` as a CSV file, atomically.
+fn write_csv(path: &Path, rows: &[Vec<String>]) -> Result<(), SweepError> {
+    let csv_error = |source| SweepError::Csv { path: path.display().to_string(), source };
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row).map_err(csv_error)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+    write_atomic(path, &bytes).map_err(|source| write_error(path, source))
+}
+
+/// A value as a table cell: strings without their quotes.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Writes a whole sweep into `dir`: every point's file in `points/` and the tables.
+pub fn save_sweep(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Result<(), SweepError> {
+    let folder = dir.join("points");
+    std::fs::create_dir_all(&folder).map_err(|source| write_error(&folder, source))?;
+    for point in points {
+        save_point(dir, point)?;
+    }
+    write_tables(dir, spec, points)
+}
