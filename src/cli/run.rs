@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -11,10 +11,13 @@ use clap::Args;
 use scsim::experiment::golden;
 use scsim::experiment::shard::{Origin, RunShard, parse_shard, store_rows};
 use scsim::experiment::sweep::share;
-use scsim::experiment::{self, RunSpec, block_count};
+use scsim::experiment::{self, RunSpec, RunStats, block_count};
+use scsim::model::Model;
 use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
 
-use super::{InputError, Overrides, baseline, load, out_dir, progress_bar, settings, write, write_outputs};
+use super::{
+    InputError, Loaded, Overrides, baseline, load, out_dir, progress_bar, settings, write, write_outputs,
+};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -55,106 +58,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let base = baseline(model, args.baseline.as_deref())?;
     let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: base, daily: true };
     let pool = args.overrides.pool()?;
-    let blocks = match args.shard {
-        Some((i, n)) => {
-            let r = share(block_count(spec.replications) as usize, i as usize, n as usize);
-            r.start as u32..r.end as u32
-        }
-        None => 0..block_count(spec.replications),
-    };
-    let suffix = args.shard.map_or(String::new(), |(i, n)| format!("-shard-{i}-of-{n}"));
-    let dir = out_dir(args.out.as_deref(), model, &suffix)?;
-    let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
-    let started = Instant::now();
-
     if let Some((i, n)) = args.shard {
-        let mut rows = Vec::new();
-        let stats = pool.install(|| {
-            experiment::run_blocks(
-                model,
-                &spec,
-                blocks.clone(),
-                true,
-                &mut |r| rows.extend(store_rows(r)),
-                &|k| bar.inc(k),
-            )
-        });
-        bar.finish_and_clear();
-        let shard = RunShard {
-            origin: Origin {
-                scsim_version: scsim::VERSION.to_string(),
-                scenario_file: args.scenario.display().to_string(),
-                scenario: loaded.text.clone(),
-                settings: settings(model, base),
-            },
-            shard: i,
-            shards: n,
-            blocks: (blocks.start, blocks.end),
-            ordered: stats.blocks,
-            counted: stats.policies.into_iter().map(|p| p.counted).collect(),
-            rows,
-        };
-        write(&dir.join("shard.json"), &serde_json::to_vec(&shard)?)?;
-        if !args.quiet {
-            eprintln!("wrote shard {i}/{n} (blocks {}..{}) to {}", blocks.start, blocks.end, dir.display());
-        }
-        return Ok(ExitCode::SUCCESS);
+        let dir = out_dir(args.out.as_deref(), model, &format!("-shard-{i}-of-{n}"))?;
+        return pool.install(|| run_shard(args, &loaded, &spec, (i, n), &dir));
     }
-
-    let csv_path = dir.join("replications.csv");
-    let mut csv = ReplicationsCsv::create(&csv_path, model)
-        .with_context(|| format!("cannot write {}", csv_path.display()))?;
-    let mut write_error = None;
-    let stats = pool.install(|| {
-        experiment::run(
-            model,
-            &spec,
-            &mut |rows| {
-                if write_error.is_none() {
-                    write_error = csv.write(rows).err();
-                }
-            },
-            &|k| bar.inc(k),
-        )
-    });
-    bar.finish_and_clear();
-    let elapsed = started.elapsed();
-    if let Some(e) = write_error {
-        bail!("cannot write {}: {e}", csv_path.display());
-    }
-    let info = RunInfo {
-        version: scsim::VERSION.to_string(),
-        scenario_file: args.scenario.display().to_string(),
-        seed: spec.seed,
-        replications: spec.replications,
-        baseline: base,
-    };
-    write_outputs(&dir, model, info.clone(), &stats, args.png)?;
-    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
-
+    let dir = out_dir(args.out.as_deref(), model, "")?;
+    let started = Instant::now();
+    let (info, stats) = pool.install(|| run_all(args, model, &spec, &dir))?;
     if !args.quiet {
-        println!(
-            "{} — {} policies × {} replications × {} days ({} warm-up), seed {}",
-            model.name,
-            model.policies.len(),
-            spec.replications,
-            model.horizon,
-            model.warmup,
-            spec.seed
-        );
-        println!();
-        print!("{}", report::table::render(&report::Run { model, info, stats: &stats }));
-        println!();
-        let sku_days = model.pairs.len() as f64
-            * model.horizon as f64
-            * spec.replications as f64
-            * model.policies.len() as f64;
-        eprintln!(
-            "wrote {} in {:.2} s ({:.1} million SKU-days/s)",
-            dir.display(),
-            elapsed.as_secs_f64(),
-            sku_days / elapsed.as_secs_f64() / 1e6
-        );
+        print_summary(model, info, &stats, &dir, started.elapsed());
     }
     match &args.check {
         Some(golden) if args.bless => {
@@ -166,6 +78,107 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         Some(golden) => check(&dir.join("summary.json"), golden, args.tolerance),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// Simulates shard `i` of `n` (a contiguous share of the blocks) and writes `shard.json`.
+fn run_shard(
+    args: &RunArgs,
+    loaded: &Loaded,
+    spec: &RunSpec,
+    (i, n): (u32, u32),
+    dir: &Path,
+) -> Result<ExitCode> {
+    let model = &loaded.model;
+    let r = share(block_count(spec.replications) as usize, i as usize, n as usize);
+    let blocks = r.start as u32..r.end as u32;
+    let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
+    let mut rows = Vec::new();
+    let stats = experiment::run_blocks(
+        model,
+        spec,
+        blocks.clone(),
+        true,
+        &mut |r| rows.extend(store_rows(r)),
+        &|k| bar.inc(k),
+    );
+    bar.finish_and_clear();
+    let shard = RunShard {
+        origin: Origin {
+            scsim_version: scsim::VERSION.to_string(),
+            scenario_file: args.scenario.display().to_string(),
+            scenario: loaded.text.clone(),
+            settings: settings(model, spec.baseline),
+        },
+        shard: i,
+        shards: n,
+        blocks: (blocks.start, blocks.end),
+        ordered: stats.blocks,
+        counted: stats.policies.into_iter().map(|p| p.counted).collect(),
+        rows,
+    };
+    write(&dir.join("shard.json"), &serde_json::to_vec(&shard)?)?;
+    if !args.quiet {
+        eprintln!("wrote shard {i}/{n} (blocks {}..{}) to {}", blocks.start, blocks.end, dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Simulates every replication, streaming `replications.csv`, and writes the other outputs.
+fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<(RunInfo, RunStats)> {
+    let csv_path = dir.join("replications.csv");
+    let mut csv = ReplicationsCsv::create(&csv_path, model)
+        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
+    let mut write_error = None;
+    let stats = experiment::run(
+        model,
+        spec,
+        &mut |rows| {
+            if write_error.is_none() {
+                write_error = csv.write(rows).err();
+            }
+        },
+        &|k| bar.inc(k),
+    );
+    bar.finish_and_clear();
+    if let Some(e) = write_error {
+        bail!("cannot write {}: {e}", csv_path.display());
+    }
+    let info = RunInfo {
+        version: scsim::VERSION.to_string(),
+        scenario_file: args.scenario.display().to_string(),
+        seed: spec.seed,
+        replications: spec.replications,
+        baseline: spec.baseline,
+    };
+    write_outputs(dir, model, info.clone(), &stats, args.png)?;
+    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    Ok((info, stats))
+}
+
+/// Prints the run's heading and summary table, and the throughput on stderr.
+fn print_summary(model: &Model, info: RunInfo, stats: &RunStats, dir: &Path, elapsed: Duration) {
+    println!(
+        "{} — {} policies × {} replications × {} days ({} warm-up), seed {}",
+        model.name,
+        model.policies.len(),
+        info.replications,
+        model.horizon,
+        model.warmup,
+        info.seed
+    );
+    println!();
+    let replications = info.replications;
+    print!("{}", report::table::render(&report::Run { model, info, stats }));
+    println!();
+    let sku_days =
+        model.pairs.len() as f64 * model.horizon as f64 * replications as f64 * model.policies.len() as f64;
+    eprintln!(
+        "wrote {} in {:.2} s ({:.1} million SKU-days/s)",
+        dir.display(),
+        elapsed.as_secs_f64(),
+        sku_days / elapsed.as_secs_f64() / 1e6
+    );
 }
 
 /// Compares `summary` with `golden`; prints the differences and exits 1 if there are any.
