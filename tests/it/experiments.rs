@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use common::{poisson_pmf, poisson_positive_part};
+use common::poisson_positive_part;
 
 fn scsim() -> Command {
     Command::cargo_bin("scsim").expect("binary builds")
@@ -117,29 +117,7 @@ fn optimize_finds_the_smallest_base_stock_level_that_reaches_a_fill_rate() {
 
 #[test]
 fn optimize_finds_the_newsvendor_critical_fractile() {
-    // Lost sales with a one-day lead time: every day is a newsvendor with Poisson(20) demand,
-    // a holding cost h = 1 per unit left and a penalty p per unit short. The optimal level is
-    // the smallest S with F(S) ≥ p / (p + h); p is chosen so the fractile falls midway between
-    // F(S* − 1) and F(S*).
-    let cdf: Vec<f64> = poisson_pmf(20.0, 80)
-        .iter()
-        .scan(0.0, |c, p| {
-            *c += p;
-            Some(*c)
-        })
-        .collect();
-    let optimum = 24usize;
-    let fractile = (cdf[optimum - 1] + cdf[optimum]) / 2.0;
-    let p = fractile / (1.0 - fractile);
-    let scenario = format!(
-        r#"{{"schema_version": 1, "horizon_days": 1000, "warmup_days": 10, "replications": 60,
-        "items": [{{"id": "i"}}], "locations": [{{"id": "l"}}], "suppliers": [{{"id": "s"}}],
-        "lanes": [{{"id": "x", "from": "s", "to": "l", "lead_time": {{"type": "constant", "value": 1}}}}],
-        "segments": [{{"id": "default", "unmet": {{"type": "lost"}}}}],
-        "demand": [{{"location": "l", "item": "i", "distribution": {{"type": "poisson", "mean": 20}}}}],
-        "costs": {{"holding_per_unit_day": 1, "lost_sale_per_unit": {p}}},
-        "policies": [{{"name": "news", "inventory": {{"type": "base_stock", "S": 10}}}}]}}"#
-    );
+    let (scenario, optimum) = crate::common::newsvendor();
     let dir = tempfile::tempdir().unwrap();
     let result = optimize(
         dir.path(),
