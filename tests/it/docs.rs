@@ -1,5 +1,6 @@
 //! The documentation covers what the code has: every metric is defined once in
-//! docs/metrics.md, and every field of the scenario format is described in docs/scenario.md.
+//! docs/metrics.md, every field of the scenario format is described in docs/scenario.md, and
+//! the files docs/architecture.md names exist.
 
 use std::collections::BTreeSet;
 
@@ -46,4 +47,27 @@ fn every_scenario_field_is_documented() {
     let doc = std::fs::read_to_string("docs/scenario.md").unwrap();
     let missing: Vec<&String> = names.iter().filter(|n| !doc.contains(&format!("`{n}`"))).collect();
     assert!(missing.is_empty(), "docs/scenario.md does not describe: {missing:?}");
+}
+
+/// The source files `docs/architecture.md` names (`src/...` in backquotes, or a bare file name
+/// in the row of its folder), so that a file moved or renamed without the guide fails here.
+fn architecture_paths(doc: &str) -> Vec<String> {
+    doc.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.starts_with("src/") && s.ends_with(".rs") && !s.contains('<'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_architecture_guide_names_files_that_exist() {
+    let doc = std::fs::read_to_string("docs/architecture.md").unwrap();
+    let paths = architecture_paths(&doc);
+    assert!(paths.len() >= 20, "the guide names the files a change touches: {paths:?}");
+    let missing: Vec<&String> = paths.iter().filter(|p| !std::path::Path::new(p).is_file()).collect();
+    assert!(missing.is_empty(), "docs/architecture.md names files that do not exist: {missing:?}");
+    for folder in ["scenario", "model", "sim", "metrics", "experiment", "report", "cli"] {
+        assert!(doc.contains(&format!("`src/{folder}/`")), "the guide describes src/{folder}/");
+    }
 }
