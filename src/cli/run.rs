@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use scsim::experiment::golden;
-use scsim::experiment::shard::{Origin, RunShard, parse_shard, store_rows};
+use scsim::experiment::shard::{Origin, RunShard, Shard, parse_shard, store_rows};
 use scsim::experiment::sweep::share;
 use scsim::experiment::{self, RunSpec, block_count};
 use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
@@ -46,7 +46,7 @@ pub struct RunArgs {
     bless: bool,
     /// Compute only shard i of n (e.g. 0/4) and write it to the output folder for `scsim merge`.
     #[arg(long, value_name = "i/n", value_parser = parse_shard, conflicts_with = "check")]
-    shard: Option<(u32, u32)>,
+    shard: Option<Shard>,
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -56,18 +56,19 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: base, daily: true };
     let pool = args.overrides.pool()?;
     let blocks = match args.shard {
-        Some((i, n)) => {
+        Some(Shard { index: i, count: n }) => {
             let r = share(block_count(spec.replications) as usize, i as usize, n as usize);
             r.start as u32..r.end as u32
         }
         None => 0..block_count(spec.replications),
     };
-    let suffix = args.shard.map_or(String::new(), |(i, n)| format!("-shard-{i}-of-{n}"));
+    let suffix =
+        args.shard.map_or(String::new(), |Shard { index: i, count: n }| format!("-shard-{i}-of-{n}"));
     let dir = out_dir(args.out.as_deref(), model, &suffix)?;
     let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
     let started = Instant::now();
 
-    if let Some((i, n)) = args.shard {
+    if let Some(Shard { index: i, count: n }) = args.shard {
         let mut rows = Vec::new();
         let stats = pool.install(|| {
             experiment::run_blocks(
