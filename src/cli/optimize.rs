@@ -62,8 +62,11 @@ struct Problem {
 }
 
 fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
-    let bounds: Vec<Bounds> =
-        args.params.iter().map(|t| Bounds::parse(t).map_err(InputError)).collect::<Result<_, _>>()?;
+    let bounds: Vec<Bounds> = args
+        .params
+        .iter()
+        .map(|t| Bounds::parse(t).map_err(|e| InputError(e.to_string())))
+        .collect::<Result<_, _>>()?;
     let objective = match (&args.minimize, &args.maximize) {
         (Some(k), _) => Objective { metric: k.clone(), maximize: false },
         (None, Some(k)) => Objective { metric: k.clone(), maximize: true },
@@ -73,7 +76,7 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
     let constraints: Vec<Constraint> = args
         .constraints
         .iter()
-        .map(|c| Constraint::parse(c).map_err(InputError))
+        .map(|c| Constraint::parse(c).map_err(|e| InputError(e.to_string())))
         .collect::<Result<_, _>>()?;
     for c in &constraints {
         known_metric(&c.metric)?;
@@ -111,7 +114,7 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
             .collect(),
     };
     for p in &spec.parameters {
-        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(InputError)?;
+        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
     }
     let pool = args.overrides.pool()?;
     let optimum =

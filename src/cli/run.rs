@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use scsim::experiment::golden;
-use scsim::experiment::shard::{Origin, RunShard, parse_shard, store_rows};
+use scsim::experiment::shard::{Origin, RunShard, Shard, parse_shard, store_rows};
 use scsim::experiment::sweep::share;
 use scsim::experiment::{self, RunSpec, RunStats, block_count};
 use scsim::model::Model;
@@ -49,7 +49,7 @@ pub struct RunArgs {
     bless: bool,
     /// Compute only shard i of n (e.g. 0/4) and write it to the output folder for `scsim merge`.
     #[arg(long, value_name = "i/n", value_parser = parse_shard, conflicts_with = "check")]
-    shard: Option<(u32, u32)>,
+    shard: Option<Shard>,
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -58,9 +58,9 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let base = baseline(model, args.baseline.as_deref())?;
     let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: base, daily: true };
     let pool = args.overrides.pool()?;
-    if let Some((i, n)) = args.shard {
-        let dir = out_dir(args.out.as_deref(), model, &format!("-shard-{i}-of-{n}"))?;
-        return pool.install(|| run_shard(args, &loaded, &spec, (i, n), &dir));
+    if let Some(shard) = args.shard {
+        let dir = out_dir(args.out.as_deref(), model, &format!("-shard-{}-of-{}", shard.index, shard.count))?;
+        return pool.install(|| run_shard(args, &loaded, &spec, shard, &dir));
     }
     let dir = out_dir(args.out.as_deref(), model, "")?;
     let started = Instant::now();
@@ -85,7 +85,7 @@ fn run_shard(
     args: &RunArgs,
     loaded: &Loaded,
     spec: &RunSpec,
-    (i, n): (u32, u32),
+    Shard { index: i, count: n }: Shard,
     dir: &Path,
 ) -> Result<ExitCode> {
     let model = &loaded.model;

@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::Value;
 
 use scsim::experiment::points;
-use scsim::experiment::shard::{Origin, PointResult, SweepShard, SweepSpec, parse_shard};
+use scsim::experiment::shard::{Origin, PointResult, Shard, SweepShard, SweepSpec, parse_shard};
 use scsim::experiment::sweep::{self, Parameter, parse_set};
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
@@ -35,7 +35,7 @@ pub struct SweepArgs {
     strict: bool,
     /// Compute only shard i of n of the points (e.g. 0/4), for `scsim merge`.
     #[arg(long, value_name = "i/n", value_parser = parse_shard)]
-    shard: Option<(u32, u32)>,
+    shard: Option<Shard>,
     /// Keep the points already computed in the output folder and compute only the others.
     #[arg(long)]
     resume: bool,
@@ -94,7 +94,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     }
     let mut doc: Value = serde_json::from_str(&loaded.text).context("the scenario parsed once already")?;
     for p in &parameters {
-        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(InputError)?;
+        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
     }
     args.overrides.apply_json(&mut doc);
     let spec = SweepSpec {
@@ -108,10 +108,11 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     };
     let grid = sweep::grid(&spec.parameters);
     let range = match args.shard {
-        Some((i, n)) => sweep::share(grid.len(), i as usize, n as usize),
+        Some(Shard { index: i, count: n }) => sweep::share(grid.len(), i as usize, n as usize),
         None => 0..grid.len(),
     };
-    let suffix = args.shard.map_or(String::new(), |(i, n)| format!("-sweep-shard-{i}-of-{n}"));
+    let suffix =
+        args.shard.map_or(String::new(), |Shard { index: i, count: n }| format!("-sweep-shard-{i}-of-{n}"));
     let dir = out_dir(args.out.as_deref(), base, &suffix)?;
     std::fs::create_dir_all(dir.join("points")).context("cannot create the points folder")?;
     let pending = points::pending(&doc, &spec, range.clone(), &dir, args.resume);
@@ -140,7 +141,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             p.invalid.as_deref().unwrap_or("")
         );
     }
-    if let Some((i, n)) = args.shard {
+    if let Some(Shard { index: i, count: n }) = args.shard {
         let manifest = SweepShard { sweep: spec, shard: i, shards: n, points: range.collect() };
         write(&dir.join("sweep-shard.json"), &serde_json::to_vec(&manifest)?)?;
         if !args.quiet {

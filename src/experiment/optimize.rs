@@ -25,7 +25,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::experiment::points::{point_model, simulate};
+use crate::experiment::points::{PointError, point_model, simulate};
 use crate::experiment::shard::SweepSpec;
 use crate::report::json::Metrics;
 use crate::report::write_atomic;
@@ -41,18 +41,36 @@ pub struct Constraint {
     pub bound: f64,
 }
 
+/// Why a constraint `METRIC>=VALUE` or `METRIC<=VALUE` does not parse.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConstraintError {
+    /// Neither `>=` nor `<=` in the text.
+    #[error("{0:?}: expected METRIC>=VALUE or METRIC<=VALUE")]
+    NoComparison(String),
+    /// The bound is not a number.
+    #[error("{text:?}: {bound:?} is not a number")]
+    NotANumber {
+        /// The constraint as given.
+        text: String,
+        /// The bound as given (spaces removed).
+        bound: String,
+    },
+}
+
 impl Constraint {
     /// Parses `metric>=value` or `metric<=value` (spaces allowed).
-    pub fn parse(text: &str) -> Result<Constraint, String> {
+    pub fn parse(text: &str) -> Result<Constraint, ConstraintError> {
         let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let (metric, at_least, bound) = if let Some((m, b)) = t.split_once(">=") {
             (m, true, b)
         } else if let Some((m, b)) = t.split_once("<=") {
             (m, false, b)
         } else {
-            return Err(format!("{text:?}: expected METRIC>=VALUE or METRIC<=VALUE"));
+            return Err(ConstraintError::NoComparison(text.to_string()));
         };
-        let bound = bound.parse::<f64>().map_err(|_| format!("{text:?}: {bound:?} is not a number"))?;
+        let bound = bound
+            .parse::<f64>()
+            .map_err(|_| ConstraintError::NotANumber { text: text.to_string(), bound: bound.to_string() })?;
         Ok(Constraint { metric: metric.to_string(), at_least, bound })
     }
 
@@ -188,15 +206,26 @@ pub struct Bounds {
     pub hi: i64,
 }
 
+/// Why bounds `PATH=LO..HI` do not parse.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BoundsError {
+    /// No `=` or no `..`.
+    #[error("{0:?}: expected PATH=LO..HI")]
+    Syntax(String),
+    /// LO or HI is not an integer, or LO > HI.
+    #[error("{0:?}: LO and HI must be integers with LO ≤ HI")]
+    Range(String),
+}
+
 impl Bounds {
     /// Parses `PATH=LO..HI` (integers, LO ≤ HI).
-    pub fn parse(text: &str) -> Result<Bounds, String> {
-        let expected = || format!("{text:?}: expected PATH=LO..HI");
+    pub fn parse(text: &str) -> Result<Bounds, BoundsError> {
+        let expected = || BoundsError::Syntax(text.to_string());
         let (path, range) = text.split_once('=').ok_or_else(expected)?;
         let (lo, hi) = range.split_once("..").ok_or_else(expected)?;
         match (lo.trim().parse::<i64>(), hi.trim().parse::<i64>()) {
             (Ok(lo), Ok(hi)) if lo <= hi => Ok(Bounds { path: path.to_string(), lo, hi }),
-            _ => Err(format!("{text:?}: LO and HI must be integers with LO ≤ HI")),
+            _ => Err(BoundsError::Range(text.to_string())),
         }
     }
 }
@@ -217,7 +246,7 @@ pub struct Candidate {
     /// The parameters' values.
     pub point: Vec<i64>,
     /// The policy's metrics, or why the candidate's scenario is invalid.
-    pub metrics: Result<Metrics, String>,
+    pub metrics: Result<Metrics, PointError>,
 }
 
 /// The outcome of a policy search on simulations.
@@ -269,7 +298,7 @@ pub fn optimize(
 
 /// How a candidate's metrics score: the objective (to minimise) and the smallest slack.
 fn evaluate(
-    metrics: &Result<Metrics, String>,
+    metrics: &Result<Metrics, PointError>,
     objective: &Objective,
     constraints: &[Constraint],
 ) -> Evaluation {
@@ -323,7 +352,7 @@ pub fn write_result(dir: &Path, question: &Question, optimum: &Optimum) -> std::
     let evaluations: Vec<Value> = optimum
         .candidates
         .iter()
-        .map(|c| json!({"point": c.point, "metrics": c.metrics.as_ref().ok(), "invalid": c.metrics.as_ref().err()}))
+        .map(|c| json!({"point": c.point, "metrics": c.metrics.as_ref().ok(), "invalid": c.metrics.as_ref().err().map(ToString::to_string)}))
         .collect();
     let direction = if objective.maximize { "maximize" } else { "minimize" };
     let report = json!({

@@ -11,14 +11,28 @@ use serde_json::Value;
 
 use crate::experiment::merge::{point_path, read_json};
 use crate::experiment::shard::{PointResult, SweepSpec};
-use crate::experiment::sweep::substitute;
+use crate::experiment::sweep::{PathError, substitute};
 use crate::experiment::{self, RunSpec};
 use crate::metrics::METRICS;
 use crate::model::Model;
 use crate::report::json::{Metrics, Stat};
 use crate::report::write_atomic;
 use crate::scenario::ScenarioFile;
-use crate::scenario::error::ScenarioError;
+use crate::scenario::error::{Problem, ScenarioError};
+
+/// Why a point of a sweep (or a candidate of a search) has no valid scenario.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PointError {
+    /// A parameter's path does not fit the scenario.
+    #[error(transparent)]
+    Path(#[from] PathError),
+    /// The substituted scenario has problems (listed, separated by `; `).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<Problem>),
+    /// The substituted scenario does not read as a scenario (the reader's message).
+    #[error("{0}")]
+    Unreadable(String),
+}
 
 /// Why a sweep's files could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -55,14 +69,14 @@ pub struct Pending {
     /// The points already saved in the output folder (a resumed sweep), in grid order.
     pub saved: Vec<PointResult>,
     /// The other points, each with its model or why its scenario is invalid.
-    pub todo: Vec<(usize, Result<Model, String>)>,
+    pub todo: Vec<(usize, Result<Model, PointError>)>,
 }
 
 impl Pending {
     /// The points whose scenario is invalid.
     pub fn invalid(&self) -> Vec<InvalidPoint> {
         let invalid = self.todo.iter().filter_map(|(k, m)| m.as_ref().err().map(|e| (*k, e)));
-        invalid.map(|(index, reason)| InvalidPoint { index, reason: reason.clone() }).collect()
+        invalid.map(|(index, reason)| InvalidPoint { index, reason: reason.to_string() }).collect()
     }
 
     /// How many points will be simulated.
@@ -72,16 +86,14 @@ impl Pending {
 }
 
 /// A scenario document with `point` substituted, validated; the error is why it is invalid.
-pub fn point_model(doc: &Value, spec: &SweepSpec, point: &[Value]) -> Result<Model, String> {
+pub fn point_model(doc: &Value, spec: &SweepSpec, point: &[Value]) -> Result<Model, PointError> {
     let doc = substitute(doc, &spec.parameters, point)?;
-    let bytes = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
-    let file =
-        ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file)).map_err(|e| e.to_string())?;
+    let bytes = serde_json::to_vec(&doc).map_err(|e| PointError::Unreadable(e.to_string()))?;
+    let file = ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file))
+        .map_err(|e| PointError::Unreadable(e.to_string()))?;
     Model::build(&file).map_err(|e| match e {
-        ScenarioError::Invalid { problems, .. } => {
-            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-        }
-        other => other.to_string(),
+        ScenarioError::Invalid { problems, .. } => PointError::Invalid(problems),
+        other => PointError::Unreadable(other.to_string()),
     })
 }
 
@@ -140,7 +152,7 @@ pub fn run_points(
         .map(|(k, model)| {
             let (invalid, policies) = match model {
                 Ok(m) => (None, simulate(&m, progress)),
-                Err(e) => (Some(e), Vec::new()),
+                Err(e) => (Some(e.to_string()), Vec::new()),
             };
             let point =
                 PointResult { sweep: spec.clone(), index: k, values: grid[k].clone(), invalid, policies };

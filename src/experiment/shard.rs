@@ -135,13 +135,33 @@ pub struct SweepShard {
     pub points: Vec<usize>,
 }
 
+/// One shard of a run or sweep: shard `index` of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Index of this shard (0 ≤ index < count).
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+/// Why a `--shard i/n` argument does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    /// No `/` in the text.
+    #[error("{0:?}: expected i/n, e.g. 0/4")]
+    NoSlash(String),
+    /// Not two whole numbers with 0 ≤ i < n.
+    #[error("{0:?}: expected i/n with 0 ≤ i < n, e.g. 0/4")]
+    OutOfRange(String),
+}
+
 /// Parses `i/n` (0 ≤ i < n).
-pub fn parse_shard(text: &str) -> Result<(u32, u32), String> {
-    let (i, n) = text.split_once('/').ok_or_else(|| format!("{text:?}: expected i/n, e.g. 0/4"))?;
+pub fn parse_shard(text: &str) -> Result<Shard, ShardError> {
+    let (i, n) = text.split_once('/').ok_or_else(|| ShardError::NoSlash(text.to_string()))?;
     let (i, n) = (i.trim().parse::<u32>(), n.trim().parse::<u32>());
     match (i, n) {
-        (Ok(i), Ok(n)) if n >= 1 && i < n => Ok((i, n)),
-        _ => Err(format!("{text:?}: expected i/n with 0 ≤ i < n, e.g. 0/4")),
+        (Ok(index), Ok(count)) if count >= 1 && index < count => Ok(Shard { index, count }),
+        _ => Err(ShardError::OutOfRange(text.to_string())),
     }
 }
 
@@ -151,8 +171,8 @@ mod tests {
 
     #[test]
     fn shard_syntax() {
-        assert_eq!(parse_shard("0/4"), Ok((0, 4)));
-        assert_eq!(parse_shard(" 3 / 4 "), Ok((3, 4)));
+        assert_eq!(parse_shard("0/4"), Ok(Shard { index: 0, count: 4 }));
+        assert_eq!(parse_shard(" 3 / 4 "), Ok(Shard { index: 3, count: 4 }));
         assert!(parse_shard("4/4").is_err());
         assert!(parse_shard("1/0").is_err());
         assert!(parse_shard("x").is_err());

@@ -9,6 +9,95 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Why a `--set PATH=VALUES` argument does not parse.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SetError {
+    /// No `=` between the path and the values.
+    #[error("{arg:?}: expected PATH=VALUES")]
+    NoEquals {
+        /// The argument.
+        arg: String,
+    },
+    /// The path before `=` is empty.
+    #[error("{arg:?}: the path is empty")]
+    EmptyPath {
+        /// The argument.
+        arg: String,
+    },
+    /// The range of values is not valid.
+    #[error("{arg:?}: {reason}")]
+    Range {
+        /// The argument.
+        arg: String,
+        /// What is wrong with the range.
+        reason: RangeError,
+    },
+    /// The list of values is empty.
+    #[error("{arg:?}: no values")]
+    NoValues {
+        /// The argument.
+        arg: String,
+    },
+}
+
+/// Why a range `FROM..TO:STEP` is not valid.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RangeError {
+    /// A bound or the step is not a number.
+    #[error("{0:?} is not a number")]
+    NotANumber(String),
+    /// FROM > TO, or the step is not positive.
+    #[error("a range needs FROM ≤ TO and a positive STEP, got {from}..{to}:{step}")]
+    Backwards {
+        /// First value, as given.
+        from: String,
+        /// Last value, as given.
+        to: String,
+        /// Step, as given.
+        step: String,
+    },
+    /// The range has more than 100,000 values.
+    #[error("the range has {0} values; at most 100,000")]
+    TooLong(usize),
+}
+
+/// Why a path does not address a field of a scenario document.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PathError {
+    /// The path addresses no field.
+    #[error("{path}: matches nothing in the scenario")]
+    NoMatch {
+        /// The path.
+        path: String,
+    },
+    /// An object has no field of the step's name (and the path goes below it).
+    #[error("{path}: no field {step:?} here (fields: {fields})")]
+    NoField {
+        /// The path.
+        path: String,
+        /// The step not found.
+        step: String,
+        /// The object's fields, comma-separated.
+        fields: String,
+    },
+    /// No element of a list matches the step.
+    #[error("{path}: no element {step:?} in this list")]
+    NoElement {
+        /// The path.
+        path: String,
+        /// The step that matched nothing.
+        step: String,
+    },
+    /// The step goes below a scalar.
+    #[error("{path}: {step:?} goes below a value that is not an object or a list")]
+    BelowScalar {
+        /// The path.
+        path: String,
+        /// The step below the scalar.
+        step: String,
+    },
+}
+
 /// A swept parameter: a path and the values it takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parameter {
@@ -20,19 +109,19 @@ pub struct Parameter {
 
 /// Parses `PATH=VALUES`: a comma-separated list (`2,4,8`, `additive,multiplicative`) or an
 /// inclusive range `FROM..TO:STEP` (`80..140:10`; the step defaults to 1).
-pub fn parse_set(arg: &str) -> Result<Parameter, String> {
-    let (path, values) = arg.split_once('=').ok_or_else(|| format!("{arg:?}: expected PATH=VALUES"))?;
+pub fn parse_set(arg: &str) -> Result<Parameter, SetError> {
+    let (path, values) = arg.split_once('=').ok_or_else(|| SetError::NoEquals { arg: arg.to_string() })?;
     if path.is_empty() {
-        return Err(format!("{arg:?}: the path is empty"));
+        return Err(SetError::EmptyPath { arg: arg.to_string() });
     }
     let values = if let Some((from, rest)) = values.split_once("..") {
         let (to, step) = rest.split_once(':').unwrap_or((rest, "1"));
-        range(from, to, step).map_err(|e| format!("{arg:?}: {e}"))?
+        range(from, to, step).map_err(|reason| SetError::Range { arg: arg.to_string(), reason })?
     } else {
         values.split(',').map(|v| scalar(v.trim())).collect()
     };
     if values.is_empty() {
-        return Err(format!("{arg:?}: no values"));
+        return Err(SetError::NoValues { arg: arg.to_string() });
     }
     Ok(Parameter { path: path.to_string(), values })
 }
@@ -49,15 +138,16 @@ fn scalar(text: &str) -> Value {
 }
 
 /// The values `from, from + step, …` up to `to` inclusive.
-pub fn range(from: &str, to: &str, step: &str) -> Result<Vec<Value>, String> {
-    let parse = |t: &str| t.trim().parse::<f64>().map_err(|_| format!("{t:?} is not a number"));
+pub fn range(from: &str, to: &str, step: &str) -> Result<Vec<Value>, RangeError> {
+    let parse = |t: &str| t.trim().parse::<f64>().map_err(|_| RangeError::NotANumber(t.to_string()));
     let (a, b, s) = (parse(from)?, parse(to)?, parse(step)?);
     if s.is_nan() || s <= 0.0 || b < a {
-        return Err(format!("a range needs FROM ≤ TO and a positive STEP, got {from}..{to}:{step}"));
+        let (from, to, step) = (from.to_string(), to.to_string(), step.to_string());
+        return Err(RangeError::Backwards { from, to, step });
     }
     let n = ((b - a) / s + 1e-9).floor() as usize + 1;
     if n > 100_000 {
-        return Err(format!("the range has {n} values; at most 100,000"));
+        return Err(RangeError::TooLong(n));
     }
     let integral = [from, to, step].iter().all(|t| t.trim().parse::<i64>().is_ok());
     Ok((0..n)
@@ -69,13 +159,13 @@ pub fn range(from: &str, to: &str, step: &str) -> Result<Vec<Value>, String> {
 }
 
 /// Sets every field `path` addresses in `doc` to `value`; returns how many were set.
-pub fn apply(doc: &mut Value, path: &str, value: &Value) -> Result<usize, String> {
+pub fn apply(doc: &mut Value, path: &str, value: &Value) -> Result<usize, PathError> {
     let steps: Vec<&str> = path.split('.').collect();
     let n = set(doc, &steps, value, path)?;
-    if n == 0 { Err(format!("{path}: matches nothing in the scenario")) } else { Ok(n) }
+    if n == 0 { Err(PathError::NoMatch { path: path.to_string() }) } else { Ok(n) }
 }
 
-fn set(node: &mut Value, steps: &[&str], value: &Value, path: &str) -> Result<usize, String> {
+fn set(node: &mut Value, steps: &[&str], value: &Value, path: &str) -> Result<usize, PathError> {
     let Some((&step, rest)) = steps.split_first() else {
         *node = value.clone();
         return Ok(1);
@@ -88,7 +178,9 @@ fn set(node: &mut Value, steps: &[&str], value: &Value, path: &str) -> Result<us
                 map.insert(step.to_string(), value.clone());
                 Ok(1)
             }
-            None => Err(format!("{path}: no field {step:?} here (fields: {})", keys(map))),
+            None => {
+                Err(PathError::NoField { path: path.to_string(), step: step.to_string(), fields: keys(map) })
+            }
         },
         Value::Array(items) => {
             let index = step.parse::<usize>().ok();
@@ -99,9 +191,13 @@ fn set(node: &mut Value, steps: &[&str], value: &Value, path: &str) -> Result<us
                     n += set(item, rest, value, path)?;
                 }
             }
-            if n == 0 { Err(format!("{path}: no element {step:?} in this list")) } else { Ok(n) }
+            if n == 0 {
+                Err(PathError::NoElement { path: path.to_string(), step: step.to_string() })
+            } else {
+                Ok(n)
+            }
         }
-        _ => Err(format!("{path}: {step:?} goes below a value that is not an object or a list")),
+        _ => Err(PathError::BelowScalar { path: path.to_string(), step: step.to_string() }),
     }
 }
 
@@ -126,7 +222,7 @@ pub fn grid(parameters: &[Parameter]) -> Vec<Vec<Value>> {
 }
 
 /// A scenario document with one point's values substituted.
-pub fn substitute(doc: &Value, parameters: &[Parameter], point: &[Value]) -> Result<Value, String> {
+pub fn substitute(doc: &Value, parameters: &[Parameter], point: &[Value]) -> Result<Value, PathError> {
     let mut out = doc.clone();
     for (p, v) in parameters.iter().zip(point) {
         apply(&mut out, &p.path, v)?;
@@ -172,8 +268,15 @@ mod tests {
         assert_eq!(apply(&mut doc, "lanes.main.lead_time.value", &json!(6)).unwrap(), 1);
         assert_eq!(apply(&mut doc, "policies.0.inventory.review_period", &json!(7)).unwrap(), 1);
         assert_eq!(doc["policies"][0]["inventory"]["review_period"], 7, "a defaulted field can be set");
-        assert!(apply(&mut doc, "policies.nope.inventory.S", &json!(1)).unwrap_err().contains("no element"));
-        assert!(apply(&mut doc, "policies.lean.nope.S", &json!(1)).unwrap_err().contains("no field"));
+        assert!(
+            apply(&mut doc, "policies.nope.inventory.S", &json!(1))
+                .unwrap_err()
+                .to_string()
+                .contains("no element")
+        );
+        assert!(
+            apply(&mut doc, "policies.lean.nope.S", &json!(1)).unwrap_err().to_string().contains("no field")
+        );
     }
 
     #[test]

@@ -199,7 +199,7 @@ impl Builder<'_> {
         match DemandSampler::new(dist, profile, trend) {
             Ok(s) => Some(s),
             Err(e) => {
-                self.problem(format!("{path}.distribution"), e);
+                self.problem(format!("{path}.distribution"), e.to_string());
                 None
             }
         }
@@ -210,7 +210,7 @@ impl Builder<'_> {
         match Sampler::new(dist) {
             Ok(s) => Some(s),
             Err(e) => {
-                self.problem(path, e);
+                self.problem(path, e.to_string());
                 None
             }
         }

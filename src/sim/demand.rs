@@ -6,7 +6,7 @@
 //! round it. Stationary demand and weekly profiles use precomputed tables; a trend is sampled
 //! by inversion on the fly. One uniform number is consumed per stream per day either way.
 
-use crate::sim::dist::{IntDist, Sampler, Table};
+use crate::sim::dist::{DistError, IntDist, Sampler, Table};
 use crate::sim::rng::{Stream, Uniform};
 use crate::sim::supply::Window;
 
@@ -43,7 +43,7 @@ pub struct DemandSampler {
 
 impl DemandSampler {
     /// Prepares the sampler; fails if a scaled distribution is too wide to tabulate.
-    pub fn new(dist: IntDist, profile: Option<[f64; 7]>, trend: Trend) -> Result<DemandSampler, String> {
+    pub fn new(dist: IntDist, profile: Option<[f64; 7]>, trend: Trend) -> Result<DemandSampler, DistError> {
         let weekday_tables = match (profile, trend) {
             (Some(p), Trend::Flat) => {
                 let tables: Vec<Table> = p.iter().map(|&m| dist.table(m)).collect::<Result<_, _>>()?;
