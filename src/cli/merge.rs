@@ -1,7 +1,7 @@
 //! `scsim merge`: combine shard folders into exactly the files the unsharded run or sweep
 //! writes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -14,16 +14,20 @@ use scsim::experiment::{Counted, RunStats};
 use scsim::report::{RunInfo, csv::ReplicationsCsv};
 use scsim::scenario::ScenarioFile;
 
-use super::{InputError, build, out_dir, write_outputs};
+use super::{InputError, build, commit, out_dir, stage, write_outputs};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// Shard output folders (all shards of one run or one sweep).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Output folder (default: output/<scenario name>).
+    /// Output folder (default: output/<scenario name>). It is replaced whole when the merge
+    /// has finished.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the output folder even if it holds something that is not a scsim output.
+    #[arg(long)]
+    force: bool,
     /// Also write PNG images of the plots.
     #[arg(long)]
     png: bool,
@@ -47,7 +51,8 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
     let model = build(&file, None)?;
     let base = model.policies.iter().position(|p| p.name == s.baseline).context("the baseline policy")?;
 
-    let dir = out_dir(args.out.as_deref(), &model, "")?;
+    let staging = stage(&out_dir(args.out.as_deref(), &model.name, ""), args.force, false)?;
+    let dir = staging.path();
     let csv_path = dir.join("replications.csv");
     let mut csv = ReplicationsCsv::create(&csv_path, &model)
         .with_context(|| format!("cannot write {}", csv_path.display()))?;
@@ -68,9 +73,11 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
         replications: s.replications,
         baseline: base,
     };
-    write_outputs(&dir, &model, info, &stats, args.png)?;
+    write_outputs(dir, &model, info, &stats, args.png)?;
     csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
-    eprintln!("merged {} shards into {}", shards.len(), dir.display());
+    let target = staging.target().to_path_buf();
+    commit(staging, "run")?;
+    eprintln!("merged {} shards into {}", shards.len(), target.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -78,9 +85,11 @@ fn merge_sweep(args: &MergeArgs, manifests: &[(PathBuf, SweepShard)]) -> Result<
     let points = sweep_points(manifests).map_err(|e| InputError(e.to_string()))?;
     let first = &manifests[0].1;
     let name = super::sweep::sweep_name(&first.sweep)?;
-    let dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(super::folder_name(&name)));
-    save_sweep(&dir, &first.sweep, &points)?;
-    super::sweep::finish(&dir, &first.sweep, &points, args.png, true)?;
-    eprintln!("merged {} sweep shards into {}", manifests.len(), dir.display());
+    let staging = stage(&out_dir(args.out.as_deref(), &name, ""), args.force, false)?;
+    save_sweep(staging.path(), &first.sweep, &points)?;
+    super::sweep::write_plots(staging.path(), &first.sweep, &points, args.png)?;
+    let target = staging.target().to_path_buf();
+    commit(staging, "sweep")?;
+    eprintln!("merged {} sweep shards into {}", manifests.len(), target.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scsim::experiment::RunStats;
 use scsim::experiment::shard::Settings;
 use scsim::model::Model;
+use scsim::report::folder::{self, FolderError, Staging};
 use scsim::report::{self, Exporter, Run, RunInfo, RunView};
 use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::ScenarioError;
@@ -153,6 +154,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
 /// Parses the command line and runs the command.
 pub fn main() -> Result<ExitCode> {
     let cli = Cli::parse();
+    remove_staging_on_interrupt();
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
@@ -246,13 +248,32 @@ fn folder_name(name: &str) -> String {
 }
 
 /// The output folder: `--out`, or `output/<scenario name><suffix>`.
-fn out_dir(out: Option<&Path>, model: &Model, suffix: &str) -> Result<PathBuf> {
-    let dir = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| Path::new("output").join(folder_name(&model.name) + suffix));
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
-    Ok(dir)
+fn out_dir(out: Option<&Path>, name: &str, suffix: &str) -> PathBuf {
+    out.map(Path::to_path_buf).unwrap_or_else(|| Path::new("output").join(folder_name(name) + suffix))
+}
+
+/// Starts writing the output folder `target` (see [`folder::Staging`]): a target that is
+/// not a scsim output is bad input unless `force`.
+fn stage(target: &Path, force: bool, resume: bool) -> Result<Staging> {
+    Staging::begin(target, force, resume).map_err(|e| match e {
+        FolderError::NotOutput(_) => InputError(e.to_string()).into(),
+        other => {
+            anyhow::Error::new(other).context(format!("cannot write the output folder {}", target.display()))
+        }
+    })
+}
+
+/// Swaps a finished staging folder in (marked as written by `kind`).
+fn commit(staging: Staging, kind: &str) -> Result<()> {
+    let target = staging.target().to_path_buf();
+    staging.commit(kind).with_context(|| format!("cannot write the output folder {}", target.display()))
+}
+
+/// On Ctrl-C or SIGTERM: remove this process's staging folders and exit 130.
+fn remove_staging_on_interrupt() {
+    // Without a handler (e.g. another one is installed) interruptions leave a staging folder
+    // that the next run cleans: nothing to report.
+    let _ = ctrlc::set_handler(|| folder::abort(130));
 }
 
 /// A progress bar on stderr that appears only once work has lasted a second, and never when
@@ -290,8 +311,21 @@ fn write_outputs(dir: &Path, model: &Model, info: RunInfo, stats: &RunStats, png
 /// Redraws the plots (`plots/*.svg`, and `*.png` if asked) and `report.html` of the run in
 /// `dir` from its files: the same bytes as right after the run.
 fn render(dir: &Path, png: bool) -> Result<()> {
+    check_complete(dir).map_err(|e| InputError(e.to_string()))?;
     let view = RunView::load(dir).map_err(|e| InputError(e.to_string()))?;
     export(&view, dir, report::drawings(png))
+}
+
+/// Checks that the files `scsim plot` reads in `dir` are those of one finished run (as its
+/// marker lists them), not a mixture.
+fn check_complete(dir: &Path) -> Result<(), FolderError> {
+    let manifest = folder::Manifest::read(dir)?.ok_or_else(|| FolderError::Unmarked(dir.to_path_buf()))?;
+    for file in ["summary.json", "daily.csv", "daily-locations.csv"] {
+        if file != "daily-locations.csv" || manifest.files.contains_key(file) || dir.join(file).exists() {
+            manifest.verify(dir, file)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the outputs of `exporters` from `view` into `dir`.

@@ -15,7 +15,7 @@ use scsim::experiment::sweep::{self, Parameter};
 use scsim::metrics::{METRICS, metric_index};
 use scsim::report::table::format_value;
 
-use super::{InputError, Loaded, Overrides, folder_name, load, settings};
+use super::{InputError, Loaded, Overrides, commit, load, out_dir, settings, stage};
 
 #[derive(Debug, Args)]
 pub struct OptimizeArgs {
@@ -38,9 +38,13 @@ pub struct OptimizeArgs {
     policy: Option<String>,
     #[command(flatten)]
     overrides: Overrides,
-    /// Output folder for optimize.json (default: output/<scenario name>).
+    /// Output folder for optimize.json (default: output/<scenario name>). It is replaced
+    /// whole when the search has finished.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the output folder even if it holds something that is not a scsim output.
+    #[arg(long)]
+    force: bool,
     /// No summary on the terminal.
     #[arg(long, short)]
     quiet: bool,
@@ -116,11 +120,10 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
     for p in &spec.parameters {
         sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
     }
+    let staging = stage(&out_dir(args.out.as_deref(), &loaded.model.name, ""), args.force, false)?;
     let pool = args.overrides.pool()?;
     let optimum =
         pool.install(|| search(&doc, &spec, &problem.bounds, &problem.objective, &problem.constraints));
-    let dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(folder_name(&loaded.model.name)));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let question = Question {
         scenario_file: &args.scenario.display().to_string(),
         policy: &problem.policy,
@@ -130,8 +133,11 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
         replications: loaded.model.replications,
         seed: loaded.model.seed,
     };
-    let file = dir.join("optimize.json");
-    write_result(&dir, &question, &optimum).with_context(|| format!("cannot write {}", file.display()))?;
+    let file = staging.target().join("optimize.json");
+    write_result(staging.path(), &question, &optimum)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    let dir = staging.target().to_path_buf();
+    commit(staging, "optimize")?;
     if !args.quiet {
         print(&problem, &optimum, loaded.model.replications, &dir);
     }

@@ -16,7 +16,8 @@ use scsim::model::Model;
 use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
 
 use super::{
-    InputError, Loaded, Overrides, baseline, load, out_dir, progress_bar, settings, write, write_outputs,
+    InputError, Loaded, Overrides, baseline, commit, load, out_dir, progress_bar, settings, stage, write,
+    write_outputs,
 };
 
 #[derive(Debug, Args)]
@@ -25,9 +26,13 @@ pub struct RunArgs {
     scenario: PathBuf,
     #[command(flatten)]
     overrides: Overrides,
-    /// Output folder (default: output/<scenario name>).
+    /// Output folder (default: output/<scenario name>). It is replaced whole when the run
+    /// has finished.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the output folder even if it holds something that is not a scsim output.
+    #[arg(long)]
+    force: bool,
     /// Policy the others are compared with (default: the first listed).
     #[arg(long)]
     baseline: Option<String>,
@@ -59,12 +64,21 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: base, daily: true };
     let pool = args.overrides.pool()?;
     if let Some(shard) = args.shard {
-        let dir = out_dir(args.out.as_deref(), model, &format!("-shard-{}-of-{}", shard.index, shard.count))?;
-        return pool.install(|| run_shard(args, &loaded, &spec, shard, &dir));
+        let suffix = format!("-shard-{}-of-{}", shard.index, shard.count);
+        let staging = stage(&out_dir(args.out.as_deref(), &model.name, &suffix), args.force, false)?;
+        pool.install(|| run_shard(args, &loaded, &spec, shard, staging.path()))?;
+        let dir = staging.target().to_path_buf();
+        commit(staging, "run-shard")?;
+        if !args.quiet {
+            eprintln!("wrote shard {}/{} to {}", shard.index, shard.count, dir.display());
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    let dir = out_dir(args.out.as_deref(), model, "")?;
+    let staging = stage(&out_dir(args.out.as_deref(), &model.name, ""), args.force, false)?;
     let started = Instant::now();
-    let (info, stats) = pool.install(|| run_all(args, model, &spec, &dir))?;
+    let (info, stats) = pool.install(|| run_all(args, model, &spec, staging.path()))?;
+    let dir = staging.target().to_path_buf();
+    commit(staging, "run")?;
     if !args.quiet {
         print_summary(model, info, &stats, &dir, started.elapsed());
     }
@@ -80,14 +94,15 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
 }
 
-/// Simulates shard `i` of `n` (a contiguous share of the blocks) and writes `shard.json`.
+/// Simulates shard `i` of `n` (a contiguous share of the blocks) and writes `shard.json`
+/// into `dir`.
 fn run_shard(
     args: &RunArgs,
     loaded: &Loaded,
     spec: &RunSpec,
     Shard { index: i, count: n }: Shard,
     dir: &Path,
-) -> Result<ExitCode> {
+) -> Result<()> {
     let model = &loaded.model;
     let r = share(block_count(spec.replications) as usize, i as usize, n as usize);
     let blocks = r.start as u32..r.end as u32;
@@ -116,11 +131,7 @@ fn run_shard(
         counted: stats.policies.into_iter().map(|p| p.counted).collect(),
         rows,
     };
-    write(&dir.join("shard.json"), &serde_json::to_vec(&shard)?)?;
-    if !args.quiet {
-        eprintln!("wrote shard {i}/{n} (blocks {}..{}) to {}", blocks.start, blocks.end, dir.display());
-    }
-    Ok(ExitCode::SUCCESS)
+    write(&dir.join("shard.json"), &serde_json::to_vec(&shard)?)
 }
 
 /// Simulates every replication, streaming `replications.csv`, and writes the other outputs.

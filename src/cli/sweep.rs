@@ -11,11 +11,12 @@ use serde_json::Value;
 use scsim::experiment::points;
 use scsim::experiment::shard::{Origin, PointResult, Shard, SweepShard, SweepSpec, parse_shard};
 use scsim::experiment::sweep::{self, Parameter, parse_set};
+use scsim::report::folder::Staging;
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
 use scsim::scenario::ScenarioFile;
 
-use super::{InputError, Overrides, load, out_dir, progress_bar, settings, write};
+use super::{InputError, Overrides, commit, load, out_dir, progress_bar, settings, stage, write};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -27,16 +28,21 @@ pub struct SweepArgs {
     set: Vec<Parameter>,
     #[command(flatten)]
     overrides: Overrides,
-    /// Output folder (default: output/<scenario name>).
+    /// Output folder (default: output/<scenario name>). It is replaced whole when the sweep
+    /// has finished.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the output folder even if it holds something that is not a scsim output.
+    #[arg(long)]
+    force: bool,
     /// Stop, without running anything, if any point is invalid (default: skip and report it).
     #[arg(long)]
     strict: bool,
     /// Compute only shard i of n of the points (e.g. 0/4), for `scsim merge`.
     #[arg(long, value_name = "i/n", value_parser = parse_shard)]
     shard: Option<Shard>,
-    /// Keep the points already computed in the output folder and compute only the others.
+    /// Keep the points already computed (in the output folder, or left by an interrupted
+    /// sweep into it) and compute only the others.
     #[arg(long)]
     resume: bool,
     /// No progress bar and no summary.
@@ -113,7 +119,8 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     };
     let suffix =
         args.shard.map_or(String::new(), |Shard { index: i, count: n }| format!("-sweep-shard-{i}-of-{n}"));
-    let dir = out_dir(args.out.as_deref(), base, &suffix)?;
+    let staging = stage(&out_dir(args.out.as_deref(), &base.name, &suffix), args.force, args.resume)?;
+    let dir = staging.path().to_path_buf();
     std::fs::create_dir_all(dir.join("points")).context("cannot create the points folder")?;
     let pending = points::pending(&doc, &spec, range.clone(), &dir, args.resume);
     let invalid = pending.invalid();
@@ -141,16 +148,44 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             p.invalid.as_deref().unwrap_or("")
         );
     }
-    if let Some(Shard { index: i, count: n }) = args.shard {
-        let manifest = SweepShard { sweep: spec, shard: i, shards: n, points: range.collect() };
-        write(&dir.join("sweep-shard.json"), &serde_json::to_vec(&manifest)?)?;
-        if !args.quiet {
-            eprintln!("wrote sweep shard {i}/{n} ({} points) to {}", manifest.points.len(), dir.display());
-        }
-        return Ok(ExitCode::SUCCESS);
+    match args.shard {
+        Some(shard) => write_shard(staging, spec, shard, range, args.quiet),
+        None => write_sweep(staging, &spec, &points, args),
     }
-    points::write_tables(&dir, &spec, &points)?;
-    finish(&dir, &spec, &points, args.png, args.quiet)?;
+}
+
+/// Writes a shard's manifest and swaps its folder in.
+fn write_shard(
+    staging: Staging,
+    spec: SweepSpec,
+    Shard { index: i, count: n }: Shard,
+    range: std::ops::Range<usize>,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let manifest = SweepShard { sweep: spec, shard: i, shards: n, points: range.collect() };
+    write(&staging.path().join("sweep-shard.json"), &serde_json::to_vec(&manifest)?)?;
+    let target = staging.target().to_path_buf();
+    commit(staging, "sweep-shard")?;
+    if !quiet {
+        eprintln!("wrote sweep shard {i}/{n} ({} points) to {}", manifest.points.len(), target.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the tables and plots of a whole sweep and swaps its folder in.
+fn write_sweep(
+    staging: Staging,
+    spec: &SweepSpec,
+    points: &[PointResult],
+    args: &SweepArgs,
+) -> Result<ExitCode> {
+    points::write_tables(staging.path(), spec, points)?;
+    write_plots(staging.path(), spec, points, args.png)?;
+    let target = staging.target().to_path_buf();
+    commit(staging, "sweep")?;
+    if !args.quiet {
+        print_done(&target, spec, points);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -161,8 +196,8 @@ fn show(spec: &SweepSpec, values: &[Value]) -> String {
     format!("({})", parts.join(", "))
 }
 
-/// Writes the sweep plots and, unless `quiet`, prints where the sweep is and its best points.
-pub fn finish(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool, quiet: bool) -> Result<()> {
+/// Writes the sweep plots into `dir`.
+pub fn write_plots(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool) -> Result<()> {
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).context("cannot create the plots folder")?;
     for plot in sweep_plots::plots(spec, points) {
@@ -172,17 +207,19 @@ pub fn finish(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool, q
             plot.png(&path)?;
         }
     }
-    if !quiet {
-        let ok = points.iter().filter(|p| p.invalid.is_none()).count();
-        println!(
-            "{} points ({} invalid) written to {}",
-            points.len(),
-            points.len() - ok,
-            dir.join("sweep.csv").display()
-        );
-        print_best(spec, points);
-    }
     Ok(())
+}
+
+/// Prints where the sweep is (`dir`) and its best points.
+fn print_done(dir: &Path, spec: &SweepSpec, points: &[PointResult]) {
+    let ok = points.iter().filter(|p| p.invalid.is_none()).count();
+    println!(
+        "{} points ({} invalid) written to {}",
+        points.len(),
+        points.len() - ok,
+        dir.join("sweep.csv").display()
+    );
+    print_best(spec, points);
 }
 
 /// For each policy, the point with the lowest total cost per day.

@@ -15,6 +15,7 @@ use crate::experiment::sweep::{PathError, substitute};
 use crate::experiment::{self, RunSpec};
 use crate::metrics::METRICS;
 use crate::model::Model;
+use crate::report::csv::id_cell;
 use crate::report::json::{Metrics, Stat};
 use crate::report::write_atomic;
 use crate::scenario::ScenarioFile;
@@ -228,12 +229,12 @@ pub fn write_tables(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Res
         let mut lead = vec![point.index.to_string()];
         lead.extend(point.values.iter().map(plain));
         if let Some(reason) = &point.invalid {
-            invalid_rows.push(lead.into_iter().chain([reason.clone()]).collect());
+            invalid_rows.push(lead.into_iter().chain([id_cell(reason).into_owned()]).collect());
             continue;
         }
         for (policy, metrics) in &point.policies {
             let mut row = lead.clone();
-            row.push(policy.clone());
+            row.push(id_cell(policy).into_owned());
             for m in METRICS {
                 let s = metrics.get(m.key);
                 let cell = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
@@ -257,10 +258,10 @@ fn write_csv(path: &Path, rows: &[Vec<String>]) -> Result<(), SweepError> {
     write_atomic(path, &bytes).map_err(|source| write_error(path, source))
 }
 
-/// A value as a table cell: strings without their quotes.
+/// A value as a table cell: strings without their quotes (and neutralised as ids are).
 fn plain(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => id_cell(s).into_owned(),
         other => other.to_string(),
     }
 }

@@ -5,6 +5,11 @@
 //! Every file is written and read with the `csv` crate, so ids holding commas, quotes or line
 //! breaks are quoted and read back whole; the daily files are read by column name. Numbers
 //! are written as [`fmt_f64`] formats them (empty when undefined).
+//!
+//! Ids (policy, location and other names) are data, never formulas: an id that a spreadsheet
+//! would take for one (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, as the
+//! OWASP guidance on CSV injection lists them) is written with a leading `'`, and so is an id
+//! that starts with `'` itself, so that [`id_cell`] and [`id_from_cell`] undo each other.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -13,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ReportError;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
-use super::{fmt_f64, temp_path};
+use super::{create_temp, fmt_f64};
 use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
@@ -33,8 +38,8 @@ pub struct ReplicationsCsv {
 impl ReplicationsCsv {
     /// Starts the file at `path` (written under a temporary name until finished).
     pub fn create(path: &Path, model: &Model) -> Result<ReplicationsCsv, csv::Error> {
-        let tmp = temp_path(path);
-        let mut out = csv::Writer::from_writer(File::create(&tmp)?);
+        let (file, tmp) = create_temp(path)?;
+        let mut out = csv::Writer::from_writer(file);
         out.write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
         Ok(ReplicationsCsv {
             out: Some(out),
@@ -49,7 +54,7 @@ impl ReplicationsCsv {
         let out = self.out.as_mut().expect("not finished");
         for (r, p, values) in rows {
             out.write_field(r.to_string())?;
-            out.write_field(&self.policy_names[*p])?;
+            out.write_field(id_cell(&self.policy_names[*p]).as_bytes())?;
             for v in values {
                 out.write_field(fmt_f64(*v))?;
             }
@@ -71,6 +76,34 @@ impl Drop for ReplicationsCsv {
         if self.out.is_some() {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// An id as a CSV cell: with a leading `'` if it starts with a spreadsheet formula prefix
+/// (`=`, `+`, `-`, `@`, tab, carriage return) or with `'`.
+pub fn id_cell(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) { format!("'{id}").into() } else { id.into() }
+}
+
+/// The id written as `cell` by [`id_cell`].
+pub fn id_from_cell(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// An id in a CSV file (see [`id_cell`]).
+#[derive(Debug, Clone)]
+struct Id(String);
+
+impl Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&id_cell(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        let cell = String::deserialize(d)?;
+        Ok(Id(id_from_cell(&cell).to_string()))
     }
 }
 
@@ -97,7 +130,7 @@ impl<'de> Deserialize<'de> for Cell {
 /// A row of `daily.csv`; the field names are the columns.
 #[derive(Debug, Serialize, Deserialize)]
 struct DailyRecord {
-    policy: String,
+    policy: Id,
     day: u32,
     warmup: u8,
     on_hand_mean: Cell,
@@ -123,7 +156,7 @@ impl DailyRecord {
     fn new(policy: &str, d: &DayRow) -> DailyRecord {
         let [holding, backorder, lost_sales, ordering, purchase, pipeline] = d.costs.kinds.map(Cell);
         DailyRecord {
-            policy: policy.to_string(),
+            policy: Id(policy.to_string()),
             day: d.day,
             warmup: u8::from(d.warmup),
             on_hand_mean: Cell(d.on_hand.mean),
@@ -179,10 +212,10 @@ impl DailyRecord {
 /// A row of `daily-locations.csv`; the field names are the columns.
 #[derive(Debug, Serialize, Deserialize)]
 struct LocationRecord {
-    policy: String,
+    policy: Id,
     day: u32,
     warmup: u8,
-    location: String,
+    location: Id,
     owed_mean: Cell,
 }
 
@@ -212,10 +245,10 @@ pub(crate) fn locations_bytes(
         let days = series.first().map_or(0, |s| s.owed.len());
         (0..days).flat_map(move |day| {
             series.iter().map(move |s| LocationRecord {
-                policy: policy.to_string(),
+                policy: Id(policy.to_string()),
                 day: day as u32,
                 warmup: u8::from(day < warmup),
-                location: s.location.clone(),
+                location: Id(s.location.clone()),
                 owed_mean: Cell(s.owed[day]),
             })
         })
@@ -255,7 +288,7 @@ pub(crate) fn read_daily(
     file: &Path,
 ) -> Result<Vec<Vec<DayRow>>, ReportError> {
     let mut daily: Vec<Vec<DayRow>> = vec![Vec::new(); policies.len()];
-    for (policy, _, row) in records(bytes, policies, file, |r: &DailyRecord| &r.policy)? {
+    for (policy, _, row) in records(bytes, policies, file, |r: &DailyRecord| &r.policy.0)? {
         daily[policy].push(row.day_row());
     }
     Ok(daily)
@@ -269,12 +302,12 @@ pub(crate) fn read_locations(
     file: &Path,
 ) -> Result<Vec<Vec<LocationSeries>>, ReportError> {
     let mut out: Vec<Vec<LocationSeries>> = vec![Vec::new(); policies.len()];
-    for (policy, line, row) in records(bytes, policies, file, |r: &LocationRecord| &r.policy)? {
+    for (policy, line, row) in records(bytes, policies, file, |r: &LocationRecord| &r.policy.0)? {
         let all = &mut out[policy];
-        let k = match all.iter().position(|s| s.location == row.location) {
+        let k = match all.iter().position(|s| s.location == row.location.0) {
             Some(k) => k,
             None => {
-                all.push(LocationSeries { location: row.location, owed: Vec::new() });
+                all.push(LocationSeries { location: row.location.0, owed: Vec::new() });
                 all.len() - 1
             }
         };
@@ -309,6 +342,25 @@ mod tests {
         assert_eq!(back[0][1].location, "say \"hi\"");
         assert!(back[0][0].owed[1].is_nan());
         assert_eq!(back[0][1].owed, [1e-7, 0.1]);
+    }
+
+    #[test]
+    fn ids_that_look_like_formulas_are_neutralised_and_read_back() {
+        let ids = ["=cmd", "+1", "-x", "@sum", "\tt", "\rr", "'quoted", "store,north", "\"quoted\"", "plain"];
+        let locations = vec![ids.iter().map(|id| series(id, vec![1.0])).collect()];
+        let text = String::from_utf8(locations_bytes(&["=p"], &locations, 0)).unwrap();
+        let cells: Vec<String> =
+            csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()[3].to_string()).collect();
+        for cell in &cells {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} starts like a formula");
+        }
+        assert_eq!(cells[0], "'=cmd");
+        assert_eq!(cells[6], "''quoted");
+        assert_eq!(cells[7], "store,north");
+        assert!(text.lines().all(|l| !l.starts_with('=')), "{text}");
+        let back = read_locations(text.as_bytes(), &["=p"], Path::new("daily-locations.csv")).unwrap();
+        let names: Vec<&str> = back[0].iter().map(|s| s.location.as_str()).collect();
+        assert_eq!(names, ids);
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! after `scsim run`, or from its files by `scsim plot`); one [`Exporter`] per output format
 //! then writes its file(s) from the view.
 //!
-//! Every file is written to a temporary name in the output folder and renamed into place, so a
-//! reader never sees a half-written file. Nothing here depends on the thread count or the
+//! Every output folder is written whole into a staging folder and swapped in (see
+//! [`folder`]); inside it, every file is written to a new temporary name and renamed into
+//! place, so a reader never sees a half-written file. Nothing here depends on the thread count or the
 //! clock: the same run writes the same bytes.
 
 pub mod csv;
 pub mod error;
 pub mod export;
+pub mod folder;
 pub mod html;
 pub mod json;
 pub mod plots;
@@ -25,6 +27,7 @@ pub use view::RunView;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::experiment::RunStats;
 use crate::model::Model;
@@ -55,21 +58,42 @@ pub struct Run<'a> {
     pub stats: &'a RunStats,
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+/// Writes `bytes` to `path` atomically (a new temporary file in the same folder, then
+/// rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+    let (mut file, tmp) = create_temp(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    match written.and_then(|()| fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    fs::rename(&tmp, path)
 }
 
-/// The temporary name used while `path` is being written.
-pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
+/// Creates a new temporary file beside `path` to be renamed onto it: a unique hidden name
+/// (`.<stem>.tmp-<pid>-<n>.<extension>`), created only if nothing (no file, no link) has
+/// that name.
+pub fn create_temp(path: &Path) -> io::Result<(fs::File, PathBuf)> {
+    let part = |p: Option<&std::ffi::OsStr>| p.map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (stem, ext) = (part(path.file_stem()), part(path.extension()));
+    loop {
+        let tmp = path.with_file_name(format!(".{stem}.tmp-{}.{ext}", unique_suffix()));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            other => return other.map(|f| (f, tmp)),
+        }
+    }
+}
+
+/// `<pid>-<n>`: unique within this process, and across processes alive at once.
+pub(crate) fn unique_suffix() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    format!("{}-{}{:09}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos)
 }
 
 /// Formats a float for CSV and tables: shortest round-trip digits, empty when undefined.

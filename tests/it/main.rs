@@ -14,6 +14,7 @@ mod disruptions;
 mod docs;
 mod engine_behaviour;
 mod experiments;
+mod faults;
 mod fuzz_input;
 mod network;
 mod policies;

@@ -15,8 +15,8 @@ mod days;
 mod policies;
 mod waits;
 
+use super::create_temp;
 use super::error::ReportError;
-use super::temp_path;
 use super::view::RunView;
 pub(crate) use axes::legend;
 use days::{LOCATION_COLUMNS, shown_locations};
@@ -186,11 +186,21 @@ pub(crate) fn svg(kind: Kind, data: &RunView) -> String {
 /// Writes plot `kind` as a PNG file at `path` (drawn under a temporary name, then renamed).
 pub(crate) fn png(kind: Kind, data: &RunView, path: &Path) -> std::result::Result<(), ReportError> {
     register_font();
-    let tmp = temp_path(path).with_extension("png");
+    let (reserved, tmp) =
+        create_temp(path).map_err(|source| ReportError::Write { file: path.to_path_buf(), source })?;
+    drop(reserved);
     let drawn = {
         let root = BitMapBackend::new(&tmp, kind.size(data)).into_drawing_area();
         draw(kind, data, &root)
     };
-    drawn.map_err(|e| ReportError::Draw { file: path.to_path_buf(), message: e.to_string() })?;
-    std::fs::rename(&tmp, path).map_err(|source| ReportError::Write { file: path.to_path_buf(), source })
+    let done = drawn
+        .map_err(|e| ReportError::Draw { file: path.to_path_buf(), message: e.to_string() })
+        .and_then(|()| {
+            std::fs::rename(&tmp, path)
+                .map_err(|source| ReportError::Write { file: path.to_path_buf(), source })
+        });
+    if done.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    done
 }
