@@ -198,6 +198,8 @@ pub struct Loaded {
     pub text: String,
     /// The validated model.
     pub model: Model,
+    /// The SHA-256 of each input file the scenario reads, by name.
+    pub inputs: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads a scenario file and applies the overrides.
@@ -206,7 +208,7 @@ fn load(path: &Path, overrides: &Overrides) -> Result<Loaded> {
     overrides.apply(&mut file.scenario);
     let model = build(&file, overrides.note())?;
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Loaded { text, model })
+    Ok(Loaded { text, model, inputs: file.input_sha256() })
 }
 
 /// Validates a scenario, adding `note` to its problems.

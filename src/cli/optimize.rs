@@ -109,6 +109,7 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
             scsim_version: scsim::VERSION.to_string(),
             scenario_file: args.scenario.display().to_string(),
             scenario: loaded.text.clone(),
+            inputs: loaded.inputs.clone(),
             settings: settings(&loaded.model, 0),
         },
         parameters: problem

@@ -122,6 +122,7 @@ fn run_shard(
             scsim_version: scsim::VERSION.to_string(),
             scenario_file: args.scenario.display().to_string(),
             scenario: loaded.text.clone(),
+            inputs: loaded.inputs.clone(),
             settings: settings(model, spec.baseline),
         },
         shard: i,

@@ -108,6 +108,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
             scsim_version: scsim::VERSION.to_string(),
             scenario_file: args.scenario.display().to_string(),
             scenario: loaded.text.clone(),
+            inputs: loaded.inputs.clone(),
             settings: settings(base, 0),
         },
         parameters,

@@ -4,15 +4,21 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::experiment::block_count;
 use crate::experiment::shard::{PointResult, RunShard, SweepShard};
+use crate::experiment::{block_count, block_size};
+use crate::report::folder::{FolderError, Manifest};
 
 /// Why shard folders cannot be merged. Every case is a problem with the folders given.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
-    /// A folder holds neither `shard.json` nor `sweep-shard.json`.
-    #[error("{0}: no shard.json or sweep-shard.json: not a shard folder")]
-    NotShardFolder(String),
+    /// Folders that hold neither `shard.json` nor `sweep-shard.json` (missing, or not
+    /// finished: their shard's job failed or is still running).
+    #[error(
+        "no shard in {}: each folder needs shard.json or sweep-shard.json (a missing folder is a shard \
+         whose job failed or has not finished: compute it, with --resume, and merge again)",
+        .0.join(", ")
+    )]
+    NotShardFolder(Vec<String>),
     /// A file could not be read.
     #[error("{path}: cannot read it: {source}")]
     Read {
@@ -83,6 +89,27 @@ pub enum MergeError {
     /// A point of the sweep is in no shard.
     #[error("point {0} is in no shard")]
     PointMissing(usize),
+    /// A shard's files are not those it was written with (no marker, or a checksum differs).
+    #[error(transparent)]
+    Integrity(#[from] FolderError),
+    /// A shard was written by another version of scsim.
+    #[error("{name} was written by scsim {version}, this is scsim {}: compute it again", crate::VERSION)]
+    Version {
+        /// The shard's folder.
+        name: String,
+        /// Its version.
+        version: String,
+    },
+    /// A run shard holds another number of replication rows than its blocks have.
+    #[error("{name} holds {rows} replication rows where its blocks have {expected}: the shard is damaged")]
+    Rows {
+        /// The shard's folder.
+        name: String,
+        /// Rows found.
+        rows: usize,
+        /// Rows its blocks have (replications × policies).
+        expected: usize,
+    },
 }
 
 /// The shards given to a merge, checked and in shard order.
@@ -98,6 +125,8 @@ pub enum Shards {
 trait Piece {
     /// Index and number of shards.
     fn position(&self) -> (u32, u32);
+    /// The scsim version that wrote it.
+    fn version(&self) -> &str;
     /// Why `self` cannot be combined with `first`, if it cannot.
     fn mismatch(&self, first: &Self) -> Option<String>;
 }
@@ -105,6 +134,9 @@ trait Piece {
 impl Piece for RunShard {
     fn position(&self) -> (u32, u32) {
         (self.shard, self.shards)
+    }
+    fn version(&self) -> &str {
+        &self.origin.scsim_version
     }
     fn mismatch(&self, first: &Self) -> Option<String> {
         first.origin.mismatch(&self.origin)
@@ -115,27 +147,32 @@ impl Piece for SweepShard {
     fn position(&self) -> (u32, u32) {
         (self.shard, self.shards)
     }
+    fn version(&self) -> &str {
+        &self.sweep.origin.scsim_version
+    }
     fn mismatch(&self, first: &Self) -> Option<String> {
-        (self.sweep != first.sweep).then(|| "a different sweep".into())
+        let origin = first.sweep.origin.mismatch(&self.sweep.origin);
+        origin.or_else(|| (self.sweep != first.sweep).then(|| "a different sweep".into()))
     }
 }
 
 /// Reads the shard folders `dirs` (all of one run or all of one sweep) and checks them.
 pub fn read_shards(dirs: &[PathBuf]) -> Result<Shards, MergeError> {
+    let holds = |d: &PathBuf| d.join("shard.json").is_file() || d.join("sweep-shard.json").is_file();
+    let missing: Vec<String> = dirs.iter().filter(|d| !holds(d)).map(|d| d.display().to_string()).collect();
+    if !missing.is_empty() {
+        return Err(MergeError::NotShardFolder(missing));
+    }
     if !dirs.is_empty() && dirs.iter().all(|d| d.join("sweep-shard.json").is_file()) {
         let mut named = Vec::new();
         for dir in dirs {
-            named.push((dir.clone(), read_json::<SweepShard>(&dir.join("sweep-shard.json"))?));
+            named.push((dir.clone(), read_checked::<SweepShard>(dir, "sweep-shard.json")?));
         }
         return Ok(Shards::Sweep(in_order(named)?));
     }
     let mut named = Vec::new();
     for dir in dirs {
-        let file = dir.join("shard.json");
-        if !file.is_file() {
-            return Err(MergeError::NotShardFolder(dir.display().to_string()));
-        }
-        named.push((dir.clone(), read_json::<RunShard>(&file)?));
+        named.push((dir.clone(), read_checked::<RunShard>(dir, "shard.json")?));
     }
     let shards = in_order(named)?;
     check_blocks(&shards)?;
@@ -150,7 +187,9 @@ pub fn sweep_points(shards: &[(PathBuf, SweepShard)]) -> Result<Vec<PointResult>
     let count = first.sweep.parameters.iter().map(|p| p.values.len()).product();
     let mut points: Vec<Option<PointResult>> = vec![None; count];
     for (dir, shard) in shards {
+        let manifest = Manifest::read(dir)?.ok_or_else(|| FolderError::Unmarked(dir.clone()))?;
         for &k in &shard.points {
+            manifest.verify(dir, &format!("points/{k:05}.json"))?;
             points[k] = Some(read_json(&point_path(dir, k))?);
         }
     }
@@ -160,6 +199,14 @@ pub fn sweep_points(shards: &[(PathBuf, SweepShard)]) -> Result<Vec<PointResult>
 /// Where point `k` of a sweep is saved under `dir`.
 pub fn point_path(dir: &Path, k: usize) -> PathBuf {
     dir.join("points").join(format!("{k:05}.json"))
+}
+
+/// Reads the JSON file `name` of the shard folder `dir`, after checking it against the
+/// folder's marker.
+fn read_checked<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T, MergeError> {
+    let manifest = Manifest::read(dir)?.ok_or_else(|| FolderError::Unmarked(dir.to_path_buf()))?;
+    manifest.verify(dir, name)?;
+    read_json(&dir.join(name))
 }
 
 /// Reads a JSON file written by scsim.
@@ -175,6 +222,10 @@ fn in_order<P: Piece>(mut named: Vec<(PathBuf, P)>) -> Result<Vec<(PathBuf, P)>,
         return Err(MergeError::NoShard);
     };
     for (dir, piece) in &named {
+        if piece.version() != crate::VERSION {
+            let (name, version) = (dir.display().to_string(), piece.version().to_string());
+            return Err(MergeError::Version { name, version });
+        }
         if let Some(why) = piece.mismatch(first) {
             let (name, first) = (dir.display().to_string(), first_dir.display().to_string());
             return Err(MergeError::Mismatch { name, why, first });
@@ -209,12 +260,20 @@ fn in_order<P: Piece>(mut named: Vec<(PathBuf, P)>) -> Result<Vec<(PathBuf, P)>,
     Ok(named)
 }
 
-/// Checks that sorted run shards cover the run's blocks one after the other.
+/// Checks that sorted run shards cover the run's blocks one after the other, each with one
+/// row per replication of its blocks and policy.
 fn check_blocks(shards: &[(PathBuf, RunShard)]) -> Result<(), MergeError> {
     let mut next = 0;
     for (dir, s) in shards {
         if s.blocks.0 != next || s.ordered.len() != (s.blocks.1 - s.blocks.0) as usize {
             return Err(MergeError::Gap(dir.display().to_string()));
+        }
+        let (size, replications) =
+            (block_size(s.origin.settings.replications), s.origin.settings.replications);
+        let covered = (s.blocks.1 * size).min(replications).saturating_sub(s.blocks.0 * size);
+        let expected = covered as usize * s.counted.len();
+        if s.rows.len() != expected {
+            return Err(MergeError::Rows { name: dir.display().to_string(), rows: s.rows.len(), expected });
         }
         next = s.blocks.1;
     }
@@ -230,14 +289,16 @@ mod tests {
     use super::*;
     use crate::experiment::shard::{Origin, Settings, SweepSpec};
     use crate::experiment::sweep::Parameter;
+    use crate::report::folder::Staging;
 
     fn spec(seed: u64) -> SweepSpec {
         let settings =
             Settings { replications: 4, horizon_days: 10, warmup_days: 0, seed, baseline: "a".into() };
         let origin = Origin {
-            scsim_version: "test".into(),
+            scsim_version: crate::VERSION.into(),
             scenario_file: "s.json".into(),
             scenario: "{}".into(),
+            inputs: Default::default(),
             settings,
         };
         let values = (0..5).map(serde_json::Value::from).collect();
@@ -245,8 +306,10 @@ mod tests {
     }
 
     /// Writes shard `shard` of 2 of a 5-point sweep (points 0–2, then 3–4) into `dir`.
-    fn write_shard(dir: &Path, spec: &SweepSpec, shard: u32) -> (PathBuf, SweepShard) {
+    fn write_shard(target: &Path, spec: &SweepSpec, shard: u32) -> (PathBuf, SweepShard) {
         let points: Vec<usize> = if shard == 0 { vec![0, 1, 2] } else { vec![3, 4] };
+        let staging = Staging::begin(target, false, false).unwrap();
+        let dir = staging.path();
         std::fs::create_dir_all(dir.join("points")).unwrap();
         for &k in &points {
             let point = PointResult {
@@ -260,7 +323,8 @@ mod tests {
         }
         let manifest = SweepShard { sweep: spec.clone(), shard, shards: 2, points };
         std::fs::write(dir.join("sweep-shard.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
-        (dir.to_path_buf(), manifest)
+        staging.commit("sweep-shard").unwrap();
+        (target.to_path_buf(), manifest)
     }
 
     #[test]
@@ -295,7 +359,7 @@ mod tests {
             other => panic!("expected shard 0 twice, got {other:?}"),
         }
         match in_order(vec![first, foreign]) {
-            Err(MergeError::Mismatch { why, .. }) => assert_eq!(why, "a different sweep"),
+            Err(MergeError::Mismatch { why, .. }) => assert!(why.starts_with("different settings"), "{why}"),
             other => panic!("expected a foreign shard, got {other:?}"),
         }
         assert!(matches!(read_shards(&[]), Err(MergeError::NoShard)));
@@ -309,8 +373,33 @@ mod tests {
         let second = write_shard(&tmp.path().join("b"), &spec(1), 1);
         std::fs::remove_file(point_path(&second.0, 4)).unwrap();
         match sweep_points(&[first, second]) {
-            Err(MergeError::Read { path, .. }) => assert!(path.ends_with("00004.json"), "{path}"),
+            Err(MergeError::Integrity(FolderError::Io { path, .. })) => {
+                assert!(path.ends_with("00004.json"), "{}", path.display())
+            }
             other => panic!("expected a read error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn edited_unmarked_and_old_shards_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        write_shard(&a, &spec(1), 0);
+        write_shard(&b, &spec(1), 1);
+        let point = point_path(&b, 3);
+        let edited = std::fs::read_to_string(&point).unwrap().replace("\"index\":3", "\"index\":3 ");
+        std::fs::write(&point, edited).unwrap();
+        let Shards::Sweep(shards) = read_shards(&[a.clone(), b.clone()]).unwrap() else { panic!() };
+        let e = sweep_points(&shards).unwrap_err();
+        assert!(e.to_string().contains("points/00003.json does not match"), "{e}");
+        std::fs::remove_file(b.join(crate::report::folder::MARKER)).unwrap();
+        let e = read_shards(&[a.clone(), b.clone()]).unwrap_err();
+        assert!(matches!(e, MergeError::Integrity(FolderError::Unmarked(_))), "{e}");
+        let mut old = spec(1);
+        old.origin.scsim_version = "0.0.1".into();
+        let c = tmp.path().join("c");
+        write_shard(&c, &old, 1);
+        let e = read_shards(&[a, c]).unwrap_err();
+        assert!(e.to_string().contains("written by scsim 0.0.1"), "{e}");
     }
 }

@@ -39,6 +39,9 @@ pub struct Origin {
     pub scenario_file: String,
     /// The scenario file's text.
     pub scenario: String,
+    /// The SHA-256 of each input file the scenario reads (history files), by name.
+    #[serde(default)]
+    pub inputs: std::collections::BTreeMap<String, String>,
     /// Settings.
     pub settings: Settings,
 }
@@ -50,6 +53,16 @@ impl Origin {
             Some(format!("scsim {} against {}", other.scsim_version, self.scsim_version))
         } else if self.scenario != other.scenario {
             Some("a different scenario".into())
+        } else if self.inputs != other.inputs {
+            let changed: std::collections::BTreeSet<&str> = self
+                .inputs
+                .keys()
+                .chain(other.inputs.keys())
+                .filter(|k| self.inputs.get(*k) != other.inputs.get(*k))
+                .map(String::as_str)
+                .collect();
+            let changed: Vec<&str> = changed.into_iter().collect();
+            Some(format!("different input files (changed: {})", changed.join(", ")))
         } else if self.settings != other.settings {
             Some(format!("different settings ({:?} against {:?})", other.settings, self.settings))
         } else {

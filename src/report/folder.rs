@@ -255,19 +255,26 @@ fn sibling_prefix(target: &Path, what: &str) -> String {
     format!(".{name}.{what}-")
 }
 
-/// A new, unique hidden sibling of `target`: `.<name>.<what>-<pid>-<n>`.
+/// A new, unique hidden sibling of `target`: `.<name>.<what>-<pid>-<n>@<host>`.
 fn sibling(target: &Path, what: &str) -> PathBuf {
-    parent_of(target).join(format!("{}{}", sibling_prefix(target, what), unique_suffix()))
+    parent_of(target).join(format!("{}{}@{}", sibling_prefix(target, what), unique_suffix(), host()))
 }
 
-/// Whether the process that made a sibling named `...-<pid>-<n>` is gone. Only Linux can
-/// tell (by /proc); elsewhere stale siblings are kept.
+/// This machine's name (Linux; elsewhere empty).
+fn host() -> String {
+    fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default()
+}
+
+/// Whether the process that made a sibling named `...-<pid>-<n>@<host>` is gone: it ran on
+/// this machine and its pid is not alive. Only Linux can tell (by /proc); elsewhere, and
+/// for folders of other machines (a shared file system), stale siblings are kept.
 fn owner_gone(name: &str, prefix: &str) -> bool {
-    let Some(pid) = name.strip_prefix(prefix).and_then(|rest| rest.split('-').next()) else {
+    let Some((id, made_on)) = name.strip_prefix(prefix).and_then(|rest| rest.split_once('@')) else {
         return false;
     };
-    let Ok(pid) = pid.parse::<u32>() else { return false };
+    let Some(Ok(pid)) = id.split('-').next().map(str::parse::<u32>) else { return false };
     cfg!(target_os = "linux")
+        && made_on == host()
         && pid != std::process::id()
         && !Path::new("/proc").join(pid.to_string()).exists()
 }
@@ -407,15 +414,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("out");
         // A pid above the kernel's maximum (4194304) is never alive.
-        let stale = tmp.path().join(".out.staging-999999999-1");
+        let stale = tmp.path().join(format!(".out.staging-999999999-1@{}", host()));
+        let elsewhere = tmp.path().join(".out.staging-999999999-1@another-host");
+        fs::create_dir(&elsewhere).unwrap();
         fs::create_dir_all(stale.join("points")).unwrap();
         fs::write(stale.join("points/00003.json"), "{}").unwrap();
         fs::write(stale.join("points/.00004.json.tmp-1"), "half").unwrap();
-        let aside = tmp.path().join(".out.old-999999999-2");
+        let aside = tmp.path().join(format!(".out.old-999999999-2@{}", host()));
         fs::create_dir(&aside).unwrap();
         fs::write(aside.join(MARKER), "{}").unwrap();
         let staging = Staging::begin(&target, false, true).unwrap();
         assert!(!stale.exists() && !aside.exists());
+        assert!(elsewhere.exists(), "a folder of another machine may belong to a live process");
         assert!(target.join(MARKER).exists(), "a target left aside by a killed swap is put back");
         let carried: Vec<_> =
             fs::read_dir(staging.path().join("points")).unwrap().map(|e| e.unwrap().file_name()).collect();

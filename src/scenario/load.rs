@@ -41,6 +41,16 @@ impl ScenarioFile {
         ScenarioFile::parse(&bytes, path)
     }
 
+    /// The SHA-256 (hex) of each input file the scenario names, by that name (`unreadable`
+    /// for a file that could not be read): with the scenario's text, what its results
+    /// depend on.
+    pub fn input_sha256(&self) -> BTreeMap<String, String> {
+        let sum = |f: &InputFile| {
+            f.bytes.as_ref().map_or_else(|_| "unreadable".into(), |b| hex(&Sha256::digest(b)))
+        };
+        self.inputs.iter().map(|(name, f)| (name.clone(), sum(f))).collect()
+    }
+
     /// Parses scenario bytes as if read from `path`, and reads the input files it names
     /// (relative to `path`'s folder).
     pub fn parse(bytes: &[u8], path: &Path) -> Result<ScenarioFile, ScenarioError> {

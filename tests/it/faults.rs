@@ -217,22 +217,31 @@ fn a_resumed_sweep_killed_at_random_points_writes_the_same_bytes() {
     assert_eq!(code, 0, "{stderr}");
     // Delays from a fixed pseudo-random sequence (the test must be repeatable).
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    // The points saved in the staging folders beside `resumed`.
+    let staged = || -> usize {
+        names(tmp.path())
+            .iter()
+            .filter(|n| n.starts_with(".resumed.staging-"))
+            .map(|n| fs::read_dir(tmp.path().join(n).join("points")).map_or(0, |d| d.count()))
+            .sum()
+    };
     for _ in 0..4 {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
+        let before = staged();
         let mut child = spawn(&sweep_args(&resumed, true));
-        std::thread::sleep(Duration::from_millis(20 + x % 250));
+        // Once more points are saved than before this sweep started, a little later.
+        let started = Instant::now();
+        while staged() <= before && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(x % 100));
         assert!(child.try_wait().unwrap().is_none(), "the sweep ended before it was killed");
         child.kill().unwrap();
         child.wait().unwrap();
     }
-    let staged: usize = names(tmp.path())
-        .iter()
-        .filter(|n| n.starts_with(".resumed.staging-"))
-        .map(|n| fs::read_dir(tmp.path().join(n).join("points")).map_or(0, |d| d.count()))
-        .sum();
-    assert!(staged > 0, "the killed sweeps saved points for the resumed one to keep");
+    assert!(staged() > 0, "the killed sweeps saved points for the resumed one to keep");
     let (code, stderr) = finish(&sweep_args(&resumed, true));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(snapshot(&resumed), snapshot(&whole));
@@ -284,4 +293,144 @@ fn temporary_files_never_follow_links() {
     assert_eq!(finish(&run_args(&out, 20, 1)).0, 0);
     assert_eq!(fs::read(&victim).unwrap(), b"keep");
     assert_complete(&out);
+}
+
+/// `scsim merge DIRS --out OUT`: exit code and stderr.
+fn merge(dirs: &[&Path], out: &Path) -> (i32, String) {
+    let mut args = vec!["merge".to_string()];
+    args.extend(dirs.iter().map(|d| d.display().to_string()));
+    args.extend(["--out".into(), out.display().to_string()]);
+    finish(&args)
+}
+
+/// Runs shard `i` of 2 of a short quickstart run into `out`.
+fn run_shard(out: &Path, i: u32) {
+    let mut args = run_args(out, 30, 5);
+    args.extend(["--days".into(), "60".into(), "--shard".into(), format!("{i}/2")]);
+    let (code, stderr) = finish(&args);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// Rewrites `dir/shard.json` through `edit` and, if `remark`, its checksum in the marker.
+fn edit_shard(dir: &Path, remark: bool, edit: impl Fn(&mut serde_json::Value)) {
+    let file = dir.join("shard.json");
+    let mut shard: serde_json::Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    edit(&mut shard);
+    let bytes = serde_json::to_vec(&shard).unwrap();
+    fs::write(&file, &bytes).unwrap();
+    if remark {
+        let mut manifest = Manifest::read(dir).unwrap().unwrap();
+        manifest.files.insert("shard.json".into(), sha256(&bytes));
+        fs::write(dir.join(MARKER), serde_json::to_vec(&manifest).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn merge_refuses_damaged_edited_foreign_version_and_missing_shards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, out) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("merged"));
+    run_shard(&a, 0);
+    run_shard(&b, 1);
+    assert_eq!(merge(&[&a, &b], &out).0, 0);
+    // 30 replications × 3 policies = 90 rows; shard 1 holds 15 × 3 = 45.
+    edit_shard(&b, true, |s| {
+        s["rows"].as_array_mut().unwrap().truncate(40);
+    });
+    let (code, stderr) = merge(&[&a, &b], &out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("holds 40 replication rows where its blocks have 45"), "{stderr}");
+    run_shard(&b, 1);
+    edit_shard(&b, false, |s| s["counted"][0]["demand"] = serde_json::json!(0));
+    let (code, stderr) = merge(&[&a, &b], &out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("shard.json does not match"), "{stderr}");
+    run_shard(&b, 1);
+    edit_shard(&b, true, |s| s["origin"]["scsim_version"] = serde_json::json!("0.0.1"));
+    let (code, stderr) = merge(&[&a, &b], &out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("written by scsim 0.0.1"), "{stderr}");
+    let (code, stderr) = merge(&[&a, &tmp.path().join("never-written")], &out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("never-written"), "{stderr}");
+}
+
+/// A one-store scenario whose demand is drawn from the history file `h.csv` beside it.
+fn history_scenario(dir: &Path, history: &str) -> PathBuf {
+    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(SCENARIO).unwrap()).unwrap();
+    doc["demand"][0]["distribution"] =
+        serde_json::json!({"type": "bootstrap", "file": "h.csv", "column": "units"});
+    fs::write(dir.join("h.csv"), history).unwrap();
+    let file = dir.join("scenario.json");
+    fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    file
+}
+
+#[test]
+fn a_changed_history_file_is_never_mixed_with_results_of_the_old_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = history_scenario(tmp.path(), "units\n18\n20\n22\n").display().to_string();
+    let shard = |i: u32| {
+        let out = tmp.path().join(format!("s{i}")).display().to_string();
+        let args = ["sweep", &scenario, "--quiet", "--replications", "10", "--days", "60", "--out", &out];
+        let mut args: Vec<String> = args.map(String::from).to_vec();
+        args.extend(["--set".into(), "policies.safety-stock.inventory.S=90..93".into()]);
+        args.extend(["--shard".into(), format!("{i}/2"), "--resume".into()]);
+        let (code, stderr) = finish(&args);
+        assert_eq!(code, 0, "{stderr}");
+    };
+    shard(0);
+    history_scenario(tmp.path(), "units\n180\n200\n220\n");
+    shard(1);
+    let (s0, s1) = (tmp.path().join("s0"), tmp.path().join("s1"));
+    let (code, stderr) = merge(&[&s0, &s1], &tmp.path().join("merged"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("different input files (changed: h.csv)"), "{stderr}");
+    // A resumed shard recomputes every point of the old data.
+    let before = fs::read(s0.join("points/00000.json")).unwrap();
+    shard(0);
+    assert_ne!(fs::read(s0.join("points/00000.json")).unwrap(), before);
+    assert_eq!(merge(&[&s0, &s1], &tmp.path().join("merged")).0, 0);
+}
+
+#[test]
+fn ids_that_need_quoting_or_look_like_formulas_are_written_read_back_and_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string("scenarios/three-echelon.json")
+        .unwrap()
+        .replace("\"dc-north\"", "\"store,north\"")
+        .replace("\"dc-south\"", "\"=cmd\"")
+        .replace("\"store-1\"", "\"\\\"quoted\\\"\"")
+        .replace("\"local\"", "\"@local\"");
+    let scenario = tmp.path().join("ids.json");
+    fs::write(&scenario, text).unwrap();
+    let out = tmp.path().join("out");
+    let args: Vec<String> =
+        ["run", &scenario.display().to_string(), "--quiet", "--replications", "4", "--days", "80"]
+            .map(String::from)
+            .to_vec();
+    let mut args = args;
+    args.extend(["--out".into(), out.display().to_string()]);
+    let (code, stderr) = finish(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let locations = fs::read_to_string(out.join("daily-locations.csv")).unwrap();
+    for cell in ["\"store,north\"", ",'=cmd,", ",\"\"\"quoted\"\"\",", "\n'@local,"] {
+        assert!(locations.contains(cell), "no {cell} in daily-locations.csv");
+    }
+    let daily = fs::read_to_string(out.join("daily.csv")).unwrap();
+    assert!(
+        daily.lines().skip(1).all(|l| !l.starts_with(['=', '+', '-', '@'])),
+        "a row starts like a formula"
+    );
+    let replications = fs::read_to_string(out.join("replications.csv")).unwrap();
+    assert!(replications.contains(",'@local,"));
+    let html = fs::read(out.join("report.html")).unwrap();
+    fs::remove_file(out.join("report.html")).unwrap();
+    let (code, stderr) = finish(&["plot".into(), out.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::read(out.join("report.html")).unwrap() == html, "scsim plot reads the ids back exactly");
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        html.contains("&quot;quoted&quot;") && !html.contains("<th>\"quoted\""),
+        "ids are escaped in HTML"
+    );
 }

@@ -12,6 +12,7 @@ use scsim::experiment::points::{self, pending, run_points, save_sweep, simulate}
 use scsim::experiment::shard::{Origin, PointResult, Settings, SweepShard, SweepSpec};
 use scsim::experiment::sweep::{Parameter, grid, share};
 use scsim::model::Model;
+use scsim::report::folder::Staging;
 use scsim::scenario::ScenarioFile;
 
 const SCENARIO: &str = "scenarios/quickstart.json";
@@ -37,6 +38,7 @@ fn spec() -> SweepSpec {
             scsim_version: scsim::VERSION.to_string(),
             scenario_file: SCENARIO.into(),
             scenario: fs::read_to_string(SCENARIO).unwrap(),
+            inputs: Default::default(),
             settings: Settings {
                 replications: model.replications,
                 horizon_days: model.horizon,
@@ -90,10 +92,12 @@ fn merged_shards_equal_the_unsharded_sweep() {
     let mut dirs: Vec<PathBuf> = Vec::new();
     for i in [1u32, 0] {
         let dir = parts.path().join(i.to_string());
+        let staging = Staging::begin(&dir, false, false).unwrap();
         let range = share(grid(&spec().parameters).len(), i as usize, 2);
-        run_range(&dir, range.clone(), false);
+        run_range(staging.path(), range.clone(), false);
         let manifest = SweepShard { sweep: spec(), shard: i, shards: 2, points: range.collect() };
-        fs::write(dir.join("sweep-shard.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
+        fs::write(staging.path().join("sweep-shard.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
+        staging.commit("sweep-shard").unwrap();
         dirs.push(dir);
     }
     let Shards::Sweep(shards) = read_shards(&dirs).unwrap() else { panic!("sweep shards") };
