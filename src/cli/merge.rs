@@ -14,20 +14,15 @@ use scsim::experiment::{Counted, RunStats};
 use scsim::report::{RunInfo, csv::ReplicationsCsv};
 use scsim::scenario::ScenarioFile;
 
-use super::{InputError, build, commit, out_dir, stage, write_outputs};
+use super::{InputError, Output, build, commit, write_outputs};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// Shard output folders (all shards of one run or one sweep).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Output folder (default: output/<scenario name>). It is replaced whole when the merge
-    /// has finished.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Replace the output folder even if it holds something that is not a scsim output.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    output: Output,
     /// Also write PNG images of the plots.
     #[arg(long)]
     png: bool,
@@ -51,7 +46,7 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
     let model = build(&file, None)?;
     let base = model.policies.iter().position(|p| p.name == s.baseline).context("the baseline policy")?;
 
-    let staging = stage(&out_dir(args.out.as_deref(), &model.name, ""), args.force, false)?;
+    let staging = args.output.stage(&model.name, "", false)?;
     let dir = staging.path();
     let csv_path = dir.join("replications.csv");
     let mut csv = ReplicationsCsv::create(&csv_path, &model)
@@ -85,7 +80,7 @@ fn merge_sweep(args: &MergeArgs, manifests: &[(PathBuf, SweepShard)]) -> Result<
     let points = sweep_points(manifests).map_err(|e| InputError(e.to_string()))?;
     let first = &manifests[0].1;
     let name = super::sweep::sweep_name(&first.sweep)?;
-    let staging = stage(&out_dir(args.out.as_deref(), &name, ""), args.force, false)?;
+    let staging = args.output.stage(&name, "", false)?;
     save_sweep(staging.path(), &first.sweep, &points)?;
     super::sweep::write_plots(staging.path(), &first.sweep, &points, args.png)?;
     let target = staging.target().to_path_buf();

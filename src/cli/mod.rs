@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use scsim::experiment::RunStats;
-use scsim::experiment::shard::Settings;
+use scsim::experiment::shard::{Origin, Settings};
 use scsim::model::Model;
 use scsim::report::folder::{self, FolderError, Staging};
 use scsim::report::{self, Exporter, Run, RunInfo, RunView};
@@ -202,6 +202,20 @@ pub struct Loaded {
     pub inputs: std::collections::BTreeMap<String, String>,
 }
 
+impl Loaded {
+    /// What a shard or sweep point of this scenario (read from `file`) with baseline `base` is
+    /// computed from.
+    fn origin(&self, file: &Path, base: usize) -> Origin {
+        Origin {
+            scsim_version: scsim::VERSION.to_string(),
+            scenario_file: file.display().to_string(),
+            scenario: self.text.clone(),
+            inputs: self.inputs.clone(),
+            settings: settings(&self.model, base),
+        }
+    }
+}
+
 /// Reads a scenario file and applies the overrides.
 fn load(path: &Path, overrides: &Overrides) -> Result<Loaded> {
     let mut file = ScenarioFile::read(path)?;
@@ -249,16 +263,31 @@ fn folder_name(name: &str) -> String {
     if clean.trim_matches('.').is_empty() { "scenario".into() } else { clean }
 }
 
-/// The output folder: `--out`, or `output/<scenario name><suffix>`.
-fn out_dir(out: Option<&Path>, name: &str, suffix: &str) -> PathBuf {
-    out.map(Path::to_path_buf).unwrap_or_else(|| Path::new("output").join(folder_name(name) + suffix))
+/// Where a command writes its output folder.
+#[derive(Debug, Clone, Args)]
+pub struct Output {
+    /// Output folder (default: output/<scenario name>). It is replaced whole once everything
+    /// is written.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the output folder even if it holds something that is not a scsim output.
+    #[arg(long)]
+    force: bool,
+}
+
+impl Output {
+    /// Starts writing the output folder: `--out`, or `output/<scenario name><suffix>`.
+    fn stage(&self, name: &str, suffix: &str, resume: bool) -> Result<Staging> {
+        let target = self.out.clone().unwrap_or_else(|| Path::new("output").join(folder_name(name) + suffix));
+        stage(&target, self.force, resume)
+    }
 }
 
 /// Starts writing the output folder `target` (see [`folder::Staging`]): a target that is
 /// not a scsim output is bad input unless `force`.
 fn stage(target: &Path, force: bool, resume: bool) -> Result<Staging> {
     Staging::begin(target, force, resume).map_err(|e| match e {
-        FolderError::NotOutput(_) => InputError(e.to_string()).into(),
+        FolderError::NotOutput(_) | FolderError::NoName(_) => InputError(e.to_string()).into(),
         other => {
             anyhow::Error::new(other).context(format!("cannot write the output folder {}", target.display()))
         }

@@ -10,12 +10,12 @@ use serde_json::Value;
 use scsim::experiment::optimize::{
     Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
 };
-use scsim::experiment::shard::{Origin, SweepSpec};
+use scsim::experiment::shard::SweepSpec;
 use scsim::experiment::sweep::{self, Parameter};
 use scsim::metrics::{METRICS, metric_index};
 use scsim::report::table::format_value;
 
-use super::{InputError, Loaded, Overrides, commit, load, out_dir, settings, stage};
+use super::{InputError, Loaded, Output, Overrides, commit, load};
 
 #[derive(Debug, Args)]
 pub struct OptimizeArgs {
@@ -38,13 +38,8 @@ pub struct OptimizeArgs {
     policy: Option<String>,
     #[command(flatten)]
     overrides: Overrides,
-    /// Output folder for optimize.json (default: output/<scenario name>). It is replaced
-    /// whole when the search has finished.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Replace the output folder even if it holds something that is not a scsim output.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    output: Output,
     /// No summary on the terminal.
     #[arg(long, short)]
     quiet: bool,
@@ -105,13 +100,7 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
     args.overrides.apply_json(&mut doc);
     let doc = only_policy(&doc, &problem.policy);
     let spec = SweepSpec {
-        origin: Origin {
-            scsim_version: scsim::VERSION.to_string(),
-            scenario_file: args.scenario.display().to_string(),
-            scenario: loaded.text.clone(),
-            inputs: loaded.inputs.clone(),
-            settings: settings(&loaded.model, 0),
-        },
+        origin: loaded.origin(&args.scenario, 0),
         parameters: problem
             .bounds
             .iter()
@@ -121,7 +110,7 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
     for p in &spec.parameters {
         sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
     }
-    let staging = stage(&out_dir(args.out.as_deref(), &loaded.model.name, ""), args.force, false)?;
+    let staging = args.output.stage(&loaded.model.name, "", false)?;
     let pool = args.overrides.pool()?;
     let optimum =
         pool.install(|| search(&doc, &spec, &problem.bounds, &problem.objective, &problem.constraints));

@@ -9,15 +9,14 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use scsim::experiment::golden;
-use scsim::experiment::shard::{Origin, RunShard, Shard, parse_shard, store_rows};
+use scsim::experiment::shard::{RunShard, Shard, parse_shard, store_rows};
 use scsim::experiment::sweep::share;
 use scsim::experiment::{self, RunSpec, RunStats, block_count};
 use scsim::model::Model;
 use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
 
 use super::{
-    InputError, Loaded, Overrides, baseline, commit, load, out_dir, progress_bar, settings, stage, write,
-    write_outputs,
+    InputError, Loaded, Output, Overrides, baseline, commit, load, progress_bar, write, write_outputs,
 };
 
 #[derive(Debug, Args)]
@@ -26,13 +25,8 @@ pub struct RunArgs {
     scenario: PathBuf,
     #[command(flatten)]
     overrides: Overrides,
-    /// Output folder (default: output/<scenario name>). It is replaced whole when the run
-    /// has finished.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Replace the output folder even if it holds something that is not a scsim output.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    output: Output,
     /// Policy the others are compared with (default: the first listed).
     #[arg(long)]
     baseline: Option<String>,
@@ -65,7 +59,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let pool = args.overrides.pool()?;
     if let Some(shard) = args.shard {
         let suffix = format!("-shard-{}-of-{}", shard.index, shard.count);
-        let staging = stage(&out_dir(args.out.as_deref(), &model.name, &suffix), args.force, false)?;
+        let staging = args.output.stage(&model.name, &suffix, false)?;
         pool.install(|| run_shard(args, &loaded, &spec, shard, staging.path()))?;
         let dir = staging.target().to_path_buf();
         commit(staging, "run-shard")?;
@@ -74,7 +68,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let staging = stage(&out_dir(args.out.as_deref(), &model.name, ""), args.force, false)?;
+    let staging = args.output.stage(&model.name, "", false)?;
     let started = Instant::now();
     let (info, stats) = pool.install(|| run_all(args, model, &spec, staging.path()))?;
     let dir = staging.target().to_path_buf();
@@ -118,13 +112,7 @@ fn run_shard(
     );
     bar.finish_and_clear();
     let shard = RunShard {
-        origin: Origin {
-            scsim_version: scsim::VERSION.to_string(),
-            scenario_file: args.scenario.display().to_string(),
-            scenario: loaded.text.clone(),
-            inputs: loaded.inputs.clone(),
-            settings: settings(model, spec.baseline),
-        },
+        origin: loaded.origin(&args.scenario, spec.baseline),
         shard: i,
         shards: n,
         blocks: (blocks.start, blocks.end),

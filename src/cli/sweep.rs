@@ -9,14 +9,14 @@ use clap::Args;
 use serde_json::Value;
 
 use scsim::experiment::points;
-use scsim::experiment::shard::{Origin, PointResult, Shard, SweepShard, SweepSpec, parse_shard};
+use scsim::experiment::shard::{PointResult, Shard, SweepShard, SweepSpec, parse_shard};
 use scsim::experiment::sweep::{self, Parameter, parse_set};
 use scsim::report::folder::Staging;
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
 use scsim::scenario::ScenarioFile;
 
-use super::{InputError, Overrides, commit, load, out_dir, progress_bar, settings, stage, write};
+use super::{InputError, Output, Overrides, commit, load, progress_bar, write};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -28,13 +28,8 @@ pub struct SweepArgs {
     set: Vec<Parameter>,
     #[command(flatten)]
     overrides: Overrides,
-    /// Output folder (default: output/<scenario name>). It is replaced whole when the sweep
-    /// has finished.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Replace the output folder even if it holds something that is not a scsim output.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    output: Output,
     /// Stop, without running anything, if any point is invalid (default: skip and report it).
     #[arg(long)]
     strict: bool,
@@ -103,16 +98,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
     }
     args.overrides.apply_json(&mut doc);
-    let spec = SweepSpec {
-        origin: Origin {
-            scsim_version: scsim::VERSION.to_string(),
-            scenario_file: args.scenario.display().to_string(),
-            scenario: loaded.text.clone(),
-            inputs: loaded.inputs.clone(),
-            settings: settings(base, 0),
-        },
-        parameters,
-    };
+    let spec = SweepSpec { origin: loaded.origin(&args.scenario, 0), parameters };
     let grid = sweep::grid(&spec.parameters);
     let range = match args.shard {
         Some(Shard { index: i, count: n }) => sweep::share(grid.len(), i as usize, n as usize),
@@ -120,7 +106,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     };
     let suffix =
         args.shard.map_or(String::new(), |Shard { index: i, count: n }| format!("-sweep-shard-{i}-of-{n}"));
-    let staging = stage(&out_dir(args.out.as_deref(), &base.name, &suffix), args.force, args.resume)?;
+    let staging = args.output.stage(&base.name, &suffix, args.resume)?;
     let dir = staging.path().to_path_buf();
     std::fs::create_dir_all(dir.join("points")).context("cannot create the points folder")?;
     let pending = points::pending(&doc, &spec, range.clone(), &dir, args.resume);

@@ -38,6 +38,9 @@ pub enum FolderError {
          choose another --out, or give --force to replace it"
     )]
     NotOutput(PathBuf),
+    /// The target has no folder name of its own (`.`, `..`, `/`), so it cannot be replaced.
+    #[error("{0} names no folder that can be replaced whole: give a folder name, e.g. output/run1")]
+    NoName(PathBuf),
     /// A file or folder could not be read, written or renamed.
     #[error("{path}: {source}")]
     Io {
@@ -130,6 +133,9 @@ impl Staging {
     /// With `resume`, the saved sweep points of the target and of killed processes' staging
     /// folders are carried into the new staging folder.
     pub fn begin(target: &Path, force: bool, resume: bool) -> Result<Staging, FolderError> {
+        if target.file_name().is_none() {
+            return Err(FolderError::NoName(target.to_path_buf()));
+        }
         let parent = parent_of(target);
         fs::create_dir_all(&parent).map_err(io(&parent))?;
         let _lock = lock(&parent)?;
@@ -392,6 +398,14 @@ mod tests {
         assert!(target.join("thesis.tex").exists());
         Staging::begin(&target, true, false).unwrap().commit("run").unwrap();
         assert!(!target.join("thesis.tex").exists());
+    }
+
+    #[test]
+    fn a_target_without_a_name_of_its_own_is_refused() {
+        for target in [".", "..", "/", "a/.."] {
+            let e = Staging::begin(Path::new(target), true, false).unwrap_err();
+            assert!(matches!(e, FolderError::NoName(_)), "{target}: {e}");
+        }
     }
 
     #[test]
