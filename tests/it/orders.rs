@@ -212,10 +212,24 @@ fn wait_limits_cancel_or_release_what_is_missing() {
     assert!(p95.mean() <= 1.0, "a completed order waited more than its limit: {}", p95.mean());
     // Waiting forever, the same demand is never lost.
     assert_eq!(total(&never, 0, "lost_units").mean(), 0.0);
-    // A ship-complete order released at its limit ships in at most two parts... or more, once
-    // partial; without a limit it ships once.
+    // Without a limit a ship-complete order ships once; released at its limit (accepting
+    // partial shipments) some orders ship in parts, and each is complete within the limit plus
+    // the time its missing lines take, never cancelled.
     let complete = run(&model(&rules_scenario(r#"{"rule": "ship_complete"}"#, "age")), 20, 1);
     assert_eq!(order_metric(&complete, 0, 0, "order_shipments_per_order").mean(), 1.0);
+    let released =
+        run(&model(&rules_scenario(r#"{"rule": "ship_complete", "wait_limit_days": 1}"#, "age")), 20, 1);
+    assert!(order_metric(&released, 0, 0, "order_shipments_per_order").mean() > 1.0);
+    assert_eq!(order_metric(&released, 0, 0, "order_cancelled").mean(), 0.0);
+    // Reserving stock for held orders changes who gets it: with the same demand, the share of
+    // orders complete on the day differs from not reserving.
+    let reserved =
+        run(&model(&rules_scenario(r#"{"rule": "ship_complete", "reserve_stock": true}"#, "age")), 20, 1);
+    let (a, b) = (
+        order_metric(&reserved, 0, 0, "order_fill_rate").mean(),
+        order_metric(&complete, 0, 0, "order_fill_rate").mean(),
+    );
+    assert!(a != b, "reserving changed nothing: {a} vs {b}");
 }
 
 #[test]
