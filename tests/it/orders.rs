@@ -320,3 +320,37 @@ fn promises_are_exact_under_first_come_first_served_and_revised_when_overtaken()
     assert!(order_metric(&stats, 0, 1, "order_promise_kept").mean() < 1.0);
     assert!(order_metric(&stats, 0, 1, "order_promise_miss_days").mean() >= 1.0);
 }
+
+#[test]
+fn empirical_basket_problems_are_reported_with_their_paths() {
+    let bad = r#"{
+        "schema_version": 1, "horizon_days": 100,
+        "items": [{"id": "a"}, {"id": "b"}], "locations": [{"id": "dc"}, {"id": "shop"}],
+        "suppliers": [{"id": "sup"}],
+        "lanes": [{"id": "in", "from": "sup", "to": "dc", "lead_time": {"type": "constant", "value": 2}},
+                  {"id": "out", "from": "dc", "to": "shop", "lead_time": {"type": "constant", "value": 1}}],
+        "orders": [
+          {"id": "o", "location": "dc", "orders_per_day": {"type": "poisson", "mean": 2},
+           "basket": {"type": "empirical", "baskets": [
+             {"lines": [{"item": "a", "quantity": 0}, {"item": "a", "quantity": 1}], "weight": -1},
+             {"lines": []}]}},
+          {"id": "p", "location": "shop", "orders_per_day": {"type": "poisson", "mean": 2},
+           "basket": {"type": "empirical", "baskets": [{"lines": [{"item": "a", "quantity": 1}]}]}}],
+        "policies": [{"name": "bs", "inventory": {"type": "base_stock", "S": 5}}]
+    }"#;
+    let found = problems(bad);
+    let paths: Vec<&str> = found.iter().map(|p| p.path.as_str()).collect();
+    for path in [
+        "orders[0].basket.baskets[0].lines[0].quantity",
+        "orders[0].basket.baskets[0].lines[0].item",
+        "orders[0].basket.baskets[0].lines[1].item",
+        "orders[0].basket.baskets[0].weight",
+        "orders[0].basket.baskets[1].lines",
+    ] {
+        assert!(paths.contains(&path), "no problem at {path}: {found:?}");
+    }
+    // The dc supplies the shop, so orders may not draw on it; the shop's orders are fine.
+    let supplies = found.iter().find(|p| p.path == "orders[0].basket.baskets[0].lines[0].item").unwrap();
+    assert!(supplies.message.contains("supplies another location"), "{supplies:?}");
+    assert!(!paths.iter().any(|p| p.starts_with("orders[1]")), "{found:?}");
+}
