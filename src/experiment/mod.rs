@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiment::stats::{LogHistogram, Moments};
 use crate::metrics::{
-    CostBreakdown, LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_SEGMENT_METRICS,
+    CostBreakdown, LaneCounters, MetricValues, N_LANE_METRICS, N_METRICS, N_ORDER_METRICS, N_SEGMENT_METRICS,
     N_SUPPLIER_METRICS, SegmentCounters, WaitHistogram,
 };
 use crate::model::Model;
@@ -138,6 +138,9 @@ pub struct Ordered {
     pub segments: Vec<Vec<Moments>>,
     /// Moments of each lane metric per lane (indexed like `Model::lanes`).
     pub lanes: Vec<Vec<Moments>>,
+    /// Moments of each order metric per order stream (indexed like `Model::orders`).
+    #[serde(default)]
+    pub orders: Vec<Vec<Moments>>,
     /// Per day, sums over replications of the day's costs.
     pub daily_costs: Vec<CostBreakdown>,
 }
@@ -152,6 +155,7 @@ impl Ordered {
             suppliers: vec![vec![Moments::default(); N_SUPPLIER_METRICS]; model.suppliers.len()],
             segments: vec![vec![Moments::default(); N_SEGMENT_METRICS]; model.segments.len()],
             lanes: vec![vec![Moments::default(); N_LANE_METRICS]; model.lanes.len()],
+            orders: vec![vec![Moments::default(); N_ORDER_METRICS]; model.orders.len()],
             daily_costs: vec![CostBreakdown::default(); model.horizon as usize],
         }
     }
@@ -163,6 +167,7 @@ impl Ordered {
         let scopes = self.pairs.iter_mut().zip(&o.pairs);
         let scopes = scopes.chain(self.suppliers.iter_mut().zip(&o.suppliers));
         let scopes = scopes.chain(self.segments.iter_mut().zip(&o.segments));
+        let scopes = scopes.chain(self.orders.iter_mut().zip(&o.orders));
         for (a, b) in scopes.chain(self.lanes.iter_mut().zip(&o.lanes)) {
             merge_all(a, b);
         }
@@ -369,6 +374,9 @@ impl Worker {
         }
         for (moments, counts) in ordered.segments.iter_mut().zip(&self.segments) {
             push_all(moments, counts.metrics());
+        }
+        for (k, (counts, lead)) in self.ws.order_counters().enumerate() {
+            push_all(&mut ordered.orders[k], counts.metrics(lead, model.shipment_cost(p, k), measured));
         }
     }
 

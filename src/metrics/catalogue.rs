@@ -210,6 +210,24 @@ catalogue! {
 }
 
 catalogue! {
+    /// A metric of one customer order stream (orders whose lines span items).
+    enum OrderMetric, table ORDER_METRICS, count N_ORDER_METRICS, theme none {
+        Orders = "order_count", "Orders", "orders", Neither, false;
+        FillRate = "order_fill_rate", "Order fill rate (complete on the day ordered)", "", Higher, true;
+        LineFillRate = "order_line_fill_rate", "Line fill rate (lines complete on the day ordered)", "", Higher, true;
+        UnitFillRate = "order_unit_fill_rate", "Unit fill rate (units shipped on the day ordered)", "", Higher, true;
+        LeadTimeMeanDays = "order_lead_time_mean_days", "Mean complete-order lead time", "days", Lower, false;
+        LeadTimeP95Days = "order_lead_time_p95_days", "95th percentile complete-order lead time", "days", Lower, false;
+        ShipmentsPerOrder = "order_shipments_per_order", "Shipments per order", "shipments", Lower, false;
+        ShipmentCostPerDay = "order_shipment_cost_per_day", "Shipment cost per day", "cost/day", Lower, false;
+        Cancelled = "order_cancelled", "Orders cancelled", "orders", Lower, false;
+        PromiseKept = "order_promise_kept", "Orders complete by the promised date", "", Higher, true;
+        PromiseMissDays = "order_promise_miss_days", "Mean days late of missed promises", "days", Lower, false;
+        PromiseRevisions = "order_promise_revisions", "Promised dates revised (messages to customers)", "messages", Lower, false;
+    }
+}
+
+catalogue! {
     /// A metric of one lane.
     enum LaneMetric, table LANE_METRICS, count N_LANE_METRICS, theme none {
         UnitsOrdered = "lane_units_ordered", "Units ordered", "units", Neither, false;

@@ -6,6 +6,7 @@
 //! - [`costs`]: a day's costs by kind.
 //! - [`histogram`]: late-filled units by days waited.
 //! - [`ledger`]: the conservation ledger and its checks.
+//! - [`orders`]: the counts of customer orders and their metrics.
 //!
 //! `docs/metrics.md` is the one written definition of every metric listed in [`METRICS`]; a
 //! test keeps the two in step. Counters are filled by the engine for days on or after the
@@ -16,13 +17,15 @@ pub mod costs;
 pub mod counters;
 pub mod histogram;
 pub mod ledger;
+pub mod orders;
 
 pub use catalogue::{
     Better, LANE_METRICS, LaneMetric, METRICS, Metric, MetricDef, MetricValues, N_LANE_METRICS, N_METRICS,
-    N_SEGMENT_METRICS, N_SUPPLIER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS, SegmentMetric, SupplierMetric,
-    Theme, metric_index,
+    N_ORDER_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS, ORDER_METRICS, OrderMetric, SEGMENT_METRICS,
+    SUPPLIER_METRICS, SegmentMetric, SupplierMetric, Theme, metric_index,
 };
 pub use costs::CostBreakdown;
 pub use counters::{Counters, LaneCounters, SegmentCounters, SupplierDays};
 pub use histogram::WaitHistogram;
 pub use ledger::{Ledger, LedgerError, check_network};
+pub use orders::OrderCounters;

@@ -150,10 +150,16 @@ impl<'a> Builder<'a> {
         // Locations from the top of the network down (a cycle is reported).
         let topo = self.network_order(s, &lanes, s.locations.len());
         let demand_refs = self.demand_refs(s, &ids, &segments);
-        let (mut pairs, pair_index) = PairIndex::stocked_pairs(s, &lanes, &topo, &demand_refs, &item_costs);
+        let order_refs = self.order_refs(s, &ids);
+        let stock_refs = super::orders::stock_refs(&demand_refs, &order_refs);
+        let (mut pairs, pair_index) = PairIndex::stocked_pairs(s, &lanes, &topo, &stock_refs, &item_costs);
         pair_index.link_sources(&mut pairs, &lanes, &item_costs);
         let mut demands = self.demand_streams(s, &demand_refs, &mut pairs, &pair_index);
         self.link_network(s, &mut pairs, &mut demands, &segments);
+        let orders = self.order_streams(s, &ids, &order_refs, &segments, &pairs, &pair_index);
+        for (p, _) in orders.iter().flat_map(super::OrderStream::demand_rates) {
+            pairs[p].ordered = true;
+        }
         // A lane that failed validation may be the one a pair needs: report pairs only when
         // every lane is valid.
         let lanes_valid = lanes.iter().all(Option::is_some);
@@ -163,7 +169,7 @@ impl<'a> Builder<'a> {
         self.initial_on_hand(s, &ids, &mut pairs, &pair_index);
         let valid_lanes: Vec<Lane> = lanes.into_iter().flatten().map(|l| l.lane).collect();
         let review = review_order(&pairs);
-        super::demand::set_priors(&mut pairs, &demands, &review);
+        super::demand::set_priors(&mut pairs, &demands, &orders, &review);
         let mut policies = self.policies(s, &pairs, lanes_valid.then_some(valid_lanes.as_slice()), &ids);
         if let Some(policies) = &mut policies {
             for policy in policies {
@@ -173,8 +179,16 @@ impl<'a> Builder<'a> {
         if !self.problems.is_empty() {
             return None;
         }
-        let parts =
-            Parts { review, pairs, demands, segments, policies: policies?, suppliers, lanes: valid_lanes };
+        let parts = Parts {
+            review,
+            pairs,
+            demands,
+            orders,
+            segments,
+            policies: policies?,
+            suppliers,
+            lanes: valid_lanes,
+        };
         Some(assemble(file, parts))
     }
 
@@ -205,6 +219,9 @@ impl<'a> Builder<'a> {
             if empty {
                 self.problem(list, format!("needs at least one {what}"));
             }
+        }
+        if s.demand.is_empty() && s.orders.is_empty() {
+            self.problem("demand", "needs at least one demand stream, or an order stream in `orders`");
         }
     }
 
@@ -302,6 +319,7 @@ struct Parts {
     review: Vec<usize>,
     pairs: Vec<super::Pair>,
     demands: Vec<super::DemandStream>,
+    orders: Vec<super::OrderStream>,
     segments: Vec<super::Segment>,
     policies: Vec<super::Policy>,
     suppliers: Vec<Supplier>,
@@ -356,6 +374,8 @@ fn assemble(file: &ScenarioFile, p: Parts) -> Model {
         lanes: p.lanes,
         pairs: p.pairs,
         demands: p.demands,
+        orders: p.orders,
+        order_allocation: super::orders::order_allocation(s),
         segments: p.segments,
         policies: p.policies,
         scenario_sha256: file.sha256.clone(),

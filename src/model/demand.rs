@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::build::{Builder, Index};
 use super::network::PairIndex;
+use super::orders::{OrderRules, OrderStream};
 use super::{DemandStream, MAX_HORIZON, MAX_LEAD_TIME, MAX_UNITS, Pair, Segment};
 use crate::scenario::{self, InputFile, IntDistSpec, Scenario, Unmet};
 use crate::sim::demand::{Churn, DemandSampler, Shocks, Spikes, Trend};
@@ -109,6 +110,7 @@ impl Builder<'_> {
                     self.unit_interval(format!("{path}.churn.recovery_per_day"), c.recovery_per_day);
                 Churn { drop, recovery }
             });
+            let orders = self.order_rules(&format!("{path}.fulfilment"), &g.fulfilment);
             out.push(Segment {
                 id: g.id.clone(),
                 backorder_probability,
@@ -117,6 +119,7 @@ impl Builder<'_> {
                 partial_fill: g.partial_fill,
                 priority: g.priority,
                 churn,
+                orders,
             });
         }
         if !out.iter().any(|g| g.id == "default") {
@@ -128,6 +131,7 @@ impl Builder<'_> {
                 partial_fill: true,
                 priority: 0,
                 churn: None,
+                orders: OrderRules::DEFAULT,
             });
         }
         out
@@ -409,7 +413,17 @@ pub(super) fn history(input: &InputFile, column: Option<&str>) -> Result<Vec<i64
 /// Sets each pair's forecast prior: the weekday means and variance of its customers' demand,
 /// plus, for a pair that supplies others, their priors (it sees their orders as its demand).
 /// `review` lists pairs downstream first, so theirs are complete when added.
-pub(super) fn set_priors(pairs: &mut [Pair], demands: &[DemandStream], review: &[usize]) {
+pub(super) fn set_priors(
+    pairs: &mut [Pair],
+    demands: &[DemandStream],
+    orders: &[OrderStream],
+    review: &[usize],
+) {
+    // Customer orders: the implied daily mean, with a Poisson-like variance (an approximation).
+    for (p, rate) in orders.iter().flat_map(OrderStream::demand_rates) {
+        pairs[p].prior.weekday_means.iter_mut().for_each(|m| *m += rate);
+        pairs[p].prior.variance += rate;
+    }
     for d in demands {
         let prior = &mut pairs[d.pair].prior;
         for (k, (mean, var)) in d.sampler.weekday_moments().iter().enumerate() {

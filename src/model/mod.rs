@@ -7,10 +7,13 @@
 mod build;
 mod demand;
 mod network;
+mod orders;
 mod policies;
 mod supply;
 
 use build::Builder;
+pub use orders::OrderStream;
+pub(crate) use orders::{BasketModel, OrderRules};
 
 #[cfg(test)]
 mod tests;
@@ -89,6 +92,10 @@ pub struct Model {
     pub(crate) demands: Vec<DemandStream>,
     /// Customer segments.
     pub(crate) segments: Vec<Segment>,
+    /// Customer order streams (orders whose lines span items).
+    pub orders: Vec<OrderStream>,
+    /// How each location shares stock among waiting customer orders.
+    pub(crate) order_allocation: Vec<crate::scenario::OrderAllocation>,
     /// Policies to compare (the first is the baseline).
     pub policies: Vec<Policy>,
     /// SHA-256 of the scenario file.
@@ -110,6 +117,8 @@ pub struct Pair {
     pub(crate) sources: Vec<Source>,
     /// Indices of the demand streams at this pair.
     pub(crate) demands: Vec<usize>,
+    /// Whether customer orders draw on this pair.
+    pub(crate) ordered: bool,
     /// Starting on-hand if the scenario sets it (else the policy's target level).
     pub(crate) initial_on_hand: Option<i64>,
     /// Expected demand by weekday and its variance, where forecasters start.
@@ -174,6 +183,8 @@ pub(crate) struct Segment {
     pub(crate) priority: i64,
     /// Market-share erosion after bad service.
     pub(crate) churn: Option<Churn>,
+    /// How the segment's customer orders are shipped.
+    pub(crate) orders: OrderRules,
 }
 
 /// A named policy: how every pair is controlled.
@@ -187,6 +198,8 @@ pub struct Policy {
     pub(crate) controls: Vec<Control>,
     /// Whether any pair's rule forecasts.
     pub(crate) forecasts: bool,
+    /// Fulfilment rules of customer orders replacing every segment's (`None`: the segments').
+    pub(crate) fulfilment: Option<OrderRules>,
 }
 
 /// How one policy controls one pair.
@@ -245,6 +258,7 @@ impl Model {
                 || self.has_churn
                 || self.same_day_receipts
                 || self.policies[policy].forecasts)
+            && self.orders.is_empty()
             && self.demands.iter().all(|d| d.shocks.is_none())
             && self.pairs.iter().all(|p| p.costs.in_transit == 0.0)
     }

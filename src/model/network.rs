@@ -71,6 +71,7 @@ impl PairIndex {
                 costs: item_costs[it].pair.clone(),
                 sources: Vec::new(),
                 demands: Vec::new(),
+                ordered: false,
                 initial_on_hand: None,
                 prior: Prior { weekday_means: [0.0; 7], variance: 0.0 },
                 classes: vec![0],

@@ -76,7 +76,9 @@ impl Builder<'_> {
                 self.closed_echelon(&a.inventory, pi, pairs);
             }
         }
+        let fulfilment = p.fulfilment.as_ref().map(|f| self.order_rules(&format!("{path}.fulfilment"), f));
         (controls.len() == pairs.len()).then(|| Policy {
+            fulfilment,
             name: p.name.clone(),
             description: p.description.clone().unwrap_or_default(),
             forecasts: controls.iter().any(|c| matches!(c.rule.kind, RuleKind::Forecast(_))),

@@ -9,7 +9,9 @@ use super::json::{Metrics, PolicySummary, Stat, Summary};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
 use super::view::RunView;
-use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, Theme};
+use crate::metrics::{
+    Better, LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS, Theme,
+};
 
 /// The metrics of the first summary table.
 const KEY_METRICS: [&str; 7] = [
@@ -218,6 +220,7 @@ pub(crate) fn report(view: &RunView) -> String {
     out.push_str(&scoped(s, "Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));
     out.push_str(&scoped(s, "Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
     out.push_str(&scoped(s, "Lanes", 2, &LANE_METRICS, &|p| &p.lanes));
+    out.push_str(&order_streams(s));
     out.push_str(&glossary_list());
     out.push_str("</body></html>\n");
     out
@@ -313,13 +316,46 @@ fn scoped(
     html
 }
 
+/// The customer orders section: each order stream's implied demand per item, and its order
+/// metrics by policy (empty without order streams).
+fn order_streams(s: &Summary) -> String {
+    if s.order_streams.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from(
+        "<h2>Customer orders</h2><p class=\"note\">Orders whose lines span items: the order fill rate \
+         counts orders shipped complete on the day ordered; the unit and line fill rates are those \
+         of the same orders.</p>",
+    );
+    for o in &s.order_streams {
+        let rates: Vec<String> =
+            o.demand_per_day.iter().map(|(item, r)| format!("{} {r:.3}", esc(item))).collect();
+        html.push_str(&format!(
+            "<h3>{}</h3><p>At {}, segment {}. Implied demand per day: {}.</p>",
+            esc(&o.id),
+            esc(&o.location),
+            esc(&o.segment),
+            rates.join(", ")
+        ));
+        let columns: Vec<(String, Option<&Metrics>)> =
+            s.policies.iter().map(|p| (p.name.clone(), p.orders.get(&o.id))).collect();
+        html.push_str(&metric_table(&ORDER_METRICS, &columns, false));
+    }
+    html
+}
+
 /// The glossary: every metric's label, key and definition.
 fn glossary_list() -> String {
     let mut out = String::from(
         "<h2>Glossary</h2><p class=\"note\">From docs/metrics.md, the one definition of every metric.</p><dl>",
     );
-    let labels: Vec<&MetricDef> =
-        METRICS.iter().chain(&SUPPLIER_METRICS).chain(&SEGMENT_METRICS).chain(&LANE_METRICS).collect();
+    let labels: Vec<&MetricDef> = METRICS
+        .iter()
+        .chain(&SUPPLIER_METRICS)
+        .chain(&SEGMENT_METRICS)
+        .chain(&LANE_METRICS)
+        .chain(&ORDER_METRICS)
+        .collect();
     for (key, definition) in glossary() {
         let label = labels.iter().find(|d| d.key == key).map_or(key.clone(), |d| d.label.to_string());
         out.push_str(&format!(

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Run;
 use crate::experiment::stats::Moments;
-use crate::metrics::{LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS};
+use crate::metrics::{LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
+use crate::model::Model;
 
 /// One metric across replications; undefined numbers are `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,6 +105,9 @@ pub struct PolicySummary {
     pub segments: BTreeMap<String, Metrics>,
     /// Metrics per lane.
     pub lanes: BTreeMap<String, Metrics>,
+    /// Metrics per customer order stream (absent without order streams).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub orders: BTreeMap<String, Metrics>,
     /// Late-filled units by days waited (index = days), pooled over replications.
     pub wait_histogram: Vec<u64>,
 }
@@ -121,6 +125,41 @@ pub struct Summary {
     pub metrics: Vec<MetricInfo>,
     /// One entry per policy, in scenario order.
     pub policies: Vec<PolicySummary>,
+    /// The customer order streams and the demand they imply (absent without order streams).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order_streams: Vec<OrderStreamInfo>,
+}
+
+/// A customer order stream and the per-item demand it implies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderStreamInfo {
+    /// Stream id.
+    pub id: String,
+    /// Location id.
+    pub location: String,
+    /// Segment id.
+    pub segment: String,
+    /// Expected units per day of each item (orders per day × inclusion probability × mean
+    /// quantity), by item id.
+    pub demand_per_day: BTreeMap<String, f64>,
+}
+
+/// The order streams of `model` with their implied per-item demand rates.
+fn order_streams(model: &Model) -> Vec<OrderStreamInfo> {
+    model
+        .orders
+        .iter()
+        .map(|o| OrderStreamInfo {
+            id: o.id.clone(),
+            location: model.locations[o.location].clone(),
+            segment: model.segments[o.segment].id.clone(),
+            demand_per_day: o
+                .demand_rates()
+                .into_iter()
+                .map(|(p, rate)| (model.items[model.pairs[p].item].clone(), rate))
+                .collect(),
+        })
+        .collect()
 }
 
 /// The metrics of each scope (pair, supplier, lane) by name.
@@ -155,6 +194,7 @@ pub(crate) fn summary(run: &Run) -> Summary {
                     .map(|g| (model.segments[g].id.clone(), metric_map(&SEGMENT_METRICS, &o.segments[g])))
                     .collect(),
                 lanes: scoped(model.lanes.iter().map(|x| &x.id), &o.lanes, &LANE_METRICS),
+                orders: scoped(model.orders.iter().map(|x| &x.id), &o.orders, &ORDER_METRICS),
                 wait_histogram: stats.counted.waits.counts().to_vec(),
             }
         })
@@ -181,9 +221,11 @@ pub(crate) fn summary(run: &Run) -> Summary {
             .chain(&SUPPLIER_METRICS)
             .chain(&SEGMENT_METRICS)
             .chain(&LANE_METRICS)
+            .chain(if model.orders.is_empty() { &[][..] } else { &ORDER_METRICS[..] })
             .map(|d| MetricInfo { key: d.key.into(), label: d.label.into(), unit: d.unit.into() })
             .collect(),
         policies,
+        order_streams: order_streams(model),
     }
 }
 

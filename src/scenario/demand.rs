@@ -114,6 +114,9 @@ pub struct Segment {
     /// Market-share erosion: the segment's demand shrinks after bad service.
     #[serde(default)]
     pub churn: Option<Churn>,
+    /// How the segment's customer orders are shipped (order streams only).
+    #[serde(default)]
+    pub fulfilment: super::Fulfilment,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,

@@ -9,12 +9,17 @@
 mod demand;
 pub mod error;
 mod load;
+mod orders;
 mod policy;
 mod supply;
 
 pub use demand::{Churn, Demand, IntDistSpec, Promotion, Segment, Spikes, Trend, Unmet};
 pub(crate) use load::InputFile;
 pub use load::ScenarioFile;
+pub use orders::{
+    AfterWaitLimit, Basket, BasketItem, BasketLine, EmpiricalBasket, Fulfilment, OrderAllocation,
+    OrderStream, ShipRule,
+};
 pub use policy::{
     ForecastSpec, LotSpec, PolicyOverride, PolicySet, PolicySpec, SeasonalitySpec, ServiceSpec, Share,
     SourcingSpec,
@@ -66,7 +71,11 @@ pub struct Scenario {
     /// Replenishment lanes, from a supplier or another location to a location.
     pub lanes: Vec<Lane>,
     /// Customer demand streams, one or more per (location, item).
+    #[serde(default)]
     pub demand: Vec<Demand>,
+    /// Customer order streams: orders whose lines span several items at one location.
+    #[serde(default)]
+    pub orders: Vec<OrderStream>,
     /// Customer segments: how customers react when an item is out of stock.
     #[serde(default)]
     pub segments: Vec<Segment>,
@@ -140,6 +149,10 @@ pub struct Location {
     /// `priority` (higher first). Default 0.
     #[serde(default)]
     pub priority: i64,
+    /// How stock is shared among the customer orders waiting here (order streams only).
+    /// Default `age`.
+    #[serde(default)]
+    pub order_allocation: OrderAllocation,
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,

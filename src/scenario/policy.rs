@@ -23,6 +23,10 @@ pub struct PolicySet {
     /// Per-location and/or per-item replacements of the inventory policy or the sourcing rule.
     #[serde(default)]
     pub overrides: Vec<PolicyOverride>,
+    /// How customer orders are shipped under this policy, replacing every segment's
+    /// `fulfilment` (so that fulfilment rules can be compared as policies).
+    #[serde(default)]
+    pub fulfilment: Option<super::Fulfilment>,
 }
 
 /// Replaces the policy and/or the sourcing rule for the pairs it matches (later overrides win).

@@ -79,7 +79,7 @@ impl Workspace {
                 pair.name
             );
             debug_assert_eq!(p.ledger.check(), Ok(()), "conservation broken at {}", pair.name);
-            self.total.add_pair(c, !pair.demands.is_empty());
+            self.total.add_pair(c, !pair.demands.is_empty() || pair.ordered);
             self.total_waits.add(&p.waits);
         }
         debug_assert_eq!(crate::metrics::check_network(self.ledgers()), Ok(()));

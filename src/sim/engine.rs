@@ -14,6 +14,9 @@
 //! 2. **Demand.** Each demand stream draws the day's units (scaled by spikes, promotions and
 //!    churn) as order lines. Stock fills them if no backorder is waiting; a short line is
 //!    backordered (with a patience deadline and a promised date) or lost, by its segment.
+//!    Then customer orders (order streams) arrive and each location allocates its stock to its
+//!    open orders by its order allocation rule, shipping each whole or in parts by its
+//!    fulfilment rule (`orders`).
 //! 3. **Cancellations.** Backordered lines whose patience ends today and that are still waiting
 //!    are cancelled.
 //! 4. **Review.** Pairs take their turn downstream first. At its turn a pair allocates its
@@ -38,12 +41,14 @@
 //! `accounting`; the state they share is in `state`.
 
 use crate::metrics::{
-    CostBreakdown, Counters, LaneCounters, Ledger, SegmentCounters, SupplierDays, WaitHistogram,
+    CostBreakdown, Counters, LaneCounters, Ledger, OrderCounters, SegmentCounters, SupplierDays,
+    WaitHistogram,
 };
 use crate::model::Model;
 use crate::sim::backlog::Backlog;
 use crate::sim::calendar::Calendar;
 use crate::sim::forecast::Forecaster;
+use crate::sim::orders::OrderBook;
 use crate::sim::policy::RuleKind;
 use crate::sim::state::{Deadline, PairState, Receipt, Shipment, StreamState, Streams, SupplierState};
 
@@ -95,6 +100,8 @@ pub struct Workspace {
     pub(super) streams: Streams,
     pub(super) total: Counters,
     pub(super) total_waits: WaitHistogram,
+    /// Open customer orders and the counts of each order stream.
+    pub(super) orders: OrderBook,
 }
 
 impl Workspace {
@@ -155,6 +162,7 @@ impl Workspace {
             streams: Streams::default(),
             total: Counters::default(),
             total_waits: WaitHistogram::with_max(max_wait),
+            orders: OrderBook::new(model),
         }
     }
 
@@ -187,12 +195,18 @@ impl Workspace {
                 self.roll_overdue(day);
             }
             self.demand::<FULL>(model, controls, day, rec);
+            if FULL && !model.orders.is_empty() {
+                self.customer_orders(model, controls, day, rec);
+            }
             if FULL && model.has_patience {
                 self.cancel(model, day, rec);
             }
             self.review::<FULL>(model, controls, day, rec);
             if FULL && model.same_day_receipts {
                 self.receive::<FULL>(model, day);
+                if !model.orders.is_empty() {
+                    self.fill_orders(model, day, rec);
+                }
             }
             self.account::<FULL>(model, day, rec);
         }
@@ -237,6 +251,7 @@ impl Workspace {
         self.deadlines.clear();
         self.pipeline.iter_mut().for_each(|x| *x = 0);
         self.streams.reset(model, seed, replication);
+        self.orders.clear();
     }
 
     /// Counters of each pair for the last run.
@@ -257,6 +272,11 @@ impl Workspace {
     /// Counts of each demand stream for the last run.
     pub fn stream_counters(&self) -> impl Iterator<Item = &SegmentCounters> {
         self.demand_states.iter().map(|s| &s.counters)
+    }
+
+    /// Counts of each order stream for the last run, with its completed orders by lead time.
+    pub fn order_counters(&self) -> impl Iterator<Item = (&OrderCounters, &WaitHistogram)> {
+        self.orders.counters.iter().zip(&self.orders.lead)
     }
 
     /// Measured days each supplier was up and down in the last run.

@@ -57,6 +57,9 @@ pub enum Purpose {
     Yield = 7,
     /// Random outages of one supplier (index = day).
     Outage = 8,
+    /// Customer orders of one order stream (a sub-stream per day: draw 0 the number of orders,
+    /// then a sub-stream per order, index = 1 + order).
+    Orders = 9,
 }
 
 /// One uniform draw in `[0, 1)`: a multiple of 2^-53, kept as its 53-bit numerator so that an

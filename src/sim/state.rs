@@ -125,6 +125,7 @@ pub(super) struct Streams {
     pub(super) delay: Vec<Stream>,
     pub(super) yields: Vec<Stream>,
     pub(super) outage: Vec<Stream>,
+    pub(super) orders: Vec<Stream>,
 }
 
 impl Streams {
@@ -142,5 +143,6 @@ impl Streams {
         fill(&mut self.delay, Purpose::Delay, l);
         fill(&mut self.yields, Purpose::Yield, l);
         fill(&mut self.outage, Purpose::Outage, s);
+        fill(&mut self.orders, Purpose::Orders, model.orders.len());
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use scsim::metrics::{LANE_METRICS, METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
+use scsim::metrics::{LANE_METRICS, METRICS, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
 
 #[test]
 fn every_metric_has_exactly_one_definition() {
@@ -15,6 +15,7 @@ fn every_metric_has_exactly_one_definition() {
         .chain(&SUPPLIER_METRICS)
         .chain(&SEGMENT_METRICS)
         .chain(&LANE_METRICS)
+        .chain(&ORDER_METRICS)
         .map(|m| m.key)
         .collect();
     for key in &code {

@@ -17,6 +17,7 @@ mod experiments;
 mod faults;
 mod fuzz_input;
 mod network;
+mod orders;
 mod policies;
 mod rand_interop;
 mod report;

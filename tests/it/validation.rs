@@ -75,7 +75,7 @@ fn cases() -> Vec<Case> {
         one("/locations", json!([]), "locations", "at least one location"),
         one("/policies", json!([]), "policies", "at least one policy"),
         case(vec![Remove("/lanes")], "(top level)", "missing field `lanes`"),
-        case(vec![Remove("/demand")], "(top level)", "missing field `demand`"),
+        case(vec![Remove("/demand")], "demand", "at least one demand stream"),
         // Identifiers.
         one("/items/-", json!({"id": "widget"}), "items[1].id", "duplicate"),
         one("/items/0/id", json!("wid/get"), "items[0].id", "/"),
