@@ -169,11 +169,13 @@ fn sentence(policies: &[PolicySummary], replications: u64, goal: &Goal, r: &Reco
     };
     let Some(gain) = r.gain else {
         let p = r.feasible[0];
-        return format!(
-            "{} is the only eligible policy ({what} {}).{meets}",
-            name(p),
-            amount(d, mean(policies, p, d.key), false)
-        );
+        let only = if policies.len() > 1 {
+            "the only policy that meets the service targets"
+        } else {
+            "the only policy"
+        };
+        let value = amount(d, mean(policies, p, d.key), false);
+        return format!("Recommended: {} is {only} ({what} {value}).{meets}", name(p));
     };
     if let Some(p) = r.policy {
         let runner = r.compared[0];

@@ -8,9 +8,9 @@ use std::path::Path;
 use rand_distr::{Distribution, Normal};
 use rand_xoshiro::SplitMix64;
 use rand_xoshiro::rand_core::SeedableRng;
-use scsim::experiment::compare::{self, Goal, Pairs, Sample, Verdict};
+use scsim::experiment::compare::{self, Goal, Pairs, Sample, Target, Verdict};
 use scsim::experiment::stats::Moments;
-use scsim::metrics::{Better, SupplierMetric};
+use scsim::metrics::{Better, Metric, SupplierMetric};
 use scsim::report::json::{Metrics, PolicySummary, Stat};
 use scsim::report::verdicts::comparison;
 
@@ -112,6 +112,13 @@ fn in_a_shipped_run_marks_follow_the_statistics() {
     assert!(marks.get("demand_units").is_none(), "no direction");
     assert_eq!(marks["fill_rate"]["tie"], serde_json::json!(["split-70-30", "overseas-with-local-backup"]));
     // The matrix: antisymmetric, and each entry the difference of the two policies' means.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let opening =
+        html.find("<p class=\"recommendation\">").expect("the report opens with the recommendation");
+    assert!(opening < html.find("<h2>").unwrap());
+    assert!(html.contains("<h2>Every pair of policies</h2>"));
+    let text = summary["comparison"]["recommendation"]["text"].as_str().unwrap();
+    assert!(text.starts_with("Recommended: overseas-with-local-backup"), "{text}");
     let policies = summary["policies"].as_array().unwrap();
     for a in policies {
         for b in policies.iter().filter(|b| b["name"] != a["name"]) {
@@ -179,10 +186,14 @@ fn policy(name: &str, costs: &[f64], others: &[(&str, &[f64])]) -> PolicySummary
         m
     };
     let metric = |m: Moments| -> Metrics { BTreeMap::from([("cost_total_per_day".to_string(), stat(&m))]) };
+    let mut total = metric(moments(&mut costs.iter().copied()));
+    // The fill rate rises with the cost: 1 − (110 − mean cost) / 100.
+    let fill = 1.0 - (110.0 - total["cost_total_per_day"].mean.unwrap()) / 100.0;
+    total.insert("fill_rate".into(), stat(&moments(&mut std::iter::repeat_n(fill, costs.len()))));
     PolicySummary {
         name: name.into(),
         description: String::new(),
-        total: metric(moments(&mut costs.iter().copied())),
+        total,
         difference_vs_baseline: None,
         differences: others
             .iter()
@@ -239,6 +250,28 @@ fn the_recommendation_says_when_the_top_policies_cannot_be_told_apart() {
 }
 
 #[test]
+fn the_recommendation_meets_the_service_targets() {
+    // "cheap" costs 100 and fills 90 %, "safe" costs 110 and fills 100 % (the helper's rule).
+    let cheap: Vec<f64> = (0..20).map(|r| 99.0 + (r % 3) as f64 + if r < 2 { 0.5 } else { 0.0 }).collect();
+    let safe: Vec<f64> = cheap.iter().zip(spread(20, 10.0, 1.0)).map(|(x, w)| x + w).collect();
+    let policies = [policy("cheap", &cheap, &[("safe", &safe)]), policy("safe", &safe, &[("cheap", &cheap)])];
+    let target = Target { metric: Metric::FillRate, bound: 0.97, at_least: true };
+    let goal = Goal { targets: vec![target], ..Goal::default() };
+    let r = comparison(&policies, 20, &goal).recommendation;
+    assert_eq!(r.policy.as_deref(), Some("safe"), "{}", r.text);
+    assert!(r.text.contains("safe is the only policy that meets the service targets"), "{}", r.text);
+    assert!(r.text.contains("It meets the service targets: fill rate ≥ 97.0%"), "{}", r.text);
+    // Without the target the cheaper policy wins.
+    let r = comparison(&policies, 20, &Goal::default()).recommendation;
+    assert_eq!(r.policy.as_deref(), Some("cheap"), "{}", r.text);
+    // A target nobody meets: no recommendation.
+    let goal = Goal { targets: vec![Target { bound: 1.5, ..target }], ..Goal::default() };
+    let r = comparison(&policies, 20, &goal).recommendation;
+    assert_eq!(r.policy, None);
+    assert!(r.text.starts_with("No policy meets the service targets (fill rate)"), "{}", r.text);
+}
+
+#[test]
 fn the_console_table_fits_120_columns_on_every_shipped_scenario() {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir("scenarios").unwrap() {
@@ -256,4 +289,24 @@ fn the_console_table_fits_120_columns_on_every_shipped_scenario() {
         assert!(text.contains("per day (cost/day)") || text.contains("(cost/day)"), "{text}");
         assert!(!text.contains("Lost sales (units)"), "a total beside per-day columns\n{text}");
     }
+}
+
+#[test]
+fn the_console_names_dropped_columns_and_follows_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("q");
+    let args = ["run", "scenarios/quickstart.json", "--replications", "4", "--days", "120", "--wide"];
+    let output = assert_cmd::Command::cargo_bin("scsim")
+        .unwrap()
+        .args(args)
+        .args(["--baseline", "min-max", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    // In quickstart the ready rate equals the cycle service level for every policy (the
+    // README's earlier table showed both columns, equal digit for digit).
+    assert!(text.contains("Ready rate (identical to Cycle service level)"), "{text}");
+    assert!(text.contains("Lost sales (zero for every policy)"), "{text}");
+    assert!(text.contains("Paired difference to min-max"), "{text}");
+    assert!(text.contains("Walk-aways") || text.contains("Holding cost"), "--wide adds columns\n{text}");
 }
