@@ -33,6 +33,9 @@ pub struct RunArgs {
     /// No progress bar and no summary table.
     #[arg(long, short)]
     quiet: bool,
+    /// Show more metrics in the console table (the files always have every metric).
+    #[arg(long)]
+    wide: bool,
     /// Also write PNG images of the plots (SVG is always written).
     #[arg(long)]
     png: bool,
@@ -74,7 +77,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let dir = staging.target().to_path_buf();
     commit(staging, "run")?;
     if !args.quiet {
-        print_summary(model, info, &stats, &dir, started.elapsed());
+        print_summary(model, info, &stats, &dir, started.elapsed(), args.wide);
     }
     match &args.check {
         Some(golden) if args.bless => {
@@ -157,7 +160,7 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<
 }
 
 /// Prints the run's heading and summary table, and the throughput on stderr.
-fn print_summary(model: &Model, info: RunInfo, stats: &RunStats, dir: &Path, elapsed: Duration) {
+fn print_summary(model: &Model, info: RunInfo, stats: &RunStats, dir: &Path, elapsed: Duration, wide: bool) {
     println!(
         "{} — {} policies × {} replications × {} days ({} warm-up), seed {}",
         model.name,
@@ -169,7 +172,7 @@ fn print_summary(model: &Model, info: RunInfo, stats: &RunStats, dir: &Path, ela
     );
     println!();
     let replications = info.replications;
-    print!("{}", report::table::render(&report::Run { model, info, stats }));
+    print!("{}", report::table::render(&report::Run { model, info, stats }, wide));
     println!();
     let sku_days =
         model.pairs.len() as f64 * model.horizon as f64 * replications as f64 * model.policies.len() as f64;

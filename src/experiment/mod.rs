@@ -15,6 +15,7 @@
 //! statistics and per-replication rows), not by the number of replications; after set-up the
 //! per-replication work allocates nothing.
 
+pub mod compare;
 pub mod golden;
 pub mod merge;
 pub mod optimize;
@@ -130,8 +131,10 @@ pub struct Ordered {
     pub total: Vec<Moments>,
     /// Moments of each metric per pair (indexed like `Model::pairs`).
     pub pairs: Vec<Vec<Moments>>,
-    /// Moments of the paired difference (this policy − baseline) of each total metric.
-    pub diff: Vec<Moments>,
+    /// Moments of the paired differences of each total metric: `diff[q][k]` is this policy
+    /// minus policy `q` on metric `k`, replication by replication (every pair of policies, so
+    /// any policy can be the baseline; zero against itself).
+    pub diff: Vec<Vec<Moments>>,
     /// Moments of each supplier metric per supplier (indexed like `Model::suppliers`).
     pub suppliers: Vec<Vec<Moments>>,
     /// Moments of each segment metric per segment (indexed like `Model::segments`).
@@ -151,7 +154,7 @@ impl Ordered {
         Ordered {
             total: vec![Moments::default(); N_METRICS],
             pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
-            diff: vec![Moments::default(); N_METRICS],
+            diff: vec![vec![Moments::default(); N_METRICS]; model.policies.len()],
             suppliers: vec![vec![Moments::default(); N_SUPPLIER_METRICS]; model.suppliers.len()],
             segments: vec![vec![Moments::default(); N_SEGMENT_METRICS]; model.segments.len()],
             lanes: vec![vec![Moments::default(); N_LANE_METRICS]; model.lanes.len()],
@@ -163,8 +166,7 @@ impl Ordered {
     /// Merges the statistics of the next block.
     pub fn merge(&mut self, o: &Ordered) {
         merge_all(&mut self.total, &o.total);
-        merge_all(&mut self.diff, &o.diff);
-        let scopes = self.pairs.iter_mut().zip(&o.pairs);
+        let scopes = self.pairs.iter_mut().zip(&o.pairs).chain(self.diff.iter_mut().zip(&o.diff));
         let scopes = scopes.chain(self.suppliers.iter_mut().zip(&o.suppliers));
         let scopes = scopes.chain(self.segments.iter_mut().zip(&o.segments));
         let scopes = scopes.chain(self.orders.iter_mut().zip(&o.orders));
@@ -328,16 +330,12 @@ impl Worker {
                 self.ws.run(model, p, spec.seed, r as u64);
                 let ordered = &mut block.policies[p];
                 self.record_metrics(model, p, ordered);
-                if p != spec.baseline {
-                    for (k, m) in ordered.diff.iter_mut().enumerate() {
-                        m.push(self.values[p][k] - self.values[spec.baseline][k]);
-                    }
-                }
                 self.counted[p].waits.add(self.ws.total().1);
                 if spec.daily {
                     self.record_daily(p, ordered);
                 }
             }
+            self.record_differences(&mut block.policies);
             block.rows.extend((0..n_policies).map(|p| (r, p, self.values[p])));
             progress(1);
         }
@@ -377,6 +375,15 @@ impl Worker {
         }
         for (k, (counts, lead)) in self.ws.order_counters().enumerate() {
             push_all(&mut ordered.orders[k], counts.metrics(lead, model.shipment_cost(p, k), measured));
+        }
+    }
+
+    /// Adds the paired differences of the last replication, every policy minus every other.
+    fn record_differences(&self, policies: &mut [Ordered]) {
+        for (p, ordered) in policies.iter_mut().enumerate() {
+            for (q, moments) in ordered.diff.iter_mut().enumerate() {
+                push_all(moments, self.values[p].iter().zip(&self.values[q]).map(|(a, b)| a - b));
+            }
         }
     }
 

@@ -7,7 +7,8 @@
 
 use std::ops::{Index, IndexMut};
 
-/// Whether a larger value of a metric is better, worse, or neither.
+/// Whether a larger value of a metric is better, worse, or neither, and whether the policy
+/// decides it at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {
     /// Larger is better (service).
@@ -16,6 +17,9 @@ pub enum Better {
     Lower,
     /// Neither (volumes).
     Neither,
+    /// Not decided by the inventory policy (a supplier's realised lead time or availability):
+    /// shown, never ranked or marked.
+    External,
 }
 
 /// The themes of the report's full table of totals, in report order.
@@ -189,10 +193,10 @@ catalogue! {
         UnitsReceived = "supplier_units_received", "Units received", "units", Neither, false;
         ShortUnits = "supplier_short_units", "Units short", "units", Lower, false;
         SpendPerDay = "supplier_spend_per_day", "Spend per day", "cost/day", Lower, false;
-        LeadTimeDays = "supplier_lead_time_days", "Mean realised lead time", "days", Lower, false;
-        OnTimeShare = "supplier_on_time_share", "Orders within quoted lead time", "", Higher, true;
-        Availability = "supplier_availability", "Availability", "", Higher, true;
-        DownDays = "supplier_down_days", "Days down", "days", Lower, false;
+        LeadTimeDays = "supplier_lead_time_days", "Mean realised lead time", "days", External, false;
+        OnTimeShare = "supplier_on_time_share", "Orders within quoted lead time", "", External, true;
+        Availability = "supplier_availability", "Availability", "", External, true;
+        DownDays = "supplier_down_days", "Days down", "days", External, false;
     }
 }
 

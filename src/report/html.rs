@@ -1,16 +1,17 @@
 //! `report.html`: one self-contained page (inline SVG, no script, no network) that answers
-//! "which policy, and what does it cost me?": run metadata, the summary table with the best
-//! value of each row marked, paired differences to the baseline, the plots, and a glossary
-//! generated from `docs/metrics.md`.
+//! "which policy, and what does it cost me?": the recommendation, run metadata, the summary
+//! table with the statistically best policy of each row marked, paired differences to the
+//! baseline and between every pair, the plots, and a glossary generated from `docs/metrics.md`.
 
 use std::collections::BTreeMap;
 
 use super::json::{Metrics, PolicySummary, Stat, Summary};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
+use super::verdicts::Mark;
 use super::view::RunView;
 use crate::metrics::{
-    Better, LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS, Theme,
+    LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS, Theme,
 };
 
 /// The metrics of the first summary table.
@@ -67,10 +68,18 @@ fn value(s: Option<&Stat>) -> (f64, f64) {
     s.map_or((f64::NAN, f64::NAN), |s| (s.mean.unwrap_or(f64::NAN), s.half_width.unwrap_or(f64::NAN)))
 }
 
-/// A table with one row per metric and one column per scope (policy, supplier…); in each row
-/// the best defined value is marked when the metric has a better direction. Rows undefined
-/// everywhere are left out.
-fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
+/// The marks of a summary table (none for differences and per-scope tables).
+type Marks<'a> = Option<&'a BTreeMap<String, Mark>>;
+
+/// A table with one row per metric and one column per scope (policy, supplier…); with
+/// `marks`, the best policy of a row is starred and policies tied for best get "=". Rows
+/// undefined everywhere are left out.
+fn metric_table(
+    defs: &[MetricDef],
+    columns: &[(String, Option<&Metrics>)],
+    diff: bool,
+    marks: Marks,
+) -> String {
     let mut out = String::from("<table><thead><tr><th>Metric</th>");
     for (name, _) in columns {
         out.push_str(&format!("<th>{}</th>", esc(name)));
@@ -82,40 +91,55 @@ fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff
         if values.iter().all(|v| !v.0.is_finite()) {
             continue;
         }
-        let best = match (d.better, diff) {
-            (Better::Neither, _) | (_, true) => None,
-            (b, false) => values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.0.is_finite())
-                .fold(None, |acc: Option<(usize, f64)>, (i, v)| match acc {
-                    Some((_, m)) if (b == Better::Higher && v.0 <= m) || (b == Better::Lower && v.0 >= m) => {
-                        acc
-                    }
-                    _ => Some((i, v.0)),
-                })
-                .map(|(i, _)| i)
-                // A tie has no best.
-                .filter(|&i| values.iter().filter(|v| v.0 == values[i].0).count() == 1)
-                .filter(|_| values.iter().filter(|v| v.0.is_finite()).count() > 1),
-        };
+        let mark = marks.and_then(|m| m.get(d.key));
         out.push_str(&format!("<tr><th scope=\"row\" title=\"{}\">{}</th>", d.key, esc(&heading(d))));
-        for (i, (m, h)) in values.iter().enumerate() {
+        for ((name, _), (m, h)) in columns.iter().zip(&values) {
             let text = esc(&format_value(*m, *h, d.share, diff));
             let significant = diff && m.is_finite() && h.is_finite() && m.abs() > *h;
-            let class = if best == Some(i) {
-                " class=\"best\""
-            } else if significant {
-                " class=\"significant\""
-            } else {
-                ""
+            let (class, sign) = match mark {
+                Some(Mark::Best(p)) if p == name => (" class=\"best\"", " ★"),
+                Some(Mark::Tie(t)) if t.contains(name) => (" class=\"tie\"", " ="),
+                _ if significant => (" class=\"significant\"", ""),
+                _ => ("", ""),
             };
-            let mark = if best == Some(i) { " ★" } else { "" };
-            out.push_str(&format!("<td{class}>{text}{mark}</td>"));
+            out.push_str(&format!("<td{class}>{text}{sign}</td>"));
         }
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
+    out
+}
+
+/// For each key metric, the paired difference of every pair of policies: row minus column.
+fn all_pairs(s: &Summary) -> String {
+    if s.policies.len() < 3 {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>Every pair of policies</h2><p class=\"note\">Row policy minus column policy, replication by replication on the same random numbers: mean ± 95 % half-width (shares in percentage points). Bold: the interval excludes zero.</p>",
+    );
+    for def in KEY_METRICS.iter().filter_map(|k| METRICS.iter().find(|m| m.key == *k)) {
+        out.push_str(&format!("<h3>{}</h3><table><thead><tr><th></th>", esc(&heading(def))));
+        for p in &s.policies {
+            out.push_str(&format!("<th>{}</th>", esc(&p.name)));
+        }
+        out.push_str("</tr></thead><tbody>");
+        for row in &s.policies {
+            out.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(&row.name)));
+            for col in &s.policies {
+                let (m, h) = value(row.differences.get(&col.name).and_then(|d| d.get(def.key)));
+                let bold = m.is_finite() && h.is_finite() && m.abs() > h;
+                let text = if row.name == col.name {
+                    "–".into()
+                } else {
+                    esc(&format_value(m, h, def.share, true))
+                };
+                out.push_str(&format!("<td{}>{text}</td>", if bold { " class=\"significant\"" } else { "" }));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
     out
 }
 
@@ -160,14 +184,14 @@ fn by_pair(s: &Summary) -> String {
 }
 
 /// The key metrics, then every metric by theme in a folded section.
-fn themed(columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
+fn themed(columns: &[(String, Option<&Metrics>)], diff: bool, marks: Marks) -> String {
     let key: Vec<MetricDef> =
         KEY_METRICS.iter().filter_map(|k| METRICS.iter().find(|m| m.key == *k).copied()).collect();
-    let mut out = metric_table(&key, columns, diff);
+    let mut out = metric_table(&key, columns, diff, marks);
     out.push_str("<details><summary>Every metric, by theme</summary>");
     for theme in Theme::ALL {
         let defs: Vec<MetricDef> = METRICS.iter().filter(|m| m.theme == Some(theme)).copied().collect();
-        let table = metric_table(&defs, columns, diff);
+        let table = metric_table(&defs, columns, diff, marks);
         if table.contains("<td") {
             out.push_str(&format!("<h3>{}</h3>{table}", theme.title()));
         }
@@ -182,7 +206,8 @@ p.description{color:#444;max-width:60em}\
 table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}\
 th,td{padding:0.3em 0.7em;border-bottom:1px solid #e5e5e5;text-align:right;white-space:nowrap}\
 thead th{border-bottom:2px solid #bbb;text-align:center}th[scope=row]{text-align:left;font-weight:normal}\
-td.best{font-weight:bold;background:#eef7ee}td.significant{font-weight:bold}\
+td.best{font-weight:bold;background:#eef7ee}td.tie{background:#f5f5ea}\
+p.recommendation{font-size:1.1em;background:#eef3f8;border-left:4px solid #245;padding:0.6em 0.9em;max-width:60em}td.significant{font-weight:bold}\
 table.meta th{text-align:left;font-weight:normal;color:#555}table.meta td{text-align:left}\
 figure{margin:1.2em 0}figcaption{color:#555;font-size:0.9em}\
 .policy{display:inline-block;width:0.9em;height:0.9em;margin-right:0.35em;vertical-align:-0.1em;border-radius:2px}\
@@ -203,9 +228,13 @@ pub(crate) fn report(view: &RunView) -> String {
     if !s.scenario.description.is_empty() {
         out.push_str(&format!("<p class=\"description\">{}</p>", esc(&s.scenario.description)));
     }
+    if let Some(c) = &s.comparison {
+        out.push_str(&format!("<p class=\"recommendation\">{}</p>", esc(&c.recommendation.text)));
+    }
     out.push_str(&meta(s));
     out.push_str(&policy_list(s));
     out.push_str(&summary_tables(s));
+    out.push_str(&all_pairs(s));
     out.push_str("<h2>Plots</h2>");
     for kind in Kind::ALL.into_iter().filter(|k| k.available(view)) {
         out.push_str(&format!(
@@ -271,11 +300,11 @@ fn policy_list(s: &Summary) -> String {
 /// baseline.
 fn summary_tables(s: &Summary) -> String {
     let mut out = String::from(
-        "<h2>Summary</h2><p class=\"note\">Mean over replications ± half-width of the 95 % confidence interval; ★ marks the best value of a row. Shares in %, costs per measured day.</p>",
+        "<h2>Summary</h2><p class=\"note\">Mean over replications ± half-width of the 95 % confidence interval. ★ marks the best policy of a row and = the policies tied for best, only where multiple comparisons with the best on the paired replications decide it (95 % simultaneous confidence; a metric the policy does not decide, or undefined in a replication, is never marked). Shares in %; totals are over the measured days.</p>",
     );
     let columns: Vec<(String, Option<&Metrics>)> =
         s.policies.iter().map(|p| (p.name.clone(), Some(&p.total))).collect();
-    out.push_str(&themed(&columns, false));
+    out.push_str(&themed(&columns, false, s.comparison.as_ref().map(|c| &c.marks)));
     if s.policies.len() > 1 {
         let baseline = &s.run.baseline;
         out.push_str(&format!(
@@ -288,7 +317,7 @@ fn summary_tables(s: &Summary) -> String {
             .filter(|p| &p.name != baseline)
             .map(|p| (p.name.clone(), p.difference_vs_baseline.as_ref()))
             .collect();
-        out.push_str(&themed(&columns, true));
+        out.push_str(&themed(&columns, true, None));
     }
     out
 }
@@ -311,7 +340,7 @@ fn scoped(
         html.push_str(&format!("<h3>{}</h3>", esc(name)));
         let columns: Vec<(String, Option<&Metrics>)> =
             s.policies.iter().map(|p| (p.name.clone(), get(p).get(name))).collect();
-        html.push_str(&metric_table(defs, &columns, false));
+        html.push_str(&metric_table(defs, &columns, false, None));
     }
     html
 }
@@ -339,7 +368,7 @@ fn order_streams(s: &Summary) -> String {
         ));
         let columns: Vec<(String, Option<&Metrics>)> =
             s.policies.iter().map(|p| (p.name.clone(), p.orders.get(&o.id))).collect();
-        html.push_str(&metric_table(&ORDER_METRICS, &columns, false));
+        html.push_str(&metric_table(&ORDER_METRICS, &columns, false, None));
     }
     html
 }

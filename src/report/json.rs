@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Run;
+use super::verdicts::{Comparison, comparison};
+use crate::experiment::compare::goal;
 use crate::experiment::stats::Moments;
 use crate::metrics::{LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
 use crate::model::Model;
@@ -97,6 +99,10 @@ pub struct PolicySummary {
     /// Paired differences to the baseline (absent for the baseline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difference_vs_baseline: Option<Metrics>,
+    /// Paired differences to every other policy, by its name: this policy minus that one,
+    /// replication by replication (the all-pairs matrix; antisymmetric).
+    #[serde(default)]
+    pub differences: BTreeMap<String, Metrics>,
     /// Metrics per `location/item` pair.
     pub pairs: BTreeMap<String, Metrics>,
     /// Metrics per supplier.
@@ -125,6 +131,9 @@ pub struct Summary {
     pub metrics: Vec<MetricInfo>,
     /// One entry per policy, in scenario order.
     pub policies: Vec<PolicySummary>,
+    /// Best policy per metric and the recommendation (absent in files of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
     /// The customer order streams and the demand they imply (absent without order streams).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_streams: Vec<OrderStreamInfo>,
@@ -174,7 +183,7 @@ fn scoped<'a>(
 /// The summary of a run.
 pub(crate) fn summary(run: &Run) -> Summary {
     let model = run.model;
-    let policies = model
+    let policies: Vec<PolicySummary> = model
         .policies
         .iter()
         .zip(&run.stats.policies)
@@ -185,7 +194,12 @@ pub(crate) fn summary(run: &Run) -> Summary {
                 name: policy.name.clone(),
                 description: policy.description.clone(),
                 total: metric_map(&METRICS, &o.total),
-                difference_vs_baseline: (p != run.info.baseline).then(|| metric_map(&METRICS, &o.diff)),
+                difference_vs_baseline: (p != run.info.baseline)
+                    .then(|| metric_map(&METRICS, &o.diff[run.info.baseline])),
+                differences: (model.policies.iter().zip(&o.diff).enumerate())
+                    .filter(|&(q, _)| q != p)
+                    .map(|(_, (other, moments))| (other.name.clone(), metric_map(&METRICS, moments)))
+                    .collect(),
                 pairs: scoped(model.pairs.iter().map(|x| &x.name), &o.pairs, &METRICS),
                 suppliers: scoped(model.suppliers.iter().map(|x| &x.id), &o.suppliers, &SUPPLIER_METRICS),
                 segments: model
@@ -224,6 +238,7 @@ pub(crate) fn summary(run: &Run) -> Summary {
             .chain(if model.orders.is_empty() { &[][..] } else { &ORDER_METRICS[..] })
             .map(|d| MetricInfo { key: d.key.into(), label: d.label.into(), unit: d.unit.into() })
             .collect(),
+        comparison: Some(comparison(&policies, u64::from(run.info.replications), &goal(model))),
         policies,
         order_streams: order_streams(model),
     }

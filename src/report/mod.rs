@@ -18,6 +18,7 @@ pub mod json;
 pub mod plots;
 pub mod sweep_plots;
 pub mod table;
+pub mod verdicts;
 pub mod view;
 
 pub use error::ReportError;

@@ -69,7 +69,7 @@ fn every_policy_sees_the_same_demand_in_each_replication() {
     // The paired difference of demand is exactly zero with zero spread.
     let stats = common::run(&m, 30, 3);
     for p in 1..3 {
-        let diff = stats.policies[p].ordered.diff[k];
+        let diff = stats.policies[p].ordered.diff[0][k];
         assert_eq!((diff.mean(), diff.sd()), (0.0, 0.0));
     }
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod cli;
 mod closed_forms;
+mod comparisons;
 mod customers;
 mod demand_models;
 mod determinism;
