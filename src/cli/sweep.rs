@@ -11,6 +11,7 @@ use serde_json::Value;
 use scsim::experiment::points;
 use scsim::experiment::shard::{Origin, PointResult, Shard, SweepShard, SweepSpec, parse_shard};
 use scsim::experiment::sweep::{self, Parameter, parse_set};
+use scsim::model::Objective;
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
 use scsim::scenario::ScenarioFile;
@@ -151,6 +152,9 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     }
     points::write_tables(&dir, &spec, &points)?;
     finish(&dir, &spec, &points, args.png, args.quiet)?;
+    if !args.quiet {
+        print_best(&spec, &points, loaded.model.objective());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -161,7 +165,7 @@ fn show(spec: &SweepSpec, values: &[Value]) -> String {
     format!("({})", parts.join(", "))
 }
 
-/// Writes the sweep plots and, unless `quiet`, prints where the sweep is and its best points.
+/// Writes the sweep plots and, unless `quiet`, prints where the sweep is.
 pub fn finish(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool, quiet: bool) -> Result<()> {
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).context("cannot create the plots folder")?;
@@ -180,24 +184,27 @@ pub fn finish(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool, q
             points.len() - ok,
             dir.join("sweep.csv").display()
         );
-        print_best(spec, points);
     }
     Ok(())
 }
 
-/// For each policy, the point with the lowest total cost per day.
-fn print_best(spec: &SweepSpec, points: &[PointResult]) {
-    for best in points::best_points(points) {
-        let m = best.metrics;
-        let fill = m
-            .get("fill_rate")
-            .map(|s| format_value(s.mean.unwrap_or(f64::NAN), s.half_width.unwrap_or(f64::NAN), true, false));
+/// For each policy, its best point by the scenario's objective.
+fn print_best(spec: &SweepSpec, points: &[PointResult], objective: &Objective) {
+    let key = objective.key();
+    let share = objective.metric.def().share;
+    let value = |m: &scsim::report::json::Metrics, k: &str, share: bool| {
+        m.get(k).map_or("n/a".into(), |s| {
+            format_value(s.mean.unwrap_or(f64::NAN), s.half_width.unwrap_or(f64::NAN), share, false)
+        })
+    };
+    println!("  best points ({}):", objective.describe());
+    for best in points::best_points(points, objective) {
         println!(
-            "  {}: lowest total cost per day {} at {} (fill rate {})",
+            "  {}: {key} {} at {} (fill rate {})",
             best.policy,
-            m.get("cost_total_per_day").and_then(|s| s.mean).map_or("n/a".into(), |c| format!("{c:.4}")),
+            value(best.metrics, key, share),
             show(spec, &best.point.values),
-            fill.unwrap_or_else(|| "n/a".into())
+            value(best.metrics, "fill_rate", true)
         );
     }
 }

@@ -12,6 +12,7 @@ mod demand_models;
 mod determinism;
 mod disruptions;
 mod docs;
+mod economics;
 mod engine_behaviour;
 mod experiments;
 mod fuzz_input;
