@@ -159,7 +159,8 @@ impl Counters {
     /// Prices the units sold and not sold. A unit costs the mean landed cost of the units the
     /// pair ordered on the measured days, or the item's unit cost when it ordered none.
     fn close_economics(&mut self, costs: &PairCosts) {
-        let sold = (self.filled_units + self.late_units) as f64;
+        // A sale is booked when the customer does not leave: filled, filled late or still waiting.
+        let sold = (self.demand_units - self.walkaway_units - self.cancelled_units) as f64;
         let unsold = (self.walkaway_units + self.cancelled_units + self.churn_units) as f64;
         let unit_cost = match self.units_ordered {
             0 => costs.unit_cost,
@@ -435,8 +436,9 @@ mod tests {
     #[test]
     fn sold_and_unsold_units_are_priced_at_the_mean_landed_cost() {
         let mut c = Counters {
+            demand_units: 108,
             filled_units: 90,
-            late_units: 10,
+            late_units: 8,
             walkaway_units: 5,
             cancelled_units: 3,
             churn_units: 2,
@@ -454,7 +456,7 @@ mod tests {
         };
         c.close_pair(&costs, 1);
         let m = c.metrics(1, &WaitHistogram::default());
-        // 100 sold at 10, bought at 350 / 50 = 7 each; 10 not sold; 8 lost at a penalty of 1.
+        // 100 sold (2 of them still backordered) at 10, bought at 350 / 50 = 7 each; 10 not sold; 8 lost at a penalty of 1.
         assert_eq!(m[Metric::RevenuePerDay], 1000.0);
         assert_eq!(m[Metric::CostGoodsSoldPerDay], 700.0);
         assert_eq!(m[Metric::GrossMarginPerDay], 300.0);
