@@ -176,3 +176,24 @@ fn optimize_without_an_objective_argument_finds_the_cheapest_point_meeting_the_s
     let unconstrained = (0..40).find(|&s| cdf(s) >= p / (p + h)).unwrap();
     assert!(unconstrained < best - 3);
 }
+
+#[test]
+fn the_objective_ranks_policies_meeting_its_targets_first() {
+    let item = json!({"id": "i", "costs": {"holding_per_unit_day": 1}});
+    let objective = json!({"objective": {"minimize": "cost_total_per_day",
+        "subject_to": [{"metric": "fill_rate", "at_least": 0.9}]}});
+    let model = common::model(&newsvendor(item, &[("a", 1)], objective));
+    let o = model.objective();
+    assert_eq!(o.describe(), "minimise cost_total_per_day subject to fill_rate>=0.9");
+    // (cost, fill rate) of four candidates: two meet the target, one misses it narrowly, one
+    // widely; the cheapest candidate misses it.
+    let means = [(5.0, 0.85), (9.0, 0.95), (7.0, 0.91), (4.0, 0.5)];
+    let order = o.ranking(4, |i, m| Some(if m.def().key == "fill_rate" { means[i].1 } else { means[i].0 }));
+    assert_eq!(order, vec![2, 1, 0, 3]);
+    // Without prices or an objective, total cost; an undefined objective ranks last.
+    let item = json!({"id": "i"});
+    let model = common::model(&newsvendor(item, &[("a", 1)], json!({})));
+    assert_eq!(model.objective().describe(), "minimise cost_total_per_day");
+    let order = model.objective().ranking(2, |i, _| [None, Some(3.0)][i]);
+    assert_eq!(order, vec![1, 0]);
+}
