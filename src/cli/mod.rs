@@ -189,7 +189,16 @@ fn validate(path: &Path) -> Result<ExitCode> {
         model.warmup,
         count(model.replications as usize, "replication", "replications")
     );
+    println!("  objective: {}", model.objective().describe());
+    print_warnings(&model);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the model's warnings on standard error (they do not change the exit code).
+pub fn print_warnings(model: &Model) {
+    for w in model.warnings() {
+        eprintln!("warning: {w}");
+    }
 }
 
 /// A scenario read with the command line's overrides, as text and as a validated model.

@@ -24,13 +24,15 @@ pub struct OptimizeArgs {
     /// A parameter to search and its integer bounds: PATH=LO..HI (repeat for several).
     #[arg(long = "param", value_name = "PATH=LO..HI", required = true)]
     params: Vec<String>,
-    /// Metric to minimise (e.g. cost_total_per_day).
-    #[arg(long, required_unless_present = "maximize", conflicts_with = "maximize")]
+    /// Metric to minimise (e.g. cost_total_per_day). Without --minimize or --maximize, the
+    /// scenario's objective and its targets.
+    #[arg(long, conflicts_with = "maximize")]
     minimize: Option<String>,
     /// Metric to maximise instead.
     #[arg(long)]
     maximize: Option<String>,
-    /// Constraints on metric means, e.g. 'fill_rate>=0.98' (repeat for several).
+    /// Constraints on metric means, e.g. 'fill_rate>=0.98' (repeat for several; added to the
+    /// scenario objective's targets when that is used).
     #[arg(long = "subject-to", value_name = "METRIC>=VALUE")]
     constraints: Vec<String>,
     /// The policy whose metrics count (default: the one the first path names, else the first).
@@ -57,6 +59,8 @@ struct Problem {
     bounds: Vec<Bounds>,
     objective: Objective,
     constraints: Vec<Constraint>,
+    /// The constraints as given (or as the scenario's targets read).
+    constraint_texts: Vec<String>,
     policy: String,
 }
 
@@ -66,14 +70,19 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
         .iter()
         .map(|t| Bounds::parse(t).map_err(|e| InputError(e.to_string())))
         .collect::<Result<_, _>>()?;
+    let mut constraint_texts = Vec::new();
     let objective = match (&args.minimize, &args.maximize) {
         (Some(k), _) => Objective { metric: k.clone(), maximize: false },
         (None, Some(k)) => Objective { metric: k.clone(), maximize: true },
-        (None, None) => unreachable!("clap requires one"),
+        (None, None) => {
+            let own = loaded.model.objective();
+            constraint_texts.extend(own.targets.iter().map(|t| t.text()));
+            Objective { metric: own.key().to_string(), maximize: own.maximize }
+        }
     };
+    constraint_texts.extend(args.constraints.iter().cloned());
     known_metric(&objective.metric)?;
-    let constraints: Vec<Constraint> = args
-        .constraints
+    let constraints: Vec<Constraint> = constraint_texts
         .iter()
         .map(|c| Constraint::parse(c).map_err(|e| InputError(e.to_string())))
         .collect::<Result<_, _>>()?;
@@ -90,7 +99,7 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
             .map_or_else(|| policies[0].name.clone(), str::to_string)
     });
     super::baseline(&loaded.model, Some(&policy))?;
-    Ok(Problem { bounds, objective, constraints, policy })
+    Ok(Problem { bounds, objective, constraints, constraint_texts, policy })
 }
 
 pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
@@ -119,7 +128,7 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
         policy: &problem.policy,
         bounds: &problem.bounds,
         objective: &problem.objective,
-        constraints: &args.constraints,
+        constraints: &problem.constraint_texts,
         replications: loaded.model.replications,
         seed: loaded.model.seed,
     };

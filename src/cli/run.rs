@@ -56,6 +56,7 @@ pub struct RunArgs {
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
     let loaded = load(&args.scenario, &args.overrides)?;
+    super::print_warnings(&loaded.model);
     let model = &loaded.model;
     let base = baseline(model, args.baseline.as_deref())?;
     let spec = RunSpec { replications: model.replications, seed: model.seed, baseline: base, daily: true };

@@ -11,6 +11,7 @@ use serde_json::Value;
 use scsim::experiment::points;
 use scsim::experiment::shard::{PointResult, Shard, SweepShard, SweepSpec, parse_shard};
 use scsim::experiment::sweep::{self, Parameter, parse_set};
+use scsim::model::Objective;
 use scsim::report::folder::Staging;
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
@@ -137,7 +138,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     }
     match args.shard {
         Some(shard) => write_shard(staging, spec, shard, range, args.quiet),
-        None => write_sweep(staging, &spec, &points, args),
+        None => write_sweep(staging, &spec, &points, loaded.model.objective(), args),
     }
 }
 
@@ -164,6 +165,7 @@ fn write_sweep(
     staging: Staging,
     spec: &SweepSpec,
     points: &[PointResult],
+    objective: &Objective,
     args: &SweepArgs,
 ) -> Result<ExitCode> {
     points::write_tables(staging.path(), spec, points)?;
@@ -171,7 +173,7 @@ fn write_sweep(
     let target = staging.target().to_path_buf();
     commit(staging, "sweep")?;
     if !args.quiet {
-        print_done(&target, spec, points);
+        print_done(&target, spec, points, objective);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -198,7 +200,7 @@ pub fn write_plots(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bo
 }
 
 /// Prints where the sweep is (`dir`) and its best points.
-fn print_done(dir: &Path, spec: &SweepSpec, points: &[PointResult]) {
+fn print_done(dir: &Path, spec: &SweepSpec, points: &[PointResult], objective: &Objective) {
     let ok = points.iter().filter(|p| p.invalid.is_none()).count();
     println!(
         "{} points ({} invalid) written to {}",
@@ -206,22 +208,26 @@ fn print_done(dir: &Path, spec: &SweepSpec, points: &[PointResult]) {
         points.len() - ok,
         dir.join("sweep.csv").display()
     );
-    print_best(spec, points);
+    print_best(spec, points, objective);
 }
 
-/// For each policy, the point with the lowest total cost per day.
-fn print_best(spec: &SweepSpec, points: &[PointResult]) {
-    for best in points::best_points(points) {
-        let m = best.metrics;
-        let fill = m
-            .get("fill_rate")
-            .map(|s| format_value(s.mean.unwrap_or(f64::NAN), s.half_width.unwrap_or(f64::NAN), true, false));
+/// For each policy, its best point by the scenario's objective.
+fn print_best(spec: &SweepSpec, points: &[PointResult], objective: &Objective) {
+    let key = objective.key();
+    let share = objective.metric.def().share;
+    let value = |m: &scsim::report::json::Metrics, k: &str, share: bool| {
+        m.get(k).map_or("n/a".into(), |s| {
+            format_value(s.mean.unwrap_or(f64::NAN), s.half_width.unwrap_or(f64::NAN), share, false)
+        })
+    };
+    println!("  best points ({}):", objective.describe());
+    for best in points::best_points(points, objective) {
         println!(
-            "  {}: lowest total cost per day {} at {} (fill rate {})",
+            "  {}: {key} {} at {} (fill rate {})",
             best.policy,
-            m.get("cost_total_per_day").and_then(|s| s.mean).map_or("n/a".into(), |c| format!("{c:.4}")),
+            value(best.metrics, key, share),
             show(spec, &best.point.values),
-            fill.unwrap_or_else(|| "n/a".into())
+            value(best.metrics, "fill_rate", true)
         );
     }
 }

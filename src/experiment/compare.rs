@@ -13,6 +13,7 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use crate::experiment::stats::Moments;
 use crate::metrics::{Better, Metric};
+use crate::model::Objective;
 
 /// Error rate of the simultaneous statements (marks, recommendation): at most 5 % of runs
 /// mark a policy that is not the best.
@@ -122,48 +123,6 @@ pub fn replications_to_separate(d: &Sample, k: usize) -> Option<u64> {
     Some((n.ceil() as u64).max(d.n + 1))
 }
 
-/// A service target: `metric ≥ bound` (`at_least`) or `metric ≤ bound`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Target {
-    /// The metric.
-    pub metric: Metric,
-    /// The bound, in the metric's own unit (a share as a fraction).
-    pub bound: f64,
-    /// Whether the metric must be at least (true) or at most (false) the bound.
-    pub at_least: bool,
-}
-
-impl Target {
-    /// Whether a mean meets the target.
-    pub fn met_by(&self, mean: f64) -> bool {
-        if self.at_least { mean >= self.bound } else { mean <= self.bound }
-    }
-}
-
-/// What the recommendation optimises: a metric in a direction, subject to targets.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Goal {
-    /// The metric ranked.
-    pub metric: Metric,
-    /// Its direction.
-    pub better: Better,
-    /// Targets a recommended policy must meet (on the mean over replications).
-    pub targets: Vec<Target>,
-}
-
-impl Default for Goal {
-    /// Minimise the total cost per day, without targets.
-    fn default() -> Goal {
-        Goal { metric: Metric::CostTotalPerDay, better: Better::Lower, targets: Vec::new() }
-    }
-}
-
-/// The goal of a run of `model`: for now always the total cost per day, minimised (the
-/// scenario's objective maps onto a [`Goal`] here).
-pub fn goal(_model: &crate::model::Model) -> Goal {
-    Goal::default()
-}
-
 /// The recommendation of a run: which policy, and how sure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
@@ -184,13 +143,13 @@ pub struct Recommendation {
 
 /// The recommendation for `goal`: `value(p, metric)` is policy `p`'s mean of a metric and
 /// `pairs(metric)` the paired differences of the goal metric.
-pub fn recommend(goal: &Goal, value: &dyn Fn(usize, Metric) -> f64, pairs: &Pairs) -> Recommendation {
+pub fn recommend(goal: &Objective, value: &dyn Fn(usize, Metric) -> f64, pairs: &Pairs) -> Recommendation {
     let feasible: Vec<usize> =
-        (0..pairs.k).filter(|&p| goal.targets.iter().all(|t| t.met_by(value(p, t.metric)))).collect();
-    let s = sign(goal.better).unwrap_or(-1.0);
+        (0..pairs.k).filter(|&p| goal.targets.iter().all(|t| t.slack(value(p, t.metric)) >= 0.0)).collect();
+    let s = if goal.maximize { 1.0 } else { -1.0 };
     let mut ranked = feasible.clone();
     ranked.sort_by(|&a, &b| (s * value(b, goal.metric)).total_cmp(&(s * value(a, goal.metric))));
-    let verdict = verdict(goal.better, pairs, &ranked);
+    let verdict = verdict(goal.better(), pairs, &ranked);
     let leader = match &verdict {
         Verdict::Best(p) => Some(*p),
         Verdict::Tie(t) => t.first().copied(),

@@ -13,8 +13,8 @@ use crate::experiment::merge::{point_path, read_json};
 use crate::experiment::shard::{PointResult, SweepSpec};
 use crate::experiment::sweep::{PathError, substitute};
 use crate::experiment::{self, RunSpec};
-use crate::metrics::METRICS;
-use crate::model::Model;
+use crate::metrics::{METRICS, Metric};
+use crate::model::{Model, Objective};
 use crate::report::csv::id_cell;
 use crate::report::json::{Metrics, Stat};
 use crate::report::write_atomic;
@@ -191,19 +191,20 @@ pub struct BestPoint<'a> {
     pub metrics: &'a Metrics,
 }
 
-/// For each policy (in the order of the first valid point), its lowest-cost point.
-pub fn best_points(points: &[PointResult]) -> Vec<BestPoint<'_>> {
+/// For each policy (in the order of the first valid point), its best point by `objective`:
+/// the best by the objective's metric among the points that meet its targets, else the point
+/// nearest to meeting them. Points where the metric is undefined are left out.
+pub fn best_points<'a>(points: &'a [PointResult], objective: &Objective) -> Vec<BestPoint<'a>> {
     let Some(first) = points.iter().find(|p| p.invalid.is_none()) else { return Vec::new() };
     let mut best = Vec::new();
     for (k, (policy, _)) in first.policies.iter().enumerate() {
-        let cost = |p: &PointResult| {
-            p.policies.get(k).and_then(|(_, m)| m.get("cost_total_per_day")).and_then(|s| s.mean)
+        let mean = |p: &PointResult, m: Metric| {
+            p.policies.get(k).and_then(|(_, s)| s.get(m.def().key)).and_then(|s| s.mean)
         };
-        if let Some(point) = points
-            .iter()
-            .filter(|p| cost(p).is_some())
-            .min_by(|a, b| cost(a).partial_cmp(&cost(b)).expect("finite"))
-        {
+        let candidates: Vec<&PointResult> =
+            points.iter().filter(|p| mean(p, objective.metric).is_some()).collect();
+        if let Some(&i) = objective.ranking(candidates.len(), |i, m| mean(candidates[i], m)).first() {
+            let point = candidates[i];
             best.push(BestPoint { policy, point, metrics: &point.policies[k].1 });
         }
     }

@@ -37,19 +37,22 @@ pub enum Theme {
     Network,
     /// Costs per day.
     Costs,
+    /// Revenue, margins and profit per day.
+    Profit,
     /// Forecast accuracy.
     Forecast,
 }
 
 impl Theme {
     /// Every theme, in report order.
-    pub const ALL: [Theme; 7] = [
+    pub const ALL: [Theme; 8] = [
         Theme::Service,
         Theme::Backorders,
         Theme::LostDemand,
         Theme::Volumes,
         Theme::Network,
         Theme::Costs,
+        Theme::Profit,
         Theme::Forecast,
     ];
 
@@ -62,6 +65,7 @@ impl Theme {
             Theme::Volumes => "Demand, stock and orders",
             Theme::Network => "Network",
             Theme::Costs => "Costs per day",
+            Theme::Profit => "Revenue and profit per day",
             Theme::Forecast => "Forecast accuracy",
         }
     }
@@ -177,7 +181,13 @@ catalogue! {
         CostOrderingPerDay = "cost_ordering_per_day", "Ordering cost per day", "cost/day", Lower, false, Costs;
         CostPurchasePerDay = "cost_purchase_per_day", "Purchase cost per day", "cost/day", Lower, false, Costs;
         CostPipelinePerDay = "cost_pipeline_per_day", "Pipeline holding cost per day", "cost/day", Lower, false, Costs;
+        CostGoodsSoldPerDay = "cost_goods_sold_per_day", "Cost of goods sold per day", "cost/day", Lower, false, Costs;
+        LostRevenuePerDay = "lost_revenue_per_day", "Revenue lost per day", "cost/day", Lower, false, Costs;
         CostTotalPerDay = "cost_total_per_day", "Total cost per day", "cost/day", Lower, false, Costs;
+        RevenuePerDay = "revenue_per_day", "Revenue per day", "money/day", Higher, false, Profit;
+        GrossMarginPerDay = "gross_margin_per_day", "Gross margin per day", "money/day", Higher, false, Profit;
+        LostMarginPerDay = "lost_margin_per_day", "Margin lost per day", "money/day", Lower, false, Profit;
+        ProfitPerDay = "profit_per_day", "Profit per day", "money/day", Higher, false, Profit;
         ForecastMae = "forecast_mae", "Forecast MAE", "units/day", Lower, false, Forecast;
         ForecastRmse = "forecast_rmse", "Forecast RMSE", "units/day", Lower, false, Forecast;
         ForecastBias = "forecast_bias", "Forecast bias", "units/day", Neither, false, Forecast;
@@ -285,7 +295,7 @@ mod tests {
         assert_eq!(LaneMetric::AvgInTransit.def().key, "lane_avg_in_transit");
         let mut v = [0.0; N_METRICS];
         v[Metric::CostTotalPerDay] = 2.0;
-        assert_eq!(v[34], 2.0);
+        assert_eq!(v[Metric::CostTotalPerDay as usize], 2.0);
     }
 
     #[test]

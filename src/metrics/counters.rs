@@ -111,6 +111,19 @@ counters! {
         pub purchase_cost: f64,
         /// Pipeline holding cost (units in transit).
         pub pipeline_cost: f64,
+        /// Landed cost of the units ordered: the lane's unit cost, plus on a lane from another
+        /// location the item's unit cost.
+        pub landed_cost: f64,
+        /// Cost of goods sold: units sold × the pair's unit cost.
+        pub goods_sold_cost: f64,
+        /// Revenue: units sold × price.
+        pub revenue: f64,
+        /// Revenue of the units not sold (lost, cancelled, churned) × price.
+        pub lost_revenue: f64,
+        /// Margin of the units not sold: (price − unit cost) × units.
+        pub lost_margin: f64,
+        /// Pairs with a selling price (for a total, their number).
+        pub priced_pairs: u64,
         /// One-step forecast errors of the pair's forecaster (none without one).
         pub forecast: Accuracy,
     }
@@ -138,8 +151,27 @@ impl Counters {
         self.backorder_cost = self.backorder_unit_days as f64 * costs.backorder;
         self.lost_cost = (self.walkaway_units + self.cancelled_units) as f64 * costs.lost_sale;
         self.pipeline_cost = self.in_transit_unit_days as f64 * costs.in_transit;
+        self.close_economics(costs);
         self.echelon_unit_days += self.own_echelon_unit_days();
         self.days = measured_days as u64;
+    }
+
+    /// Prices the units sold and not sold. A unit costs the mean landed cost of the units the
+    /// pair ordered on the measured days, or the item's unit cost when it ordered none.
+    fn close_economics(&mut self, costs: &PairCosts) {
+        // A sale is booked when the customer does not leave: filled, filled late or still waiting.
+        let sold = (self.demand_units - self.walkaway_units - self.cancelled_units) as f64;
+        let unsold = (self.walkaway_units + self.cancelled_units + self.churn_units) as f64;
+        let unit_cost = match self.units_ordered {
+            0 => costs.unit_cost,
+            n => self.landed_cost / n as f64,
+        };
+        self.goods_sold_cost = sold * unit_cost;
+        let price = costs.price.unwrap_or(0.0);
+        self.priced_pairs = u64::from(costs.price.is_some());
+        self.revenue = sold * price;
+        self.lost_revenue = unsold * price;
+        self.lost_margin = unsold * (price - unit_cost);
     }
 
     /// Adds a closed pair's counts to a total. The total's service levels are the customers':
@@ -172,6 +204,8 @@ impl Counters {
     pub fn metrics(&self, measured_days: u32, waits: &WaitHistogram) -> MetricValues {
         // Per-pair averages of a total are sums over pairs, so divide by calendar days.
         let per_day = |x: f64| x / measured_days as f64;
+        // Revenue and margins are undefined without prices.
+        let priced = |x: f64| if self.priced_pairs == 0 { f64::NAN } else { per_day(x) };
         let [mae, rmse, bias, mape] = self.forecast.summary();
         by_metric! { Metric;
             DemandUnits => self.demand_units as f64,
@@ -210,7 +244,13 @@ impl Counters {
             CostOrderingPerDay => per_day(self.ordering_cost),
             CostPurchasePerDay => per_day(self.purchase_cost),
             CostPipelinePerDay => per_day(self.pipeline_cost),
+            CostGoodsSoldPerDay => per_day(self.goods_sold_cost),
+            LostRevenuePerDay => per_day(self.lost_revenue),
             CostTotalPerDay => per_day(self.total_cost()),
+            RevenuePerDay => priced(self.revenue),
+            GrossMarginPerDay => priced(self.revenue - self.goods_sold_cost),
+            LostMarginPerDay => priced(self.lost_margin),
+            ProfitPerDay => priced(self.revenue + self.lost_revenue - self.total_cost()),
             ForecastMae => mae,
             ForecastRmse => rmse,
             ForecastBias => bias,
@@ -218,14 +258,17 @@ impl Counters {
         }
     }
 
-    /// Every cost, summed.
+    /// Total cost: what running the pair costs (holding, penalties, ordering, pipeline), the
+    /// cost of the goods it sold, and the revenue it did not collect on the units it did not
+    /// sell. Purchases are costed as goods sold, not when ordered.
     fn total_cost(&self) -> f64 {
         self.holding_cost
             + self.backorder_cost
             + self.lost_cost
             + self.ordering_cost
-            + self.purchase_cost
             + self.pipeline_cost
+            + self.goods_sold_cost
+            + self.lost_revenue
     }
 }
 
@@ -374,7 +417,8 @@ mod tests {
             cycles_without_stockout: 8,
             on_hand_unit_days: 200,
             holding_cost: 20.0,
-            purchase_cost: 30.0,
+            purchase_cost: 1000.0,
+            goods_sold_cost: 30.0,
             late_units: 10,
             wait_unit_days: 25,
             ..Counters::default()
@@ -385,7 +429,45 @@ mod tests {
         assert_eq!(m[Metric::CycleServiceLevel], 0.8);
         assert_eq!(m[Metric::AvgOnHand], 20.0);
         assert_eq!(m[Metric::WaitMeanDays], 2.5);
-        assert_eq!(m[Metric::CostTotalPerDay], 5.0);
+        assert_eq!(m[Metric::CostTotalPerDay], 5.0, "purchases count as goods sold, not when ordered");
+        assert!(m[Metric::ProfitPerDay].is_nan(), "no prices, no profit");
+    }
+
+    #[test]
+    fn sold_and_unsold_units_are_priced_at_the_mean_landed_cost() {
+        let mut c = Counters {
+            demand_units: 108,
+            filled_units: 90,
+            late_units: 8,
+            walkaway_units: 5,
+            cancelled_units: 3,
+            churn_units: 2,
+            units_ordered: 50,
+            landed_cost: 350.0,
+            on_hand_unit_days: 20,
+            ..Counters::default()
+        };
+        let costs = PairCosts {
+            holding: 1.0,
+            lost_sale: 1.0,
+            unit_cost: 6.0,
+            price: Some(10.0),
+            ..PairCosts::default()
+        };
+        c.close_pair(&costs, 1);
+        let m = c.metrics(1, &WaitHistogram::default());
+        // 100 sold (2 of them still backordered) at 10, bought at 350 / 50 = 7 each; 10 not sold; 8 lost at a penalty of 1.
+        assert_eq!(m[Metric::RevenuePerDay], 1000.0);
+        assert_eq!(m[Metric::CostGoodsSoldPerDay], 700.0);
+        assert_eq!(m[Metric::GrossMarginPerDay], 300.0);
+        assert_eq!(m[Metric::LostRevenuePerDay], 100.0);
+        assert_eq!(m[Metric::LostMarginPerDay], 30.0);
+        assert_eq!(m[Metric::CostTotalPerDay], 20.0 + 8.0 + 700.0 + 100.0);
+        assert_eq!(m[Metric::ProfitPerDay], 1000.0 - 700.0 - 20.0 - 8.0);
+        // Without orders a unit costs the item's unit cost.
+        c.units_ordered = 0;
+        c.close_pair(&costs, 1);
+        assert_eq!(c.metrics(1, &WaitHistogram::default())[Metric::CostGoodsSoldPerDay], 600.0);
     }
 
     #[test]

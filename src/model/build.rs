@@ -154,6 +154,8 @@ impl<'a> Builder<'a> {
         let stock_refs = super::orders::stock_refs(&demand_refs, &order_refs);
         let (mut pairs, pair_index) = PairIndex::stocked_pairs(s, &lanes, &topo, &stock_refs, &item_costs);
         pair_index.link_sources(&mut pairs, &lanes, &item_costs);
+        let priced = self.prices(s, &ids, &mut pairs, &pair_index);
+        let objective = self.objective(s, priced);
         let mut demands = self.demand_streams(s, &demand_refs, &mut pairs, &pair_index);
         self.link_network(s, &mut pairs, &mut demands, &segments);
         let orders = self.order_streams(s, &ids, &order_refs, &segments, &pairs, &pair_index);
@@ -188,8 +190,11 @@ impl<'a> Builder<'a> {
             policies: policies?,
             suppliers,
             lanes: valid_lanes,
+            objective,
         };
-        Some(assemble(file, parts))
+        let mut model = assemble(file, parts);
+        model.warnings = super::economics::economic_warnings(&model);
+        Some(model)
     }
 
     /// Checks the scenario's version, horizon, replications and that its lists are not empty.
@@ -283,14 +288,17 @@ impl<'a> Builder<'a> {
             }
             None => default,
         };
+        let unit_purchase = pick("unit_purchase", o.unit_purchase, d.unit_purchase);
         ItemCosts {
             pair: PairCosts {
                 holding: pick("holding_per_unit_day", o.holding_per_unit_day, d.pair.holding),
                 backorder: pick("backorder_per_unit_day", o.backorder_per_unit_day, d.pair.backorder),
                 lost_sale: pick("lost_sale_per_unit", o.lost_sale_per_unit, d.pair.lost_sale),
                 in_transit: pick("in_transit_per_unit_day", o.in_transit_per_unit_day, d.pair.in_transit),
+                unit_cost: unit_purchase,
+                price: None,
             },
-            unit_purchase: pick("unit_purchase", o.unit_purchase, d.unit_purchase),
+            unit_purchase,
             order_fixed: pick("order_fixed", o.order_fixed, d.order_fixed),
         }
     }
@@ -324,6 +332,7 @@ struct Parts {
     policies: Vec<super::Policy>,
     suppliers: Vec<Supplier>,
     lanes: Vec<Lane>,
+    objective: super::Objective,
 }
 
 /// The model of a valid scenario, with the flags the engine reads.
@@ -379,5 +388,7 @@ fn assemble(file: &ScenarioFile, p: Parts) -> Model {
         segments: p.segments,
         policies: p.policies,
         scenario_sha256: file.sha256.clone(),
+        objective: p.objective,
+        warnings: Vec::new(),
     }
 }

@@ -6,12 +6,14 @@
 
 mod build;
 mod demand;
+mod economics;
 mod network;
 mod orders;
 mod policies;
 mod supply;
 
 use build::Builder;
+pub use economics::{Objective, Target};
 pub use orders::OrderStream;
 pub(crate) use orders::{BasketModel, OrderRules};
 
@@ -100,6 +102,10 @@ pub struct Model {
     pub policies: Vec<Policy>,
     /// SHA-256 of the scenario file.
     pub(crate) scenario_sha256: String,
+    /// What the policies are ranked by.
+    pub(crate) objective: Objective,
+    /// Warnings that do not stop the scenario from running.
+    pub(crate) warnings: Vec<String>,
 }
 
 /// A stocked (location, item) pair.
@@ -149,6 +155,11 @@ pub(crate) struct PairCosts {
     pub(crate) lost_sale: f64,
     /// Per unit in transit to the pair at the end of a day.
     pub(crate) in_transit: f64,
+    /// The item's standard unit cost (its `unit_purchase`): what a unit sold costs when the
+    /// pair ordered nothing on the measured days.
+    pub(crate) unit_cost: f64,
+    /// Selling price per unit at the pair's location (`None` without prices).
+    pub(crate) price: Option<f64>,
 }
 
 /// A demand stream.

@@ -108,11 +108,14 @@ impl PairIndex {
                     },
                 };
                 pairs[p].internally_supplied |= upstream.is_some();
+                let unit_cost = unit_cost.unwrap_or(default_unit_cost);
+                let entered = if upstream.is_some() { item_costs[it].unit_purchase } else { 0.0 };
                 pairs[p].sources.push(Source {
                     lane: li,
                     upstream,
                     class: 0, // set once the upstream pair's classes are known
-                    unit_cost: unit_cost.unwrap_or(default_unit_cost),
+                    unit_cost,
+                    landed_cost: unit_cost + entered,
                     order_cost: order_cost.unwrap_or(item_costs[it].order_fixed),
                 });
             }

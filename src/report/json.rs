@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use super::Run;
 use super::verdicts::{Comparison, comparison};
-use crate::experiment::compare::goal;
 use crate::experiment::stats::Moments;
 use crate::metrics::{LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS};
 use crate::model::Model;
@@ -238,7 +237,7 @@ pub(crate) fn summary(run: &Run) -> Summary {
             .chain(if model.orders.is_empty() { &[][..] } else { &ORDER_METRICS[..] })
             .map(|d| MetricInfo { key: d.key.into(), label: d.label.into(), unit: d.unit.into() })
             .collect(),
-        comparison: Some(comparison(&policies, u64::from(run.info.replications), &goal(model))),
+        comparison: Some(comparison(&policies, u64::from(run.info.replications), model.objective())),
         policies,
         order_streams: order_streams(model),
     }

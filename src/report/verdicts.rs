@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::json::{PolicySummary, Stat};
 use super::table::format_value;
-use crate::experiment::compare::{self, ALPHA, Goal, Pairs, Recommendation, Sample, Verdict};
+use crate::experiment::compare::{self, ALPHA, Pairs, Recommendation, Sample, Verdict};
 use crate::metrics::{Better, METRICS, Metric, MetricDef};
+use crate::model::Objective;
 
 /// The best policy of one metric, or the policies that tie for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,7 +75,7 @@ fn mean(policies: &[PolicySummary], p: usize, key: &str) -> f64 {
 }
 
 /// The comparison of `policies` over `replications` replications for `goal`.
-pub fn comparison(policies: &[PolicySummary], replications: u64, goal: &Goal) -> Comparison {
+pub fn comparison(policies: &[PolicySummary], replications: u64, goal: &Objective) -> Comparison {
     let names = |ps: &[usize]| ps.iter().map(|&p| policies[p].name.clone()).collect::<Vec<_>>();
     let all: Vec<usize> = (0..policies.len()).collect();
     let mut marks = BTreeMap::new();
@@ -127,7 +128,7 @@ fn and_list(names: &[&str]) -> String {
 }
 
 /// The targets in words, each with the policy's mean: `fill rate ≥ 97 % (98.1 %)`.
-fn targets(policies: &[PolicySummary], p: usize, goal: &Goal) -> String {
+fn targets(policies: &[PolicySummary], p: usize, goal: &Objective) -> String {
     let parts: Vec<String> = goal
         .targets
         .iter()
@@ -147,11 +148,11 @@ fn targets(policies: &[PolicySummary], p: usize, goal: &Goal) -> String {
 }
 
 /// The recommendation in one or two sentences.
-fn sentence(policies: &[PolicySummary], replications: u64, goal: &Goal, r: &Recommendation) -> String {
+fn sentence(policies: &[PolicySummary], replications: u64, goal: &Objective, r: &Recommendation) -> String {
     let d = goal.metric.def();
     let what = d.label.to_lowercase();
     let name = |p: usize| policies[p].name.as_str();
-    let (best_word, more, less) = match goal.better {
+    let (best_word, more, less) = match goal.better() {
         Better::Higher => ("highest", "higher", "lower"),
         _ => ("lowest", "lower", "higher"),
     };

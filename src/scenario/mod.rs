@@ -9,6 +9,7 @@
 mod demand;
 pub mod error;
 mod load;
+mod objective;
 mod orders;
 mod policy;
 mod supply;
@@ -16,6 +17,7 @@ mod supply;
 pub use demand::{Churn, Demand, IntDistSpec, Promotion, Segment, Spikes, Trend, Unmet};
 pub(crate) use load::InputFile;
 pub use load::ScenarioFile;
+pub use objective::{ObjectiveSpec, TargetSpec};
 pub use orders::{
     AfterWaitLimit, Basket, BasketItem, BasketLine, EmpiricalBasket, Fulfilment, OrderAllocation,
     OrderStream, ShipRule,
@@ -88,6 +90,11 @@ pub struct Scenario {
     pub initial_on_hand: Vec<InitialStock>,
     /// The named policies to compare; the first is the baseline of paired comparisons.
     pub policies: Vec<PolicySet>,
+    /// What the policies are ranked by: a metric to minimise or maximise, and service targets.
+    /// Default: maximise `profit_per_day` when items have prices, else minimise
+    /// `cost_total_per_day`.
+    #[serde(default)]
+    pub objective: Option<ObjectiveSpec>,
     /// Parameters `scsim sweep` varies when no `--set` is given.
     #[serde(default)]
     pub sweep: Vec<SweepParameter>,
@@ -133,6 +140,15 @@ pub struct Item {
     /// Cost rates for this item; fields left out take the scenario-wide `costs`.
     #[serde(default)]
     pub costs: CostOverrides,
+    /// Selling price per unit sold to customers. Set it on every item or on none: with prices
+    /// the report gives revenue, margins and profit, and counts the revenue of every unit not
+    /// sold.
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub price: Option<f64>,
+    /// Selling price at particular locations, by location id, overriding `price` there.
+    #[serde(default)]
+    pub location_prices: std::collections::BTreeMap<String, f64>,
 }
 
 /// A stocking location.

@@ -112,6 +112,7 @@ impl Workspace {
             c.units_ordered += units as u64;
             c.ordering_cost += source.order_cost;
             c.purchase_cost += purchase;
+            c.landed_cost += units as f64 * source.landed_cost;
             let l = &mut self.lanes[source.lane];
             l.orders += 1;
             l.units_ordered += units as u64;

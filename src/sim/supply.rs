@@ -211,6 +211,9 @@ pub struct Source {
     pub class: usize,
     /// Purchase price per unit.
     pub unit_cost: f64,
+    /// What a unit bought on the lane has cost when it arrives: the unit cost, plus on a lane
+    /// from another location the item's unit cost (paid where it entered the network).
+    pub landed_cost: f64,
     /// Fixed cost per order.
     pub order_cost: f64,
 }
@@ -374,7 +377,14 @@ mod tests {
 
     fn sources(n: usize) -> Vec<Source> {
         (0..n)
-            .map(|lane| Source { lane, upstream: None, class: 0, unit_cost: 1.0, order_cost: 0.0 })
+            .map(|lane| Source {
+                lane,
+                upstream: None,
+                class: 0,
+                unit_cost: 1.0,
+                landed_cost: 1.0,
+                order_cost: 0.0,
+            })
             .collect()
     }
 

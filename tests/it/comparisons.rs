@@ -8,9 +8,10 @@ use std::path::Path;
 use rand_distr::{Distribution, Normal};
 use rand_xoshiro::SplitMix64;
 use rand_xoshiro::rand_core::SeedableRng;
-use scsim::experiment::compare::{self, Goal, Pairs, Sample, Target, Verdict};
+use scsim::experiment::compare::{self, Pairs, Sample, Verdict};
 use scsim::experiment::stats::Moments;
 use scsim::metrics::{Better, Metric, SupplierMetric};
+use scsim::model::{Objective, Target};
 use scsim::report::json::{Metrics, PolicySummary, Stat};
 use scsim::report::verdicts::comparison;
 
@@ -214,7 +215,7 @@ fn the_recommendation_names_a_clear_winner_with_its_gain() {
     let wobble = spread(20, 10.0, 1.0);
     let b: Vec<f64> = a.iter().zip(&wobble).map(|(x, w)| x + w).collect();
     let policies = [policy("lean", &b, &[("smart", &a)]), policy("smart", &a, &[("lean", &b)])];
-    let c = comparison(&policies, 20, &Goal::default());
+    let c = comparison(&policies, 20, &Objective::total_cost());
     let r = &c.recommendation;
     assert_eq!(r.policy.as_deref(), Some("smart"));
     assert_eq!(r.compared, ["lean"]);
@@ -232,7 +233,7 @@ fn the_recommendation_says_when_the_top_policies_cannot_be_told_apart() {
     let wobble = spread(20, 0.5, 5.0);
     let b: Vec<f64> = a.iter().zip(&wobble).map(|(x, w)| x + w).collect();
     let policies = [policy("one", &b, &[("two", &a)]), policy("two", &a, &[("one", &b)])];
-    let r = comparison(&policies, 20, &Goal::default()).recommendation;
+    let r = comparison(&policies, 20, &Objective::total_cost()).recommendation;
     assert_eq!(r.policy, None);
     assert_eq!(r.compared, ["two", "one"]);
     // ((z₀.₉₅ + z₀.₈) · sd / |mean|)² = ((1.6449 + 0.8416) · 5 / 0.5)² = 618.3 → 619.
@@ -245,7 +246,7 @@ fn the_recommendation_says_when_the_top_policies_cannot_be_told_apart() {
     assert!(r.text.contains("about 619 replications would likely separate two from one"), "{}", r.text);
     // Identical in every replication: no number of replications separates them.
     let policies = [policy("one", &a, &[("two", &a)]), policy("two", &a, &[("one", &a)])];
-    let r = comparison(&policies, 20, &Goal::default()).recommendation;
+    let r = comparison(&policies, 20, &Objective::total_cost()).recommendation;
     assert_eq!(r.replications_needed, None);
     assert!(r.text.contains("identical in every replication"), "{}", r.text);
 }
@@ -257,16 +258,16 @@ fn the_recommendation_meets_the_service_targets() {
     let safe: Vec<f64> = cheap.iter().zip(spread(20, 10.0, 1.0)).map(|(x, w)| x + w).collect();
     let policies = [policy("cheap", &cheap, &[("safe", &safe)]), policy("safe", &safe, &[("cheap", &cheap)])];
     let target = Target { metric: Metric::FillRate, bound: 0.97, at_least: true };
-    let goal = Goal { targets: vec![target], ..Goal::default() };
+    let goal = Objective { targets: vec![target], ..Objective::total_cost() };
     let r = comparison(&policies, 20, &goal).recommendation;
     assert_eq!(r.policy.as_deref(), Some("safe"), "{}", r.text);
     assert!(r.text.contains("safe is the only policy that meets the service targets"), "{}", r.text);
     assert!(r.text.contains("It meets the service targets: fill rate ≥ 97.0%"), "{}", r.text);
     // Without the target the cheaper policy wins.
-    let r = comparison(&policies, 20, &Goal::default()).recommendation;
+    let r = comparison(&policies, 20, &Objective::total_cost()).recommendation;
     assert_eq!(r.policy.as_deref(), Some("cheap"), "{}", r.text);
     // A target nobody meets: no recommendation.
-    let goal = Goal { targets: vec![Target { bound: 1.5, ..target }], ..Goal::default() };
+    let goal = Objective { targets: vec![Target { bound: 1.5, ..target }], ..Objective::total_cost() };
     let r = comparison(&policies, 20, &goal).recommendation;
     assert_eq!(r.policy, None);
     assert!(r.text.starts_with("No policy meets the service targets (fill rate)"), "{}", r.text);

@@ -13,6 +13,7 @@ mod demand_models;
 mod determinism;
 mod disruptions;
 mod docs;
+mod economics;
 mod engine_behaviour;
 mod experiments;
 mod faults;

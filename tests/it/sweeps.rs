@@ -75,7 +75,7 @@ fn a_sweeps_points_are_the_runs_of_their_scenarios() {
         let alone = simulate(&model_of(&doc), &|_| {});
         assert_eq!(point.policies, alone, "point S = {s}");
     }
-    let best = points::best_points(&points);
+    let best = points::best_points(&points, model_of(&document()).objective());
     assert_eq!(best.len(), policies.len());
     let cost = |p: &PointResult, k: usize| p.policies[k].1["cost_total_per_day"].mean.unwrap();
     let k = best.iter().position(|b| b.policy == "safety-stock").unwrap();

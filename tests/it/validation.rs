@@ -258,6 +258,47 @@ fn cases() -> Vec<Case> {
             "items[0].costs.holding_per_unit_day",
             "from 0",
         ),
+        // Prices.
+        one("/items/0/price", json!(-1), "items[0].price", "from 0"),
+        case(
+            vec![Set("/items/-", json!({"id": "gadget", "price": 3}))],
+            "items[0].price",
+            "on every item or on none",
+        ),
+        one(
+            "/items/0/location_prices",
+            json!({"store": 2}),
+            "items[0].location_prices",
+            "needs the item's price",
+        ),
+        case(
+            vec![Set("/items/0/price", json!(5)), Set("/items/0/location_prices", json!({"mall": 2}))],
+            "items[0].location_prices.mall",
+            "unknown location \"mall\"",
+        ),
+        // Objective.
+        one("/objective", json!({}), "objective", "exactly one of minimize and maximize"),
+        one("/objective", json!({"minimize": "cost_totl"}), "objective", "unknown metric \"cost_totl\""),
+        one("/objective", json!({"maximize": "cost_total_per_day"}), "objective.maximize", "use minimize"),
+        one("/objective", json!({"minimize": "fill_rate"}), "objective.minimize", "use maximize"),
+        one(
+            "/objective",
+            json!({"minimize": "cost_total_per_day", "subject_to": [{"metric": "fill_rate", "at_least": 97}]}),
+            "objective.subject_to[0].at_least",
+            "a share: allowed 0 to 1",
+        ),
+        one(
+            "/objective",
+            json!({"minimize": "cost_total_per_day", "subject_to": [{"metric": "fill_rate"}]}),
+            "objective.subject_to[0]",
+            "exactly one of at_least and at_most",
+        ),
+        one(
+            "/objective",
+            json!({"minimize": "cost_total_per_day", "subject_to": [{"metric": "fil", "at_most": 1}]}),
+            "objective.subject_to[0].metric",
+            "unknown metric",
+        ),
         // Initial stock.
         one("/initial_on_hand/0/units", json!(-1), "initial_on_hand[0].units", "allowed: 0"),
         one(
