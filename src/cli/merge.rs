@@ -79,7 +79,7 @@ fn merge_sweep(args: &MergeArgs, manifests: &[(PathBuf, SweepShard)]) -> Result<
     let first = &manifests[0].1;
     let name = super::sweep::sweep_name(&first.sweep)?;
     let dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(super::folder_name(&name)));
-    save_sweep(&dir, &first.sweep, &points)?;
+    let points = save_sweep(&dir, &first.sweep, points)?;
     super::sweep::finish(&dir, &first.sweep, &points, args.png, true)?;
     eprintln!("merged {} sweep shards into {}", manifests.len(), dir.display());
     Ok(ExitCode::SUCCESS)

@@ -149,9 +149,20 @@ pub fn sweep_points(shards: &[(PathBuf, SweepShard)]) -> Result<Vec<PointResult>
     };
     let count = first.sweep.parameters.iter().map(|p| p.values.len()).product();
     let mut points: Vec<Option<PointResult>> = vec![None; count];
+    let fingerprint = first.sweep.fingerprint();
     for (dir, shard) in shards {
         for &k in &shard.points {
-            points[k] = Some(read_json(&point_path(dir, k))?);
+            let path = point_path(dir, k);
+            let point: PointResult = read_json(&path)?;
+            if point.sweep != fingerprint || point.index != k {
+                let (name, first) = (path.display().to_string(), dir.display().to_string());
+                return Err(MergeError::Mismatch {
+                    name,
+                    why: format!("another sweep or point than point {k}"),
+                    first,
+                });
+            }
+            points[k] = Some(point);
         }
     }
     points.into_iter().enumerate().map(|(k, p)| p.ok_or(MergeError::PointMissing(k))).collect()
@@ -250,7 +261,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("points")).unwrap();
         for &k in &points {
             let point = PointResult {
-                sweep: spec.clone(),
+                sweep: spec.fingerprint(),
                 index: k,
                 values: vec![k.into()],
                 invalid: None,

@@ -18,6 +18,7 @@
 pub mod golden;
 pub mod merge;
 pub mod optimize;
+pub mod paths;
 pub mod points;
 pub mod shard;
 pub mod stats;

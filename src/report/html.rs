@@ -12,7 +12,7 @@ use super::view::RunView;
 use crate::metrics::{Better, LANE_METRICS, METRICS, MetricDef, SEGMENT_METRICS, SUPPLIER_METRICS, Theme};
 
 /// The metrics of the first summary table.
-const KEY_METRICS: [&str; 7] = [
+pub(crate) const KEY_METRICS: [&str; 7] = [
     "fill_rate",
     "cycle_service_level",
     "avg_backorders",
@@ -48,7 +48,7 @@ pub(crate) fn glossary() -> Vec<(String, String)> {
 }
 
 /// Escapes text for HTML.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -68,7 +68,7 @@ fn value(s: Option<&Stat>) -> (f64, f64) {
 /// A table with one row per metric and one column per scope (policy, supplier…); in each row
 /// the best defined value is marked when the metric has a better direction. Rows undefined
 /// everywhere are left out.
-fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
+pub(crate) fn metric_table(defs: &[MetricDef], columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
     let mut out = String::from("<table><thead><tr><th>Metric</th>");
     for (name, _) in columns {
         out.push_str(&format!("<th>{}</th>", esc(name)));
@@ -174,7 +174,7 @@ fn themed(columns: &[(String, Option<&Metrics>)], diff: bool) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45;padding:0 1em}\
+pub(crate) const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45;padding:0 1em}\
 h1{margin-bottom:0.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:0.2em}\
 p.description{color:#444;max-width:60em}\
 table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}\

@@ -10,6 +10,7 @@
 
 pub mod csv;
 pub mod error;
+pub mod experiment_html;
 pub mod export;
 pub mod html;
 pub mod json;

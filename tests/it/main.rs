@@ -13,6 +13,7 @@ mod determinism;
 mod disruptions;
 mod docs;
 mod engine_behaviour;
+mod experiment_errors;
 mod experiments;
 mod fuzz_input;
 mod network;
