@@ -81,8 +81,9 @@ fn merge_sweep(args: &MergeArgs, manifests: &[(PathBuf, SweepShard)]) -> Result<
     let first = &manifests[0].1;
     let name = super::sweep::sweep_name(&first.sweep)?;
     let staging = args.output.stage(&name, "", false)?;
-    save_sweep(staging.path(), &first.sweep, &points)?;
-    super::sweep::write_plots(staging.path(), &first.sweep, &points, args.png)?;
+    let points = save_sweep(staging.path(), &first.sweep, points)?;
+    let objective = super::sweep::sweep_objective(&first.sweep)?;
+    super::sweep::write_report(staging.path(), &first.sweep, &points, &objective, args.png)?;
     let target = staging.target().to_path_buf();
     commit(staging, "sweep")?;
     eprintln!("merged {} sweep shards into {}", manifests.len(), target.display());

@@ -279,7 +279,8 @@ pub struct Output {
     /// is written.
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replace the output folder even if it holds something that is not a scsim output.
+    /// Go past a safety refusal: replace an output folder that holds something that is not a
+    /// scsim output, or sweep a grid of more than 10,000 points (up to 1,000,000).
     #[arg(long)]
     force: bool,
 }

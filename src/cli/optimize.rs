@@ -11,8 +11,9 @@ use scsim::experiment::optimize::{
     Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
 };
 use scsim::experiment::shard::SweepSpec;
-use scsim::experiment::sweep::{self, Parameter};
+use scsim::experiment::sweep::Parameter;
 use scsim::metrics::{METRICS, metric_index};
+use scsim::report::experiment_html;
 use scsim::report::table::format_value;
 
 use super::{InputError, Loaded, Output, Overrides, commit, load};
@@ -86,9 +87,19 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
         .iter()
         .map(|c| Constraint::parse(c).map_err(|e| InputError(e.to_string())))
         .collect::<Result<_, _>>()?;
-    for c in &constraints {
-        known_metric(&c.metric)?;
+    for (c, text) in constraints.iter().zip(&args.constraints) {
+        let share = METRICS[known_metric(&c.metric)?].share;
+        if share && !(0.0..=1.0).contains(&c.bound) {
+            return Err(InputError(format!(
+                "--subject-to {text:?}: {} is a share between 0 and 1 (0.98 means 98 %), so a bound of {} can never be {}",
+                c.metric,
+                c.bound,
+                if (c.bound > 1.0) == c.at_least { "met" } else { "missed" }
+            ))
+            .into());
+        }
     }
+    super::sweep::no_repeats(bounds.iter().map(|b| b.path.as_str()), "--param")?;
     let policies = &loaded.model.policies;
     let policy = args.policy.clone().unwrap_or_else(|| {
         bounds[0]
@@ -116,9 +127,8 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
             .map(|b| Parameter { path: b.path.clone(), values: vec![Value::from(b.lo)] })
             .collect(),
     };
-    for p in &spec.parameters {
-        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
-    }
+    let paths = spec.parameters.iter().map(|p| (p.path.as_str(), &p.values[0]));
+    super::sweep::check_paths(&args.scenario, &loaded.text, &doc, paths)?;
     let staging = args.output.stage(&loaded.model.name, "", false)?;
     let pool = args.overrides.pool()?;
     let optimum =
@@ -132,15 +142,42 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
         replications: loaded.model.replications,
         seed: loaded.model.seed,
     };
+    if optimum.all_invalid() {
+        return Err(InputError(every_candidate_invalid(&optimum)).into());
+    }
     let file = staging.target().join("optimize.json");
     write_result(staging.path(), &question, &optimum)
         .with_context(|| format!("cannot write {}", file.display()))?;
+    let page = experiment_html::search_report(&loaded.model.name, &question, &optimum);
+    super::write(&staging.path().join("report.html"), page.as_bytes())?;
     let dir = staging.target().to_path_buf();
     commit(staging, "optimize")?;
     if !args.quiet {
         print(&problem, &optimum, loaded.model.replications, &dir);
     }
+    if !optimum.feasible {
+        eprintln!(
+            "no feasible point: no value in the bounds meets every --subject-to constraint by its mean (the closest is in {})",
+            file.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The message for a search whose every candidate is invalid: the distinct reasons.
+fn every_candidate_invalid(optimum: &Optimum) -> String {
+    let mut reasons: Vec<String> =
+        optimum.candidates.iter().filter_map(|c| c.metrics.as_ref().err().map(ToString::to_string)).collect();
+    reasons.sort();
+    reasons.dedup();
+    let shown: Vec<String> = reasons.iter().take(5).map(|r| format!("  - {r}")).collect();
+    format!(
+        "every one of the {} candidates tried has an invalid scenario, so there is no best value; {}:\n{}",
+        optimum.candidates.len(),
+        if reasons.len() > 5 { "the first 5 reasons" } else { "why" },
+        shown.join("\n")
+    )
 }
 
 /// Prints the best values, the objective, each constraint and where the details are.
@@ -181,8 +218,9 @@ fn print(problem: &Problem, optimum: &Optimum, replications: u32, dir: &Path) {
         );
     }
     println!(
-        "  {} evaluations × {replications} replications; details in {}",
+        "  {} evaluations × {replications} replications; details in {} and {}",
         optimum.candidates.len(),
-        dir.join("optimize.json").display()
+        dir.join("optimize.json").display(),
+        dir.join("report.html").display()
     );
 }

@@ -44,7 +44,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "GOLDEN")]
     check: Option<PathBuf>,
     /// Relative tolerance of the golden check for floating-point values (default 0: exact).
-    #[arg(long, default_value_t = 0.0, requires = "check")]
+    #[arg(long, default_value_t = 0.0, requires = "check", value_parser = parse_tolerance)]
     tolerance: f64,
     /// Write the results as the golden file given by --check instead of comparing.
     #[arg(long, requires = "check")]
@@ -82,8 +82,11 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     match &args.check {
         Some(golden) if args.bless => {
-            std::fs::copy(dir.join("summary.json"), golden)
-                .with_context(|| format!("cannot write the golden file {}", golden.display()))?;
+            // Temporary file and rename: an interrupted bless never leaves half a golden file.
+            let summary = dir.join("summary.json");
+            let bytes =
+                std::fs::read(&summary).with_context(|| format!("cannot read {}", summary.display()))?;
+            write(golden, &bytes).context("cannot write the golden file")?;
             eprintln!("blessed {}", golden.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -185,6 +188,14 @@ fn print_summary(model: &Model, info: RunInfo, stats: &RunStats, dir: &Path, ela
     );
 }
 
+/// A golden check's tolerance: a finite number ≥ 0.
+fn parse_tolerance(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        _ => Err(format!("{text:?}: the tolerance must be a finite number ≥ 0 (0 means exact)")),
+    }
+}
+
 /// Compares `summary` with `golden`; prints the differences and exits 1 if there are any.
 fn check(summary: &Path, golden: &Path, tolerance: f64) -> Result<ExitCode> {
     let read = |p: &Path| -> Result<serde_json::Value> {
@@ -193,12 +204,15 @@ fn check(summary: &Path, golden: &Path, tolerance: f64) -> Result<ExitCode> {
         Ok(serde_json::from_slice(&bytes)
             .map_err(|e| InputError(format!("{}: not a summary.json: {e}", p.display())))?)
     };
-    let differences = golden::compare(&read(golden)?, &read(summary)?, tolerance);
+    let (expected, got) = (read(golden)?, read(summary)?);
+    let differences = golden::compare(&expected, &got, tolerance);
     if differences.is_empty() {
         eprintln!("golden check passed: {}", golden.display());
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("golden check FAILED against {}: {} difference(s)", golden.display(), differences.len());
+    eprintln!("golden check FAILED against {}: {}", golden.display(), golden::settings_line(&expected, &got));
+    eprintln!("{} difference(s), headline metrics first:", differences.len());
+    let differences = golden::headline_first(differences);
     let width = differences.iter().map(|d| d.path.len()).max().unwrap_or(0).min(70);
     eprintln!("{:width$}  {:>24}  {:>24}", "metric", "expected", "got");
     for d in differences.iter().take(50) {

@@ -8,10 +8,12 @@ use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::Value;
 
-use scsim::experiment::points;
+use scsim::experiment::paths::{locate, unmatched};
+use scsim::experiment::points::{self, InvalidPoint};
 use scsim::experiment::shard::{PointResult, Shard, SweepShard, SweepSpec, parse_shard};
-use scsim::experiment::sweep::{self, Parameter, parse_set};
+use scsim::experiment::sweep::{self, Grid, Parameter, parse_set};
 use scsim::model::Objective;
+use scsim::report::experiment_html;
 use scsim::report::folder::Staging;
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
@@ -47,6 +49,9 @@ pub struct SweepArgs {
     /// Also write PNG images of the plots.
     #[arg(long)]
     png: bool,
+    /// Simulate only this policy (repeat for several; default: every policy).
+    #[arg(long = "policy", value_name = "NAME")]
+    policies: Vec<String>,
 }
 
 /// The scenario name of a sweep (from its scenario text).
@@ -57,6 +62,13 @@ pub fn sweep_name(spec: &SweepSpec) -> Result<String> {
             .file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
     }))
+}
+
+/// The objective a sweep's points are ranked by: its scenario's (built from the scenario text
+/// the sweep recorded).
+pub fn sweep_objective(spec: &SweepSpec) -> Result<Objective> {
+    let file = ScenarioFile::parse(spec.origin.scenario.as_bytes(), Path::new(&spec.origin.scenario_file))?;
+    Ok(scsim::model::Model::build(&file)?.objective().clone())
 }
 
 /// The parameters of the scenario's `sweep` section.
@@ -80,7 +92,6 @@ fn section_parameters(file: &ScenarioFile) -> Result<Vec<Parameter>> {
 
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     let loaded = load(&args.scenario, &args.overrides)?;
-    let base = &loaded.model;
     let parameters = if args.set.is_empty() {
         let mut file = ScenarioFile::read(&args.scenario)?;
         args.overrides.apply(&mut file.scenario);
@@ -94,13 +105,24 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         )
         .into());
     }
+    no_repeats(parameters.iter().map(|p| p.path.as_str()), "--set")?;
+    check_grid(&parameters, args.output.force)?;
     let mut doc: Value = serde_json::from_str(&loaded.text).context("the scenario parsed once already")?;
-    for p in &parameters {
-        sweep::apply(&mut doc.clone(), &p.path, &p.values[0]).map_err(|e| InputError(e.to_string()))?;
-    }
     args.overrides.apply_json(&mut doc);
-    let spec = SweepSpec { origin: loaded.origin(&args.scenario, 0), parameters };
-    let grid = sweep::grid(&spec.parameters);
+    let doc = only_policies(&doc, &loaded.model, &args.policies)?;
+    check_paths(
+        &args.scenario,
+        &loaded.text,
+        &doc,
+        parameters.iter().map(|p| (p.path.as_str(), &p.values[0])),
+    )?;
+    let base = &loaded.model;
+    let first = args
+        .policies
+        .first()
+        .map_or(0, |name| base.policies.iter().position(|p| &p.name == name).unwrap_or(0));
+    let spec = SweepSpec { origin: loaded.origin(&args.scenario, first), parameters };
+    let grid = Grid::new(&spec.parameters);
     let range = match args.shard {
         Some(Shard { index: i, count: n }) => sweep::share(grid.len(), i as usize, n as usize),
         None => 0..grid.len(),
@@ -109,36 +131,25 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         args.shard.map_or(String::new(), |Shard { index: i, count: n }| format!("-sweep-shard-{i}-of-{n}"));
     let staging = args.output.stage(&base.name, &suffix, args.resume)?;
     let dir = staging.path().to_path_buf();
-    std::fs::create_dir_all(dir.join("points")).context("cannot create the points folder")?;
     let pending = points::pending(&doc, &spec, range.clone(), &dir, args.resume);
-    let invalid = pending.invalid();
-    if args.strict && !invalid.is_empty() {
-        let list: Vec<String> = invalid
-            .iter()
-            .map(|p| format!("point {} {}: {}", p.index, show(&spec, &grid[p.index]), p.reason))
-            .collect();
-        return Err(InputError(format!(
-            "{} invalid point(s) and --strict:\n{}",
-            invalid.len(),
-            list.join("\n")
-        ))
-        .into());
+    let nothing_valid = pending.valid.is_empty() && pending.saved.is_empty();
+    if (args.strict && !pending.invalid.is_empty()) || (args.shard.is_none() && nothing_valid) {
+        return Err(InputError(invalid_message(&spec, &grid, &pending.invalid, args.strict)).into());
     }
-    let bar = progress_bar(pending.valid() as u64 * base.replications as u64, "replications", args.quiet);
+    std::fs::create_dir_all(dir.join("points")).context("cannot create the points folder")?;
+    let bar = progress_bar(pending.valid.len() as u64 * base.replications as u64, "replications", args.quiet);
     let pool = args.overrides.pool()?;
-    let points = pool.install(|| points::run_points(&spec, pending, &dir, &|n| bar.inc(n)))?;
+    pool.install(|| points::run_points(&doc, &spec, &pending, &dir, &|n| bar.inc(n)))?;
     bar.finish_and_clear();
-    for p in points.iter().filter(|p| p.invalid.is_some()) {
-        eprintln!(
-            "skipped invalid point {} {}: {}",
-            p.index,
-            show(&spec, &p.values),
-            p.invalid.as_deref().unwrap_or("")
-        );
+    for p in pending.invalid.iter().take(20) {
+        eprintln!("skipped invalid point {} {}: {}", p.index, show(&spec, &grid.point(p.index)), p.reason);
+    }
+    if pending.invalid.len() > 20 {
+        eprintln!("… and {} more invalid points (all in sweep-invalid.csv)", pending.invalid.len() - 20);
     }
     match args.shard {
         Some(shard) => write_shard(staging, spec, shard, range, args.quiet),
-        None => write_sweep(staging, &spec, &points, loaded.model.objective(), args),
+        None => write_sweep(staging, &spec, range, loaded.model.objective(), args),
     }
 }
 
@@ -164,18 +175,118 @@ fn write_shard(
 fn write_sweep(
     staging: Staging,
     spec: &SweepSpec,
-    points: &[PointResult],
+    range: std::ops::Range<usize>,
     objective: &Objective,
     args: &SweepArgs,
 ) -> Result<ExitCode> {
-    points::write_tables(staging.path(), spec, points)?;
-    write_plots(staging.path(), spec, points, args.png)?;
+    let points = points::write_tables(staging.path(), spec, points::read_points(staging.path(), range))?;
+    write_report(staging.path(), spec, &points, objective, args.png)?;
     let target = staging.target().to_path_buf();
     commit(staging, "sweep")?;
     if !args.quiet {
-        print_done(&target, spec, points, objective);
+        print_done(&target, spec, &points, objective);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a path given twice (`what` is the flag).
+pub fn no_repeats<'a>(paths: impl Iterator<Item = &'a str>, what: &str) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for path in paths {
+        if !seen.insert(path) {
+            return Err(InputError(format!("{what} {path} is given twice; give each path once")).into());
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a grid of more points than allowed (10,000, or 1,000,000 with `--force`).
+fn check_grid(parameters: &[Parameter], force: bool) -> Result<()> {
+    let size = sweep::grid_size(parameters);
+    let limit = if force { sweep::MAX_POINTS } else { sweep::DEFAULT_POINT_LIMIT };
+    if size <= limit {
+        return Ok(());
+    }
+    let sizes: Vec<String> = parameters.iter().map(|p| p.values.len().to_string()).collect();
+    let hint = if force {
+        "the most any sweep may have".to_string()
+    } else {
+        format!("give --force for up to {}", sweep::MAX_POINTS)
+    };
+    Err(InputError(format!(
+        "the grid has {size} points ({} values); at most {limit} ({hint}); sweep fewer values or split the sweep",
+        sizes.join(" × ")
+    ))
+    .into())
+}
+
+/// Checks that every path names something in the scenario: in the user's file (exit 2 with
+/// the line, the column and the nearest valid paths), then in `doc` (the document after the
+/// overrides and `--policy`).
+pub fn check_paths<'a>(
+    file: &Path,
+    text: &str,
+    doc: &Value,
+    paths: impl Iterator<Item = (&'a str, &'a Value)>,
+) -> Result<()> {
+    for (path, value) in paths {
+        if let Some(problem) = unmatched(text, &file.display().to_string(), path) {
+            return Err(InputError(problem.to_string()).into());
+        }
+        sweep::apply(&mut doc.clone(), path, value)
+            .map_err(|e| InputError(format!("{e} (only the policies given with --policy are kept)")))?;
+    }
+    Ok(())
+}
+
+/// The scenario document with only the named policies (all when `names` is empty).
+pub fn only_policies(doc: &Value, model: &scsim::model::Model, names: &[String]) -> Result<Value> {
+    if names.is_empty() {
+        return Ok(doc.clone());
+    }
+    no_repeats(names.iter().map(String::as_str), "--policy")?;
+    for name in names {
+        super::baseline(model, Some(name))?;
+    }
+    let mut doc = doc.clone();
+    if let Some(list) = doc.get_mut("policies").and_then(Value::as_array_mut) {
+        list.retain(|p| p.get("name").and_then(Value::as_str).is_some_and(|n| names.iter().any(|m| m == n)));
+    }
+    Ok(doc)
+}
+
+/// The message for invalid points that stop a sweep: with `--strict`, or when every point is
+/// invalid. The distinct reasons, and where the swept fields are in the user's file.
+fn invalid_message(spec: &SweepSpec, grid: &Grid, invalid: &[InvalidPoint], strict: bool) -> String {
+    let mut reasons: Vec<&str> = invalid.iter().map(|p| p.reason.as_str()).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    let examples: Vec<String> = reasons
+        .iter()
+        .take(5)
+        .filter_map(|r| invalid.iter().find(|p| p.reason == *r))
+        .map(|p| format!("  - point {} {}: {}", p.index, show(spec, &grid.point(p.index)), p.reason))
+        .collect();
+    let fields: Vec<String> = spec
+        .parameters
+        .iter()
+        .map(|p| match locate(&spec.origin.scenario, &p.path) {
+            Some((line, column)) => format!("{} (at {}:{line}:{column})", p.path, spec.origin.scenario_file),
+            None => p.path.clone(),
+        })
+        .collect();
+    let head = if strict {
+        format!("{} invalid point(s) and --strict", invalid.len())
+    } else {
+        format!("every one of the {} points is invalid; nothing to simulate", invalid.len())
+    };
+    format!(
+        "{head}; {} distinct reason(s){}:\n{}\nthe swept fields: {}",
+        reasons.len(),
+        if reasons.len() > 5 { ", the first 5" } else { "" },
+        examples.join("\n"),
+        fields.join(", ")
+    )
 }
 
 /// `path=value, …` of a point.
@@ -185,17 +296,26 @@ fn show(spec: &SweepSpec, values: &[Value]) -> String {
     format!("({})", parts.join(", "))
 }
 
-/// Writes the sweep plots into `dir`.
-pub fn write_plots(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bool) -> Result<()> {
+/// Writes the sweep plots and the sweep's report.html into `dir`.
+pub fn write_report(
+    dir: &Path,
+    spec: &SweepSpec,
+    points: &[PointResult],
+    objective: &Objective,
+    png: bool,
+) -> Result<()> {
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).context("cannot create the plots folder")?;
-    for plot in sweep_plots::plots(spec, points) {
+    let drawn = sweep_plots::plots(spec, points);
+    for plot in &drawn {
         write(&plots.join(format!("{}.svg", plot.name)), plot.svg.as_bytes())?;
         if png {
             let path = plots.join(format!("{}.png", plot.name));
             plot.png(&path)?;
         }
     }
+    let page = experiment_html::sweep_report(&sweep_name(spec)?, spec, points, objective, &drawn);
+    write(&dir.join("report.html"), page.as_bytes())?;
     Ok(())
 }
 
@@ -203,10 +323,11 @@ pub fn write_plots(dir: &Path, spec: &SweepSpec, points: &[PointResult], png: bo
 fn print_done(dir: &Path, spec: &SweepSpec, points: &[PointResult], objective: &Objective) {
     let ok = points.iter().filter(|p| p.invalid.is_none()).count();
     println!(
-        "{} points ({} invalid) written to {}",
+        "{} points ({} invalid) written to {} and {}",
         points.len(),
         points.len() - ok,
-        dir.join("sweep.csv").display()
+        dir.join("sweep.csv").display(),
+        dir.join("report.html").display()
     );
     print_best(spec, points, objective);
 }

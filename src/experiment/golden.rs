@@ -10,6 +10,68 @@ use serde_json::Value;
 /// Keys that are not compared.
 const IGNORED: [&str; 2] = ["file", "scsim_version"];
 
+/// The headline metrics: their differences are listed first, in this order.
+const HEADLINE: [&str; 8] = [
+    "profit_per_day",
+    "cost_total_per_day",
+    "fill_rate",
+    "cycle_service_level",
+    "avg_backorders",
+    "lost_units",
+    "avg_on_hand",
+    "wait_mean_days",
+];
+
+/// The run settings a golden check reports first: (label, pointer into summary.json).
+const SETTINGS: [(&str, &str); 6] = [
+    ("replications", "/run/replications"),
+    ("seed", "/run/seed"),
+    ("days", "/run/horizon_days"),
+    ("warm-up", "/run/warmup_days"),
+    ("scenario SHA-256", "/scenario/sha256"),
+    ("scsim", "/scsim_version"),
+];
+
+/// One line saying which run settings differ between the golden summary and the run's
+/// (`settings changed: replications 20 → 10, seed 42 → 7`), or that none does.
+pub fn settings_line(expected: &Value, got: &Value) -> String {
+    let show =
+        |v: Option<&Value>| v.map_or("(missing)".to_string(), |v| short(v).trim_matches('"').to_string());
+    let changed: Vec<String> = SETTINGS
+        .iter()
+        .filter_map(|(label, pointer)| {
+            let (e, g) = (expected.pointer(pointer), got.pointer(pointer));
+            (e != g).then(|| format!("{label} {} → {}", show(e), show(g)))
+        })
+        .collect();
+    if changed.is_empty() {
+        let same: Vec<String> = SETTINGS
+            .iter()
+            .map(|(label, pointer)| format!("{label} {}", show(got.pointer(pointer))))
+            .collect();
+        format!("settings unchanged ({})", same.join(", "))
+    } else {
+        format!("settings changed: {}", changed.join(", "))
+    }
+}
+
+/// The differences with those of the headline metrics' policy totals first (their means in
+/// the order of `HEADLINE`, then their other statistics), then the others in document order.
+pub fn headline_first(mut differences: Vec<Difference>) -> Vec<Difference> {
+    let rank = |d: &Difference| {
+        let headline = HEADLINE
+            .iter()
+            .position(|k| d.path.contains(&format!(".total.{k}.")))
+            .filter(|_| d.path.starts_with("policies["));
+        match headline {
+            Some(i) => (u8::from(!d.path.ends_with(".mean")), i),
+            None => (2, 0),
+        }
+    };
+    differences.sort_by_key(rank);
+    differences
+}
+
 /// One difference between the golden summary and the run's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Difference {
@@ -117,5 +179,39 @@ mod tests {
         g["run"]["replications"] = json!(21);
         g["extra"] = json!(1);
         assert_eq!(compare(&e, &g, 1.0).len(), 3);
+    }
+
+    #[test]
+    fn the_settings_line_names_what_changed() {
+        let e = json!({"scsim_version": "0.1.0", "scenario": {"sha256": "ab"},
+            "run": {"replications": 20, "seed": 42, "horizon_days": 90, "warmup_days": 0}});
+        assert!(settings_line(&e, &e).starts_with("settings unchanged (replications 20, seed 42"));
+        let mut g = e.clone();
+        g["run"]["replications"] = json!(10);
+        g["scenario"]["sha256"] = json!("cd");
+        assert_eq!(settings_line(&e, &g), "settings changed: replications 20 → 10, scenario SHA-256 ab → cd");
+    }
+
+    #[test]
+    fn headline_metrics_come_first() {
+        let d = |path: &str| Difference { path: path.into(), expected: "1".into(), got: "2".into() };
+        let sorted = headline_first(vec![
+            d("run.replications"),
+            d("policies[a].total.avg_on_hand.mean"),
+            d("policies[a].total.fill_rate.sd"),
+            d("policies[a].total.orders.mean"),
+            d("policies[a].total.fill_rate.mean"),
+        ]);
+        let paths: Vec<&str> = sorted.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "policies[a].total.fill_rate.mean",
+                "policies[a].total.avg_on_hand.mean",
+                "policies[a].total.fill_rate.sd",
+                "run.replications",
+                "policies[a].total.orders.mean"
+            ]
+        );
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::experiment::shard::{PointResult, RunShard, SweepShard};
+use crate::experiment::sweep::{MAX_POINTS, grid_size};
 use crate::experiment::{block_count, block_size};
 use crate::report::folder::{FolderError, Manifest};
 
@@ -86,6 +87,9 @@ pub enum MergeError {
         /// Blocks of the run.
         blocks: u32,
     },
+    /// The sweep's grid is larger than any sweep may be.
+    #[error("the sweep has {0} points; at most {max}", max = crate::experiment::sweep::MAX_POINTS)]
+    TooManyPoints(u128),
     /// A point of the sweep is in no shard.
     #[error("point {0} is in no shard")]
     PointMissing(usize),
@@ -184,13 +188,28 @@ pub fn sweep_points(shards: &[(PathBuf, SweepShard)]) -> Result<Vec<PointResult>
     let Some((_, first)) = shards.first() else {
         return Err(MergeError::NoShard);
     };
-    let count = first.sweep.parameters.iter().map(|p| p.values.len()).product();
+    let size = grid_size(&first.sweep.parameters);
+    if size > MAX_POINTS {
+        return Err(MergeError::TooManyPoints(size));
+    }
+    let count = size as usize;
     let mut points: Vec<Option<PointResult>> = vec![None; count];
+    let fingerprint = first.sweep.fingerprint();
     for (dir, shard) in shards {
         let manifest = Manifest::read(dir)?.ok_or_else(|| FolderError::Unmarked(dir.clone()))?;
         for &k in &shard.points {
             manifest.verify(dir, &format!("points/{k:05}.json"))?;
-            points[k] = Some(read_json(&point_path(dir, k))?);
+            let path = point_path(dir, k);
+            let point: PointResult = read_json(&path)?;
+            if point.sweep != fingerprint || point.index != k {
+                let (name, first) = (path.display().to_string(), dir.display().to_string());
+                return Err(MergeError::Mismatch {
+                    name,
+                    why: format!("another sweep or point than point {k}"),
+                    first,
+                });
+            }
+            points[k] = Some(point);
         }
     }
     points.into_iter().enumerate().map(|(k, p)| p.ok_or(MergeError::PointMissing(k))).collect()
@@ -313,7 +332,7 @@ mod tests {
         std::fs::create_dir_all(dir.join("points")).unwrap();
         for &k in &points {
             let point = PointResult {
-                sweep: spec.clone(),
+                sweep: spec.fingerprint(),
                 index: k,
                 values: vec![k.into()],
                 invalid: None,
@@ -363,6 +382,13 @@ mod tests {
             other => panic!("expected a foreign shard, got {other:?}"),
         }
         assert!(matches!(read_shards(&[]), Err(MergeError::NoShard)));
+        let mut huge = spec(1);
+        huge.parameters = vec![huge.parameters[0].clone(); 3];
+        huge.parameters[0].values = (0..100_000).map(serde_json::Value::from).collect();
+        huge.parameters[1].values = huge.parameters[0].values.clone();
+        let manifest = SweepShard { sweep: huge, shard: 0, shards: 1, points: Vec::new() };
+        let shards = [(dir("a"), manifest)];
+        assert!(matches!(sweep_points(&shards), Err(MergeError::TooManyPoints(50_000_000_000))));
         assert!(matches!(read_shards(&[dir("none")]), Err(MergeError::NotShardFolder(_))));
     }
 

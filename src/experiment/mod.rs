@@ -19,6 +19,7 @@ pub mod compare;
 pub mod golden;
 pub mod merge;
 pub mod optimize;
+pub mod paths;
 pub mod points;
 pub mod shard;
 pub mod stats;

@@ -55,6 +55,9 @@ pub enum ConstraintError {
         /// The bound as given (spaces removed).
         bound: String,
     },
+    /// The bound is not finite (NaN or infinite).
+    #[error("{0:?}: the bound must be a finite number")]
+    NotFinite(String),
 }
 
 impl Constraint {
@@ -71,6 +74,9 @@ impl Constraint {
         let bound = bound
             .parse::<f64>()
             .map_err(|_| ConstraintError::NotANumber { text: text.to_string(), bound: bound.to_string() })?;
+        if !bound.is_finite() {
+            return Err(ConstraintError::NotFinite(text.to_string()));
+        }
         Ok(Constraint { metric: metric.to_string(), at_least, bound })
     }
 
@@ -117,12 +123,15 @@ pub struct SearchResult {
     pub evaluated: BTreeMap<Vec<i64>, Evaluation>,
 }
 
-/// Evenly spaced integers from `lo` to `hi` (ends included), at most `count` of them.
+/// Evenly spaced integers from `lo` to `hi` (ends included), at most `count` of them. The
+/// arithmetic is in i128, so any pair of i64 bounds works.
 fn coarse(lo: i64, hi: i64, count: i64) -> Vec<i64> {
-    if hi - lo < count {
-        return (lo..=hi).collect();
-    }
-    let mut v: Vec<i64> = (0..count).map(|k| lo + (hi - lo) * k / (count - 1)).collect();
+    let (lo, hi, count) = (i128::from(lo), i128::from(hi), i128::from(count));
+    let mut v: Vec<i64> = if hi - lo < count {
+        (lo..=hi).map(|x| x as i64).collect()
+    } else {
+        (0..count).map(|k| (lo + (hi - lo) * k / (count - 1)) as i64).collect()
+    };
     v.dedup();
     v
 }
@@ -168,16 +177,17 @@ pub fn search(
     };
     let mut best = pick(&cache);
     let mut steps: Vec<i64> =
-        axes.iter().map(|a| if a.len() > 1 { (a[1] - a[0]).max(1) } else { 1 }).collect();
+        axes.iter().map(|a| if a.len() > 1 { a[1].saturating_sub(a[0]).max(1) } else { 1 }).collect();
     loop {
         let mut neighbours: Vec<Vec<i64>> = Vec::new();
         for d in 0..bounds.len() {
             for sign in [-1i64, 1] {
                 let mut q = best.clone();
-                q[d] += sign * steps[d];
-                if (bounds[d].0..=bounds[d].1).contains(&q[d]) {
-                    neighbours.push(q);
+                match q[d].checked_add(sign * steps[d]) {
+                    Some(v) if (bounds[d].0..=bounds[d].1).contains(&v) => q[d] = v,
+                    _ => continue,
                 }
+                neighbours.push(q);
             }
         }
         run(neighbours, &mut cache);
@@ -260,6 +270,13 @@ pub struct Optimum {
     pub metrics: Metrics,
     /// Every candidate simulated, in the order simulated.
     pub candidates: Vec<Candidate>,
+}
+
+impl Optimum {
+    /// Whether every candidate's scenario was invalid (so the "best" values mean nothing).
+    pub fn all_invalid(&self) -> bool {
+        self.candidates.iter().all(|c| c.metrics.is_err())
+    }
 }
 
 /// Searches the box `bounds` for the best values of the only policy of the scenario document
@@ -385,6 +402,18 @@ mod tests {
         assert!(c.slack(3.0) < 0.0);
         assert!(Constraint::parse("fill_rate=0.9").is_err());
         assert!(Constraint::parse("fill_rate>=x").is_err());
+        for bad in ["fill_rate>=NaN", "fill_rate>=inf", "fill_rate<=-inf"] {
+            assert!(matches!(Constraint::parse(bad), Err(ConstraintError::NotFinite(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_widest_i64_range_is_searched_without_overflow() {
+        let result = search(&[(i64::MIN, i64::MAX)], &mut |points| {
+            points.iter().map(|p| Evaluation { objective: (p[0] as f64).abs(), slack: 1.0 }).collect()
+        });
+        assert!(result.best[0].unsigned_abs() < 1 << 12, "{:?}", result.best);
+        assert_eq!(coarse(i64::MAX - 2, i64::MAX, 9), vec![i64::MAX - 2, i64::MAX - 1, i64::MAX]);
     }
 
     #[test]

@@ -11,13 +11,13 @@ use serde_json::Value;
 
 use crate::experiment::merge::{point_path, read_json};
 use crate::experiment::shard::{PointResult, SweepSpec};
-use crate::experiment::sweep::{PathError, substitute};
+use crate::experiment::sweep::{Grid, PathError, substitute};
 use crate::experiment::{self, RunSpec};
 use crate::metrics::{METRICS, Metric};
 use crate::model::{Model, Objective};
 use crate::report::csv::id_cell;
 use crate::report::json::{Metrics, Stat};
-use crate::report::write_atomic;
+use crate::report::{create_temp, write_atomic};
 use crate::scenario::ScenarioFile;
 use crate::scenario::error::{Problem, ScenarioError};
 
@@ -46,6 +46,14 @@ pub enum SweepError {
         /// Why.
         source: std::io::Error,
     },
+    /// A saved point could not be read back.
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// A table could not be written.
     #[error("cannot write {path}: {source}")]
     Csv {
@@ -65,33 +73,28 @@ pub struct InvalidPoint {
     pub reason: String,
 }
 
-/// The points of a sweep still to run: each one's model, or why it is invalid.
+/// The points of a sweep still to run. Only indices and reasons are held (a point's model is
+/// rebuilt when it runs), so memory does not grow with the number of points.
+#[derive(Debug, Clone, Default)]
 pub struct Pending {
     /// The points already saved in the output folder (a resumed sweep), in grid order.
-    pub saved: Vec<PointResult>,
-    /// The other points, each with its model or why its scenario is invalid.
-    pub todo: Vec<(usize, Result<Model, PointError>)>,
-}
-
-impl Pending {
-    /// The points whose scenario is invalid.
-    pub fn invalid(&self) -> Vec<InvalidPoint> {
-        let invalid = self.todo.iter().filter_map(|(k, m)| m.as_ref().err().map(|e| (*k, e)));
-        invalid.map(|(index, reason)| InvalidPoint { index, reason: reason.to_string() }).collect()
-    }
-
-    /// How many points will be simulated.
-    pub fn valid(&self) -> usize {
-        self.todo.iter().filter(|(_, m)| m.is_ok()).count()
-    }
+    pub saved: Vec<usize>,
+    /// The points with a valid scenario, to simulate, in grid order.
+    pub valid: Vec<usize>,
+    /// The points whose scenario is invalid, in grid order.
+    pub invalid: Vec<InvalidPoint>,
 }
 
 /// A scenario document with `point` substituted, validated; the error is why it is invalid.
+/// A shape error is given by its JSON path only: its line and column would be in the
+/// rewritten document, not in the user's file.
 pub fn point_model(doc: &Value, spec: &SweepSpec, point: &[Value]) -> Result<Model, PointError> {
     let doc = substitute(doc, &spec.parameters, point)?;
     let bytes = serde_json::to_vec(&doc).map_err(|e| PointError::Unreadable(e.to_string()))?;
-    let file = ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file))
-        .map_err(|e| PointError::Unreadable(e.to_string()))?;
+    let file = ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file)).map_err(|e| match e {
+        ScenarioError::Shape { path, message, .. } => PointError::Unreadable(format!("at {path}: {message}")),
+        other => PointError::Unreadable(other.to_string()),
+    })?;
     Model::build(&file).map_err(|e| match e {
         ScenarioError::Invalid { problems, .. } => PointError::Invalid(problems),
         other => PointError::Unreadable(other.to_string()),
@@ -118,55 +121,75 @@ pub fn simulate(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> Vec<(String, 
 /// The point `k` saved in `dir`, if it is there and belongs to the sweep `spec`.
 pub fn saved_point(dir: &Path, spec: &SweepSpec, k: usize) -> Option<PointResult> {
     let point: PointResult = read_json(&point_path(dir, k)).ok()?;
-    (point.sweep == *spec && point.index == k).then_some(point)
+    (point.sweep == spec.fingerprint() && point.index == k).then_some(point)
 }
 
 /// The points `range` of the sweep `spec` on the scenario document `doc`: those saved in
-/// `dir` when `resume`, and every other one built (and validated) before anything runs.
+/// `dir` when `resume`, and every other one validated before anything runs.
 pub fn pending(doc: &Value, spec: &SweepSpec, range: Range<usize>, dir: &Path, resume: bool) -> Pending {
-    let grid = experiment::sweep::grid(&spec.parameters);
-    let mut saved = Vec::new();
-    let mut todo = Vec::new();
+    let grid = Grid::new(&spec.parameters);
+    let mut out = Pending::default();
     for k in range {
-        match resume.then(|| saved_point(dir, spec, k)).flatten() {
-            Some(point) => saved.push(point),
-            None => todo.push((k, point_model(doc, spec, &grid[k]))),
+        if resume && saved_point(dir, spec, k).is_some() {
+            out.saved.push(k);
+            continue;
+        }
+        match point_model(doc, spec, &grid.point(k)) {
+            Ok(_) => out.valid.push(k),
+            Err(e) => out.invalid.push(InvalidPoint { index: k, reason: e.to_string() }),
         }
     }
-    Pending { saved, todo }
+    out
 }
 
-/// Simulates the pending points in parallel (in the current thread pool), saves each one in
-/// `dir/points/` as soon as it is done, and returns every point of the range in grid order.
+/// Simulates the pending valid points in parallel (in the current thread pool) and saves every
+/// pending point, valid or not, in `dir/points/` as soon as it is done.
 pub fn run_points(
+    doc: &Value,
     spec: &SweepSpec,
-    pending: Pending,
+    pending: &Pending,
     dir: &Path,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<PointResult>, SweepError> {
+) -> Result<(), SweepError> {
     let points = dir.join("points");
     std::fs::create_dir_all(&points).map_err(|source| write_error(&points, source))?;
-    let grid = experiment::sweep::grid(&spec.parameters);
-    let done: Vec<Result<PointResult, SweepError>> = pending
-        .todo
-        .into_par_iter()
-        .map(|(k, model)| {
-            let (invalid, policies) = match model {
-                Ok(m) => (None, simulate(&m, progress)),
-                Err(e) => (Some(e.to_string()), Vec::new()),
-            };
-            let point =
-                PointResult { sweep: spec.clone(), index: k, values: grid[k].clone(), invalid, policies };
-            save_point(dir, &point)?;
-            Ok(point)
-        })
-        .collect();
-    let mut all = pending.saved;
-    for point in done {
-        all.push(point?);
+    let grid = Grid::new(&spec.parameters);
+    let sweep = spec.fingerprint();
+    let todo: Vec<usize> =
+        pending.valid.iter().copied().chain(pending.invalid.iter().map(|p| p.index)).collect();
+    todo.into_par_iter().try_for_each(|k| {
+        let values = grid.point(k);
+        let (invalid, policies) = match point_model(doc, spec, &values) {
+            Ok(m) => (None, simulate(&m, progress)),
+            Err(e) => (Some(e.to_string()), Vec::new()),
+        };
+        save_point(dir, &PointResult { sweep: sweep.clone(), index: k, values, invalid, policies })
+    })
+}
+
+/// The saved points `range` of the sweep in `dir`, read one at a time, in grid order.
+pub fn read_points(
+    dir: &Path,
+    range: Range<usize>,
+) -> impl Iterator<Item = Result<PointResult, SweepError>> + '_ {
+    range.map(move |k| {
+        let path = point_path(dir, k);
+        read_json(&path)
+            .map_err(|e| SweepError::Read { path: path.display().to_string(), reason: e.to_string() })
+    })
+}
+
+/// The metrics a sweep keeps in memory for its plots, best points and report (see
+/// [`slim`]); every metric is in `sweep.csv` and the point files.
+pub const KEPT_METRICS: [&str; 4] = ["fill_rate", "cost_total_per_day", "avg_on_hand", "profit_per_day"];
+
+/// A point with only the metrics of [`KEPT_METRICS`] (and without its sweep's fingerprint).
+pub fn slim(mut point: PointResult) -> PointResult {
+    point.sweep = String::new();
+    for (_, metrics) in &mut point.policies {
+        metrics.retain(|k, _| KEPT_METRICS.contains(&k.as_str()));
     }
-    all.sort_by_key(|p| p.index);
-    Ok(all)
+    point
 }
 
 /// Saves a point in `dir/points/`, atomically.
@@ -213,8 +236,12 @@ pub fn best_points<'a>(points: &'a [PointResult], objective: &Objective) -> Vec<
 
 /// Writes `sweep.csv` (one row per valid point and policy: the point, its values, the policy,
 /// each metric's mean and half-width) and `sweep-invalid.csv` (the invalid points and why)
-/// into `dir`.
-pub fn write_tables(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Result<(), SweepError> {
+/// into `dir`, streaming `points` one at a time; returns the points [`slim`]med.
+pub fn write_tables(
+    dir: &Path,
+    spec: &SweepSpec,
+    points: impl Iterator<Item = Result<PointResult, SweepError>>,
+) -> Result<Vec<PointResult>, SweepError> {
     let paths: Vec<&str> = spec.parameters.iter().map(|p| p.path.as_str()).collect();
     let mut header: Vec<String> =
         ["point"].into_iter().chain(paths.iter().copied()).map(String::from).collect();
@@ -224,13 +251,16 @@ pub fn write_tables(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Res
     for m in METRICS {
         header.extend([format!("{}_mean", m.key), format!("{}_half_width", m.key)]);
     }
-    let mut rows = vec![header];
-    let mut invalid_rows = vec![invalid_header];
+    let mut table = CsvFile::create(&dir.join("sweep.csv"), &header)?;
+    let mut invalid_table = CsvFile::create(&dir.join("sweep-invalid.csv"), &invalid_header)?;
+    let mut kept = Vec::new();
     for point in points {
+        let point = point?;
         let mut lead = vec![point.index.to_string()];
         lead.extend(point.values.iter().map(plain));
         if let Some(reason) = &point.invalid {
-            invalid_rows.push(lead.into_iter().chain([id_cell(reason).into_owned()]).collect());
+            invalid_table.row(lead.into_iter().chain([id_cell(reason).into_owned()]))?;
+            kept.push(slim(point));
             continue;
         }
         for (policy, metrics) in &point.policies {
@@ -241,22 +271,46 @@ pub fn write_tables(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Res
                 let cell = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
                 row.extend([cell(s.and_then(|s| s.mean)), cell(s.and_then(|s| s.half_width))]);
             }
-            rows.push(row);
+            table.row(row)?;
         }
+        kept.push(slim(point));
     }
-    write_csv(&dir.join("sweep.csv"), &rows)?;
-    write_csv(&dir.join("sweep-invalid.csv"), &invalid_rows)
+    table.finish()?;
+    invalid_table.finish()?;
+    Ok(kept)
 }
 
-/// Writes `rows` as a CSV file, atomically.
-fn write_csv(path: &Path, rows: &[Vec<String>]) -> Result<(), SweepError> {
-    let csv_error = |source| SweepError::Csv { path: path.display().to_string(), source };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        writer.write_record(row).map_err(csv_error)?;
+/// A CSV file written row by row to a temporary name and renamed into place when finished.
+struct CsvFile {
+    path: std::path::PathBuf,
+    temp: std::path::PathBuf,
+    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+}
+
+impl CsvFile {
+    fn create(path: &Path, header: &[String]) -> Result<CsvFile, SweepError> {
+        let (file, temp) = create_temp(path).map_err(|source| write_error(path, source))?;
+        let mut csv = CsvFile {
+            path: path.to_path_buf(),
+            temp,
+            writer: csv::Writer::from_writer(std::io::BufWriter::new(file)),
+        };
+        csv.row(header.iter().cloned())?;
+        Ok(csv)
     }
-    let bytes = writer.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
-    write_atomic(path, &bytes).map_err(|source| write_error(path, source))
+
+    fn row(&mut self, cells: impl IntoIterator<Item = String>) -> Result<(), SweepError> {
+        let path = self.path.display().to_string();
+        self.writer.write_record(cells).map_err(|source| SweepError::Csv { path, source })
+    }
+
+    fn finish(self) -> Result<(), SweepError> {
+        let CsvFile { path, temp, writer } = self;
+        let file = writer.into_inner().map_err(|e| write_error(&path, e.into_error()))?;
+        let file = file.into_inner().map_err(|e| write_error(&path, e.into_error()))?;
+        file.sync_all().map_err(|source| write_error(&path, source))?;
+        std::fs::rename(temp, &path).map_err(|source| write_error(&path, source))
+    }
 }
 
 /// A value as a table cell: strings without their quotes (and neutralised as ids are).
@@ -267,12 +321,17 @@ fn plain(v: &Value) -> String {
     }
 }
 
-/// Writes a whole sweep into `dir`: every point's file in `points/` and the tables.
-pub fn save_sweep(dir: &Path, spec: &SweepSpec, points: &[PointResult]) -> Result<(), SweepError> {
+/// Writes a whole sweep into `dir`: every point's file in `points/` and the tables; returns
+/// the points [`slim`]med.
+pub fn save_sweep(
+    dir: &Path,
+    spec: &SweepSpec,
+    points: Vec<PointResult>,
+) -> Result<Vec<PointResult>, SweepError> {
     let folder = dir.join("points");
     std::fs::create_dir_all(&folder).map_err(|source| write_error(&folder, source))?;
-    for point in points {
+    for point in &points {
         save_point(dir, point)?;
     }
-    write_tables(dir, spec, points)
+    write_tables(dir, spec, points.into_iter().map(Ok))
 }

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::experiment::sweep::Parameter;
 use crate::experiment::{Counted, Ordered, Rows};
@@ -120,11 +121,20 @@ pub struct SweepSpec {
     pub parameters: Vec<Parameter>,
 }
 
+impl SweepSpec {
+    /// The SHA-256 (hex) of the sweep's JSON: what a saved point names its sweep by, so that a
+    /// point file holds its own values only, never the whole list of swept values.
+    pub fn fingerprint(&self) -> String {
+        let bytes = serde_json::to_vec(self).expect("a sweep serializes");
+        Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 /// The result of one point of a sweep, saved as soon as it is computed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointResult {
-    /// The sweep it belongs to.
-    pub sweep: SweepSpec,
+    /// The fingerprint of the sweep it belongs to ([`SweepSpec::fingerprint`]).
+    pub sweep: String,
     /// Index of the point in the grid.
     pub index: usize,
     /// The parameters' values.

@@ -205,20 +205,52 @@ fn keys(map: &serde_json::Map<String, Value>) -> String {
     map.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
 }
 
-/// Every combination of the parameters' values; the first parameter varies slowest.
-pub fn grid(parameters: &[Parameter]) -> Vec<Vec<Value>> {
-    parameters.iter().fold(vec![Vec::new()], |points, p| {
-        points
-            .iter()
-            .flat_map(|point| {
-                p.values.iter().map(move |v| {
-                    let mut next = point.clone();
-                    next.push(v.clone());
-                    next
-                })
-            })
-            .collect()
-    })
+/// Points a sweep may have without `--force`.
+pub const DEFAULT_POINT_LIMIT: u128 = 10_000;
+
+/// Points a sweep may have at most, even with `--force`.
+pub const MAX_POINTS: u128 = 1_000_000;
+
+/// The number of points of the grid of `parameters` (exact, even for a product beyond
+/// `usize`).
+pub fn grid_size(parameters: &[Parameter]) -> u128 {
+    parameters.iter().fold(1u128, |n, p| n.saturating_mul(p.values.len() as u128))
+}
+
+/// The points of a sweep: every combination of the parameters' values, the first parameter
+/// varying slowest. Point `k` is computed from its index, so no list of points is held.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid<'a> {
+    parameters: &'a [Parameter],
+    len: usize,
+}
+
+impl<'a> Grid<'a> {
+    /// The grid of `parameters` (its size must have been checked against [`MAX_POINTS`]).
+    pub fn new(parameters: &'a [Parameter]) -> Grid<'a> {
+        Grid { parameters, len: usize::try_from(grid_size(parameters)).unwrap_or(usize::MAX) }
+    }
+
+    /// The number of points.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the grid has no point (a parameter without values).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The values of point `k` (`k < len`), one per parameter.
+    pub fn point(&self, k: usize) -> Vec<Value> {
+        let mut rest = k;
+        let mut values = vec![Value::Null; self.parameters.len()];
+        for (slot, p) in values.iter_mut().zip(self.parameters).rev() {
+            *slot = p.values[rest % p.values.len()].clone();
+            rest /= p.values.len();
+        }
+        values
+    }
 }
 
 /// A scenario document with one point's values substituted.
@@ -285,12 +317,16 @@ mod tests {
             path: path.into(),
             values: v.into_iter().map(Value::from).collect(),
         };
-        let g = grid(&[p("a", vec![1, 2]), p("b", vec![10, 20, 30])]);
+        let parameters = [p("a", vec![1, 2]), p("b", vec![10, 20, 30])];
+        let g = Grid::new(&parameters);
         assert_eq!(g.len(), 6);
-        assert_eq!(g[0], vec![json!(1), json!(10)]);
-        assert_eq!(g[1], vec![json!(1), json!(20)]);
-        assert_eq!(g[3], vec![json!(2), json!(10)]);
-        assert_eq!(grid(&[]), vec![Vec::<Value>::new()]);
+        assert_eq!(g.point(0), vec![json!(1), json!(10)]);
+        assert_eq!(g.point(1), vec![json!(1), json!(20)]);
+        assert_eq!(g.point(3), vec![json!(2), json!(10)]);
+        assert_eq!(g.point(5), vec![json!(2), json!(30)]);
+        assert_eq!(Grid::new(&[]).point(0), Vec::<Value>::new());
+        let long = p("c", (0..100_000).collect());
+        assert_eq!(grid_size(&[long.clone(), long.clone(), long]), 1_000_000_000_000_000);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::metrics::{
 };
 
 /// The metrics of the first summary table.
-const KEY_METRICS: [&str; 7] = [
+pub(crate) const KEY_METRICS: [&str; 7] = [
     "fill_rate",
     "cycle_service_level",
     "avg_backorders",
@@ -51,7 +51,7 @@ pub(crate) fn glossary() -> Vec<(String, String)> {
 }
 
 /// Escapes text for HTML.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -74,7 +74,7 @@ type Marks<'a> = Option<&'a BTreeMap<String, Mark>>;
 /// A table with one row per metric and one column per scope (policy, supplier…); with
 /// `marks`, the best policy of a row is starred and policies tied for best get "=". Rows
 /// undefined everywhere are left out.
-fn metric_table(
+pub(crate) fn metric_table(
     defs: &[MetricDef],
     columns: &[(String, Option<&Metrics>)],
     diff: bool,
@@ -200,7 +200,7 @@ fn themed(columns: &[(String, Option<&Metrics>)], diff: bool, marks: Marks) -> S
     out
 }
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45;padding:0 1em}\
+pub(crate) const STYLE: &str = "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.45;padding:0 1em}\
 h1{margin-bottom:0.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:0.2em}\
 p.description{color:#444;max-width:60em}\
 table{border-collapse:collapse;margin:0.6em 0;font-size:0.92em}\

@@ -11,6 +11,7 @@
 
 pub mod csv;
 pub mod error;
+pub mod experiment_html;
 pub mod export;
 pub mod folder;
 pub mod html;

@@ -2,6 +2,7 @@
 //! confidence band), or a heat map over two parameters (one per policy and metric).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -39,7 +40,7 @@ enum Shape {
         metric: &'static str,
         scale: f64,
         policies: Vec<String>,
-        points: Vec<PointResult>,
+        points: Arc<[PointResult]>,
     },
     /// `metric` of policy `k` over two parameters.
     Heat {
@@ -49,7 +50,7 @@ enum Shape {
         scale: f64,
         k: usize,
         policy: String,
-        points: Vec<PointResult>,
+        points: Arc<[PointResult]>,
     },
 }
 
@@ -97,7 +98,8 @@ fn value(p: &PointResult, k: usize, metric: &str, scale: f64) -> Option<(f64, f6
 /// The plots of a sweep with numeric parameters: lines for one parameter, heat maps for two.
 pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
     register_font();
-    let valid: Vec<PointResult> = points.iter().filter(|p| p.invalid.is_none()).cloned().collect();
+    // One copy of the valid points, shared by every plot.
+    let valid: Arc<[PointResult]> = points.iter().filter(|p| p.invalid.is_none()).cloned().collect();
     let Some(first) = valid.first() else { return Vec::new() };
     let numeric = |k: usize| valid.iter().all(|p| number(p, k).is_some());
     let policies: Vec<String> = first.policies.iter().map(|(n, _)| n.clone()).collect();
@@ -112,7 +114,7 @@ pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
                     metric,
                     scale,
                     policies: policies.clone(),
-                    points: valid.clone(),
+                    points: Arc::clone(&valid),
                 };
                 out.push(SweepPlot::new(format!("sweep-{metric}"), (860, 480), shape));
             }
@@ -128,7 +130,7 @@ pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
                         scale,
                         k,
                         policy: policy.clone(),
-                        points: valid.clone(),
+                        points: Arc::clone(&valid),
                     };
                     out.push(SweepPlot::new(
                         format!("sweep-heatmap-{}-{metric}", slug(policy)),
