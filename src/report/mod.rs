@@ -11,6 +11,7 @@
 pub mod csv;
 pub mod error;
 pub mod export;
+mod glossary;
 pub mod html;
 pub mod json;
 pub mod plots;

@@ -16,6 +16,7 @@ mod engine_behaviour;
 mod experiments;
 mod fuzz_input;
 mod network;
+mod plot_layout;
 mod policies;
 mod rand_interop;
 mod report;
