@@ -57,7 +57,7 @@ fn keys_lie_outside_the_plotting_area() {
         &["run", "scenarios/supplier-outage.json", "--replications", "6", "--days", "300"],
         dir.path(),
     );
-    for kind in [Kind::Service, Kind::Backorders, Kind::OnHand, Kind::Costs, Kind::Waits] {
+    for kind in [Kind::Service, Kind::Backorders, Kind::OnHand, Kind::Costs, Kind::TradeOff, Kind::Waits] {
         let text = parse(&dir.path().join("plots").join(format!("{}.svg", kind.file_stem())));
         let doc = roxmltree::Document::parse(&text).unwrap();
         let keys = frames(&doc);

@@ -133,7 +133,7 @@ impl Kind {
                 "Mean cost per measured day. Above: the costs a policy decides (holding, ordering, backorder penalty, lost sales), stacked by kind. Below, on its own scale: the cost of the goods, which would otherwise dwarf the rest. The figure above each bar is its total; the coloured strip under a bar is the policy's colour in the other plots."
             }
             Kind::TradeOff => {
-                "Each policy's total cost per day against its fill rate, with 95 % confidence intervals as crosses. Down and to the right is better: a policy up and to the left of another is dominated."
+                "Each policy's total cost per day against its fill rate (policies by colour, as in the key), with 95 % confidence intervals as crosses. Down and to the right is better: a policy up and to the left of another is dominated."
             }
             Kind::Waits => {
                 "Backordered units (demanded on measured days and filled before the horizon) by the number of days they waited, pooled over replications."

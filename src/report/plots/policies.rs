@@ -183,14 +183,18 @@ pub(super) fn trade_off<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<D
         }
     };
     let ((x0, x1), (y0, y1)) = (pad(x0, x1), pad(y0, y1));
-    let area = with_key(root, Kind::TradeOff.title(), &[])?;
+    // The policies in the key, not beside their points: close points' names would overlap.
+    let entries: Vec<(String, Swatch)> = (data.summary.policies.iter().enumerate())
+        .map(|(p, policy)| (policy.name.clone(), Swatch::Circle(policy_color(p))))
+        .collect();
+    let area = with_key(root, Kind::TradeOff.title(), &entries)?;
     let mut chart = chart(&area, (42, 70), x0.max(0.0)..x1.min(100.5), y0..y1)?;
     grid(&mut chart)
         .x_desc("Fill rate (%) — better to the right")
         .y_desc("Total cost per day — better lower")
         .x_label_formatter(&tidy)
         .draw()?;
-    for (p, (policy, &(x, xh, y, yh))) in data.summary.policies.iter().zip(&points).enumerate() {
+    for (p, &(x, xh, y, yh)) in points.iter().enumerate() {
         if !(x.is_finite() && y.is_finite()) {
             continue;
         }
@@ -212,13 +216,6 @@ pub(super) fn trade_off<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<D
             10,
         )))?;
         chart.draw_series(std::iter::once(Circle::new((x, y), 6, color.filled())))?;
-        // The policy's name beside its point (left of it in the right half), so no legend hides
-        // a point and no name runs off the plot.
-        let right_half = x > (x0 + x1) / 2.0;
-        let (anchor, dx) = if right_half { (HPos::Right, -10) } else { (HPos::Left, 10) };
-        let style = ("sans-serif", 14).into_font().color(&color).pos(Pos::new(anchor, VPos::Bottom));
-        let name = EmptyElement::at((x, y)) + Text::new(policy.name.clone(), (dx, -6), style);
-        chart.draw_series(std::iter::once(name))?;
     }
     Ok(())
 }
