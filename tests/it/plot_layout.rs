@@ -65,6 +65,11 @@ fn keys_lie_outside_the_plotting_area() {
         let area = plotting_area(&doc);
         assert!(area.2 - area.0 > 300.0 && area.3 - area.1 > 200.0, "{kind:?}: plotting area {area:?}");
         assert!(!overlap(keys[0], area), "{kind:?}: key {:?} overlaps the plotting area {area:?}", keys[0]);
+        if kind == Kind::Costs {
+            // The costs a policy decides in one panel, the cost of the goods in another.
+            let words: Vec<&str> = doc.descendants().filter_map(|n| n.text()).map(str::trim).collect();
+            assert!(words.contains(&"Costs the policy decides") && words.contains(&"Purchase"), "{words:?}");
+        }
         // The key is above the plot, under the title, and inside the picture.
         assert!(keys[0].3 <= area.1 && keys[0].1 > 20.0, "{kind:?}: key {:?}", keys[0]);
     }
