@@ -25,43 +25,9 @@ pub(crate) const KEY_METRICS: [&str; 7] = [
     "cost_total_per_day",
 ];
 
-/// The metric definitions of `docs/metrics.md`, compiled in.
-const METRICS_DOC: &str = include_str!("../../docs/metrics.md");
-
-/// `(key, definition)` for every `### key` section of `docs/metrics.md`: the paragraph under
-/// the heading, joined into one line.
-pub(crate) fn glossary() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut open = false;
-    for line in METRICS_DOC.lines() {
-        if let Some(key) = line.strip_prefix("### ") {
-            out.push((key.trim().to_string(), String::new()));
-            open = true;
-        } else if line.starts_with('#') {
-            open = false;
-        } else if open && !line.trim().is_empty() {
-            let def = &mut out.last_mut().expect("a heading opened the section").1;
-            if !def.is_empty() {
-                def.push(' ');
-            }
-            def.push_str(line.trim());
-        }
-    }
-    out
-}
-
 /// Escapes text for HTML.
 pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// Escapes text and turns `code` spans into <code> elements.
-fn inline(text: &str) -> String {
-    esc(text)
-        .split('`')
-        .enumerate()
-        .map(|(i, part)| if i % 2 == 1 { format!("<code>{part}</code>") } else { part.to_string() })
-        .collect()
 }
 
 fn value(s: Option<&Stat>) -> (f64, f64) {
@@ -212,7 +178,7 @@ table.meta th{text-align:left;font-weight:normal;color:#555}table.meta td{text-a
 figure{margin:1.2em 0}figcaption{color:#555;font-size:0.9em}\
 .policy{display:inline-block;width:0.9em;height:0.9em;margin-right:0.35em;vertical-align:-0.1em;border-radius:2px}\
 details{margin:0.8em 0}summary{cursor:pointer;color:#245;font-weight:bold}h3{margin-bottom:0.2em}\
-dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}code{font-size:0.95em;background:#f4f4f4;padding:0 0.2em}\
+dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}dd p{margin:0.2em 0}code{font-size:0.95em;background:#f4f4f4;padding:0 0.2em}\
 .note{color:#555;font-size:0.9em}";
 
 /// The report page.
@@ -250,7 +216,7 @@ pub(crate) fn report(view: &RunView) -> String {
     out.push_str(&scoped(s, "Customer segments", 2, &SEGMENT_METRICS, &|p| &p.segments));
     out.push_str(&scoped(s, "Lanes", 2, &LANE_METRICS, &|p| &p.lanes));
     out.push_str(&order_streams(s));
-    out.push_str(&glossary_list());
+    out.push_str(&super::glossary::glossary_html());
     out.push_str("</body></html>\n");
     out
 }
@@ -373,31 +339,6 @@ fn order_streams(s: &Summary) -> String {
     html
 }
 
-/// The glossary: every metric's label, key and definition.
-fn glossary_list() -> String {
-    let mut out = String::from(
-        "<h2>Glossary</h2><p class=\"note\">From docs/metrics.md, the one definition of every metric.</p><dl>",
-    );
-    let labels: Vec<&MetricDef> = METRICS
-        .iter()
-        .chain(&SUPPLIER_METRICS)
-        .chain(&SEGMENT_METRICS)
-        .chain(&LANE_METRICS)
-        .chain(&ORDER_METRICS)
-        .collect();
-    for (key, definition) in glossary() {
-        let label = labels.iter().find(|d| d.key == key).map_or(key.clone(), |d| d.label.to_string());
-        out.push_str(&format!(
-            "<dt>{} <code>{}</code></dt><dd>{}</dd>",
-            esc(&label),
-            esc(&key),
-            inline(&definition)
-        ));
-    }
-    out.push_str("</dl>");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,14 +352,5 @@ mod tests {
         for k in KEY_METRICS {
             assert!(METRICS.iter().any(|m| m.key == k), "{k}");
         }
-    }
-
-    #[test]
-    fn glossary_reads_the_metric_sections() {
-        let g = glossary();
-        let fill = g.iter().find(|(k, _)| k == "fill_rate").expect("fill_rate is defined");
-        assert!(fill.1.starts_with("Type-2 service, by units"), "{}", fill.1);
-        assert!(!fill.1.contains("###"));
-        assert!(g.iter().all(|(k, d)| !k.is_empty() && !d.is_empty()), "every entry has a definition");
     }
 }

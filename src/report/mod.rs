@@ -14,6 +14,7 @@ pub mod error;
 pub mod experiment_html;
 pub mod export;
 pub mod folder;
+mod glossary;
 pub mod html;
 pub mod json;
 pub mod plots;

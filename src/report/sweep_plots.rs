@@ -5,11 +5,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::error::ReportError;
-use super::plots::{legend, policy_color, register_font};
+use super::plots::{KEY_FRAME, Swatch, Ticked, policy_color, register_font, tidy, whole_axis, with_key};
 use crate::experiment::shard::{PointResult, SweepSpec};
+use crate::metrics::{Better, METRICS};
 
 /// Metrics the sweep plots show.
 const SHOWN: [(&str, &str, f64); 3] = [
@@ -167,20 +170,32 @@ fn line<DB: DrawingBackend>(
     let (y0, y1) = ys.iter().fold((f64::MAX, f64::MIN), |(a, b), &(m, h)| (a.min(m - h), b.max(m + h)));
     let pad = ((y1 - y0) * 0.08).max(1e-6);
     let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
-    let mut chart = ChartBuilder::on(root)
-        .caption(format!("{label} against {param}"), ("sans-serif", 20))
+    // A parameter whose values are whole numbers (a reorder point, a lead time) gets whole
+    // ticks.
+    let x = if xs.iter().all(|x| x.fract() == 0.0) {
+        whole_axis(x0, x1, 10)
+    } else {
+        Ticked { range: x0..x1, ticks: RangedCoordf64::from(x0..x1).key_points(10) }
+    };
+    let entries: Vec<(String, Swatch)> =
+        policies.iter().enumerate().map(|(k, name)| (name.clone(), Swatch::Line(policy_color(k)))).collect();
+    let area = with_key(root, &format!("{label} against {param}"), &entries)?;
+    let mut chart = ChartBuilder::on(&area)
         .margin(14)
+        .margin_top(10)
         .x_label_area_size(42)
         .y_label_area_size(70)
-        .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad))?;
+        .build_cartesian_2d(x, (y0 - pad)..(y1 + pad))?;
     chart
         .configure_mesh()
+        .x_label_formatter(&|v: &f64| format!("{v}"))
+        .y_label_formatter(&tidy)
         .x_desc(param)
         .y_desc(label)
         .label_style(("sans-serif", 14))
         .light_line_style(BLACK.mix(0.03))
         .draw()?;
-    for (k, name) in policies.iter().enumerate() {
+    for k in 0..policies.len() {
         let color = policy_color(k);
         let series: Vec<(f64, f64, f64)> = points
             .iter()
@@ -193,13 +208,9 @@ fn line<DB: DrawingBackend>(
             .chain(series.iter().rev().map(|&(x, m, h)| (x, m - h)))
             .collect();
         chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.18).filled())))?;
-        chart
-            .draw_series(LineSeries::new(series.iter().map(|&(x, m, _)| (x, m)), color.stroke_width(2)))?
-            .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        chart.draw_series(LineSeries::new(series.iter().map(|&(x, m, _)| (x, m)), color.stroke_width(2)))?;
         chart.draw_series(series.iter().map(|&(x, m, _)| Circle::new((x, m), 3, color.filled())))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)?;
     root.present()
 }
 
@@ -215,12 +226,13 @@ fn heat<DB: DrawingBackend>(
     points: &[PointResult],
 ) -> Drawn<DB> {
     root.fill(&WHITE)?;
-    let mut xs: Vec<f64> = points.iter().filter_map(|p| number(p, 0)).collect();
-    let mut ys: Vec<f64> = points.iter().filter_map(|p| number(p, 1)).collect();
-    for v in [&mut xs, &mut ys] {
-        v.sort_by(|a, b| a.partial_cmp(b).expect("finite"));
+    let axis = |i: usize| {
+        let mut v: Vec<f64> = points.iter().filter_map(|p| number(p, i)).collect();
+        v.sort_by(f64::total_cmp);
         v.dedup();
-    }
+        v
+    };
+    let (xs, ys) = (axis(0), axis(1));
     let cells: Vec<(usize, usize, f64)> = points
         .iter()
         .filter_map(|p| {
@@ -229,42 +241,124 @@ fn heat<DB: DrawingBackend>(
             Some((xs.iter().position(|&v| v == x)?, ys.iter().position(|&v| v == y)?, m))
         })
         .collect();
-    let (lo, hi) = cells.iter().fold((f64::MAX, f64::MIN), |(a, b), c| (a.min(c.2), b.max(c.2)));
-    let mut chart = ChartBuilder::on(root)
-        .caption(format!("{label} — {policy}"), ("sans-serif", 20))
+    let scale = Goodness::new(metric, cells.iter().map(|c| c.2));
+    let area = with_key(root, &format!("{label} — {policy}"), &[])?;
+    let (plot, bar) = area.split_horizontally(area.dim_in_pixel().0 - 130);
+    let mut chart = ChartBuilder::on(&plot)
         .margin(14)
+        .margin_top(10)
         .x_label_area_size(42)
         .y_label_area_size(70)
-        .build_cartesian_2d(0f64..xs.len() as f64, 0f64..ys.len() as f64)?;
-    let (xl, yl) = (xs.clone(), ys.clone());
-    let fx = move |v: &f64| xl.get(v.floor() as usize).map_or(String::new(), |x| format!("{x}"));
-    let fy = move |v: &f64| yl.get(v.floor() as usize).map_or(String::new(), |y| format!("{y}"));
+        .build_cartesian_2d(cell_axis(xs.len()), cell_axis(ys.len()))?;
+    let fx = |v: &f64| xs.get(v.floor() as usize).map_or(String::new(), |x| format!("{x}"));
+    let fy = |v: &f64| ys.get(v.floor() as usize).map_or(String::new(), |y| format!("{y}"));
     chart
         .configure_mesh()
         .disable_mesh()
         .x_desc(params.0.as_str())
         .y_desc(params.1.as_str())
-        .x_labels(xs.len().min(12))
-        .y_labels(ys.len().min(12))
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
         .label_style(("sans-serif", 13))
         .draw()?;
-    let shade = |m: f64| {
-        let t = if hi > lo { (m - lo) / (hi - lo) } else { 0.5 };
-        // Light yellow to dark blue.
-        let mix = |a: f64, b: f64| (a + (b - a) * t) as u8;
-        RGBColor(mix(255.0, 33.0), mix(247.0, 102.0), mix(188.0, 172.0))
-    };
     chart.draw_series(cells.iter().map(|&(i, j, m)| {
-        Rectangle::new([(i as f64, j as f64), (i as f64 + 1.0, j as f64 + 1.0)], shade(m).filled())
+        Rectangle::new([(i as f64, j as f64), (i as f64 + 1.0, j as f64 + 1.0)], shade(scale.of(m)).filled())
     }))?;
     if xs.len() * ys.len() <= 150 {
         chart.draw_series(cells.iter().map(|&(i, j, m)| {
-            let dark = hi > lo && (m - lo) / (hi - lo) > 0.55;
-            let style = ("sans-serif", 11).into_font().color(if dark { &WHITE } else { &BLACK });
-            Text::new(format!("{m:.3}"), (i as f64 + 0.15, j as f64 + 0.55), style)
+            let color = if scale.of(m) > 0.55 { &WHITE } else { &BLACK };
+            let style = ("sans-serif", 11).into_font().color(color).pos(Pos::new(HPos::Center, VPos::Center));
+            Text::new(format!("{}", Sig(m)), (i as f64 + 0.5, j as f64 + 0.5), style)
         }))?;
     }
+    colour_bar(&bar, &scale)?;
     root.present()
+}
+
+/// A heat map's axis of `n` cells, one tick in the middle of each (at most about 12).
+fn cell_axis(n: usize) -> Ticked {
+    let step = n.div_ceil(12).max(1);
+    Ticked { range: 0.0..n.max(1) as f64, ticks: (0..n).step_by(step).map(|i| i as f64 + 0.5).collect() }
+}
+
+/// How good a value of a heat map's metric is, from 0 (the worst on the map) to 1 (the best),
+/// whatever the metric's direction: every map is darker where it is better.
+struct Goodness {
+    /// The worst and the best value on the map.
+    worst: f64,
+    best: f64,
+}
+
+impl Goodness {
+    fn new(metric: &str, values: impl Iterator<Item = f64> + Clone) -> Goodness {
+        let lo = values.clone().fold(f64::INFINITY, f64::min);
+        let hi = values.fold(f64::NEG_INFINITY, f64::max);
+        let lower = METRICS.iter().find(|m| m.key == metric).is_some_and(|m| m.better == Better::Lower);
+        if lower { Goodness { worst: hi, best: lo } } else { Goodness { worst: lo, best: hi } }
+    }
+
+    fn of(&self, v: f64) -> f64 {
+        if self.best == self.worst {
+            0.5
+        } else {
+            ((v - self.worst) / (self.best - self.worst)).clamp(0.0, 1.0)
+        }
+    }
+
+    fn value(&self, t: f64) -> f64 {
+        self.worst + t * (self.best - self.worst)
+    }
+}
+
+/// The colour of goodness `t`: light yellow (worst) to dark blue (best).
+fn shade(t: f64) -> RGBColor {
+    let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    RGBColor(mix(255.0, 33.0), mix(247.0, 102.0), mix(188.0, 172.0))
+}
+
+/// The colour bar beside a heat map: the shades from worst (bottom) to best (top), labelled
+/// with the values they stand for, framed in the key colour.
+fn colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: &Goodness) -> Drawn<DB> {
+    const STEPS: usize = 40;
+    let ticks = Ticked { range: 0.0..1.0, ticks: vec![0.0, 0.25, 0.5, 0.75, 1.0] };
+    let mut chart = ChartBuilder::on(area)
+        .margin(14)
+        .margin_top(10)
+        .margin_right(4)
+        .x_label_area_size(42)
+        .y_label_area_size(0)
+        .right_y_label_area_size(70)
+        .build_cartesian_2d(0f64..1.0, ticks)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_label_formatter(&|t: &f64| format!("{}", Sig(scale.value(*t))))
+        .label_style(("sans-serif", 12))
+        .draw()?;
+    chart.draw_series((0..STEPS).map(|i| {
+        let (a, b) = (i as f64 / STEPS as f64, (i + 1) as f64 / STEPS as f64);
+        Rectangle::new([(0.0, a), (1.0, b)], shade(i as f64 / (STEPS - 1) as f64).filled())
+    }))?;
+    chart
+        .draw_series(std::iter::once(Rectangle::new([(0.0, 0.0), (1.0, 1.0)], KEY_FRAME.stroke_width(1))))?;
+    let word = |text: &str, t: f64, v: VPos, dy: i32| {
+        let style = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Center, v));
+        EmptyElement::at((0.5, t)) + Text::new(text.to_string(), (0, dy), style)
+    };
+    chart.draw_series([word("better", 1.0, VPos::Bottom, -4), word("worse", 0.0, VPos::Top, 6)])?;
+    Ok(())
+}
+
+/// A value with four significant digits and no useless zeros.
+struct Sig(f64);
+
+impl std::fmt::Display for Sig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        let digits = if v == 0.0 { 0 } else { (3 - v.abs().log10().floor() as i32).clamp(0, 6) as usize };
+        let s = format!("{v:.digits$}");
+        let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+        f.write_str(s)
+    }
 }

@@ -196,8 +196,10 @@ fn a_failing_golden_check_says_first_what_changed_then_the_headline_metrics() {
     let first = lines.next().unwrap();
     assert!(first.ends_with("settings changed: replications 5 → 6"), "{first}");
     let listed: Vec<&str> = lines.skip(2).map(|l| l.split_whitespace().next().unwrap_or("")).collect();
-    assert_eq!(listed[0], "policies[lean].total.cost_total_per_day.mean", "{err}");
-    assert!(listed[..3].iter().all(|p| p.ends_with("cost_total_per_day.mean")), "{listed:?}");
+    // The quickstart has prices: profit per day is the first headline, then total cost.
+    assert_eq!(listed[0], "policies[lean].total.profit_per_day.mean", "{err}");
+    assert!(listed[..3].iter().all(|p| p.ends_with("profit_per_day.mean")), "{listed:?}");
+    assert!(listed[3..6].iter().all(|p| p.ends_with("cost_total_per_day.mean")), "{listed:?}");
     let (code, _, err) = run("5", &["--tolerance", "NaN"]);
     assert_eq!(code, 2);
     assert!(err.contains("finite number"), "{err}");

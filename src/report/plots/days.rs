@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{chart, grid, legend, tidy};
+use super::axes::{Swatch, chart, grid, tidy, whole_axis, with_key};
 use super::{Kind, Result, policy_color};
 use crate::report::view::{Band, DayRow, RunView};
 
@@ -24,36 +24,38 @@ pub(super) fn over_time<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let top = if top > 0.0 { top * 1.08 } else { 1.0 };
-    let mut chart = chart(root, title, (42, 64), 0f64..days.max(1) as f64, 0f64..top)?;
+    let first = data.daily.first().map(Vec::as_slice).unwrap_or_default();
+    let warm = first.iter().filter(|d| d.warmup).count() as f64;
+    let down: Vec<&DayRow> = first.iter().filter(|d| d.suppliers_down > 0.0).collect();
+    let red = RGBColor(0xD6, 0x27, 0x28);
+    let mut entries = Vec::new();
+    if warm > 0.0 {
+        entries.push(("Warm-up (not measured)".to_string(), Swatch::Patch(BLACK.mix(0.12))));
+    }
+    if !down.is_empty() {
+        entries
+            .push(("Supplier down (shade: share of replications)".to_string(), Swatch::Patch(red.mix(0.3))));
+    }
+    for (p, policy) in data.summary.policies.iter().enumerate() {
+        entries.push((policy.name.clone(), Swatch::Line(policy_color(p))));
+    }
+    let area = with_key(root, title, &entries)?;
+    let end = days.max(1) as f64;
+    let x = whole_axis(0.0, end, 12);
+    let mut chart = chart(&area, (42, 64), x, 0f64..top)?;
     grid(&mut chart).x_desc("Day").y_desc(y_desc).x_label_formatter(&tidy).draw()?;
     // Warm-up in grey, supplier outages in red (darker when down in more replications).
-    if let Some(first) = data.daily.first() {
-        let warm = first.iter().filter(|d| d.warmup).count() as f64;
-        if warm > 0.0 {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, 0.0), (warm, top)],
-                    BLACK.mix(0.06).filled(),
-                )))?
-                .label("Warm-up (not measured)")
-                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BLACK.mix(0.12).filled()));
-        }
-        let down: Vec<&DayRow> = first.iter().filter(|d| d.suppliers_down > 0.0).collect();
-        if !down.is_empty() {
-            let red = RGBColor(0xD6, 0x27, 0x28);
-            chart
-                .draw_series(down.iter().map(|d| {
-                    let x = d.day as f64;
-                    Rectangle::new(
-                        [(x, 0.0), (x + 1.0, top)],
-                        red.mix(0.06 + 0.3 * d.suppliers_down.min(1.0)).filled(),
-                    )
-                }))?
-                .label("Supplier down (shade: share of replications)")
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], red.mix(0.3).filled()));
-        }
+    if warm > 0.0 {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, 0.0), (warm, top)],
+            BLACK.mix(0.06).filled(),
+        )))?;
     }
-    for (p, (policy, rows)) in data.summary.policies.iter().zip(&data.daily).enumerate() {
+    chart.draw_series(down.iter().map(|d| {
+        let x = d.day as f64;
+        Rectangle::new([(x, 0.0), (x + 1.0, top)], red.mix(0.06 + 0.3 * d.suppliers_down.min(1.0)).filled())
+    }))?;
+    for (p, rows) in data.daily.iter().enumerate() {
         let color = policy_color(p);
         let band: Vec<(f64, f64)> = rows
             .iter()
@@ -63,12 +65,9 @@ pub(super) fn over_time<DB: DrawingBackend>(
             .collect();
         chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.15).filled())))?;
         let line = rows.iter().map(|d| (d.day as f64 + 0.5, series(d).mean)).filter(|(_, v)| v.is_finite());
-        chart
-            .draw_series(LineSeries::new(line, color.stroke_width(2)))?
-            .label(policy.name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        chart.draw_series(LineSeries::new(line, color.stroke_width(2)))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
+    Ok(())
 }
 
 /// Most panels the plot of backorders by location draws (the locations owing the most).
@@ -102,16 +101,11 @@ pub(super) fn by_location<DB: DrawingBackend>(
     data: &RunView,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), DB> {
-    let root = root.titled(Kind::Locations.title(), ("sans-serif", 20))?;
-    let (key, grid) = root.split_vertically(34);
     // One key for every panel: the policies in their colours.
-    let mut x = 70;
-    for (p, policy) in data.summary.policies.iter().enumerate() {
-        let color = policy_color(p);
-        key.draw(&PathElement::new(vec![(x, 14), (x + 22, 14)], color.stroke_width(3)))?;
-        key.draw(&Text::new(policy.name.clone(), (x + 28, 6), ("sans-serif", 15)))?;
-        x += 50 + 9 * policy.name.chars().count() as i32;
-    }
+    let entries: Vec<(String, Swatch)> = (data.summary.policies.iter().enumerate())
+        .map(|(p, policy)| (policy.name.clone(), Swatch::Line(policy_color(p))))
+        .collect();
+    let grid = with_key(root, Kind::Locations.title(), &entries)?;
     let shown = shown_locations(data);
     let panels = grid.split_evenly((shown.len().div_ceil(LOCATION_COLUMNS).max(1), LOCATION_COLUMNS));
     let warm = data.warmup_days() as f64;
@@ -125,10 +119,9 @@ pub(super) fn by_location<DB: DrawingBackend>(
             .margin(8)
             .x_label_area_size(26)
             .y_label_area_size(48)
-            .build_cartesian_2d(0f64..days.max(1) as f64, 0f64..top)?;
+            .build_cartesian_2d(whole_axis(0.0, days.max(1) as f64, 4), 0f64..top)?;
         chart
             .configure_mesh()
-            .x_labels(4)
             .y_labels(5)
             .x_label_formatter(&tidy)
             .y_label_formatter(&tidy)

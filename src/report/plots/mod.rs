@@ -18,7 +18,8 @@ mod waits;
 use super::create_temp;
 use super::error::ReportError;
 use super::view::RunView;
-pub(crate) use axes::legend;
+pub use axes::KEY_FRAME;
+pub(crate) use axes::{Swatch, Ticked, tidy, whole_axis, with_key};
 use days::{LOCATION_COLUMNS, shown_locations};
 
 static FONT: Once = Once::new();
@@ -129,10 +130,10 @@ impl Kind {
                 "Mean over replications of the units on hand at the end of each day, with the 10–90 % band across replications. Grey: warm-up; red: supplier outages."
             }
             Kind::Costs => {
-                "Mean cost per measured day, stacked by kind; the figure above each bar is the total. The coloured strip under a bar is the policy's colour in the other plots."
+                "Mean cost per measured day. Above: the costs a policy decides (holding, ordering, backorder penalty, lost sales), stacked by kind. Below, on its own scale: the cost of the goods, which would otherwise dwarf the rest. The figure above each bar is its total; the coloured strip under a bar is the policy's colour in the other plots."
             }
             Kind::TradeOff => {
-                "Each policy's total cost per day against its fill rate, with 95 % confidence intervals as crosses. Down and to the right is better: a policy up and to the left of another is dominated."
+                "Each policy's total cost per day against its fill rate (policies by colour, as in the key), with 95 % confidence intervals as crosses. Down and to the right is better: a policy up and to the left of another is dominated."
             }
             Kind::Waits => {
                 "Backordered units (demanded on measured days and filled before the horizon) by the number of days they waited, pooled over replications."
@@ -146,6 +147,7 @@ impl Kind {
     fn size(self, data: &RunView) -> (u32, u32) {
         match self {
             Kind::Backorders | Kind::OnHand => (960, 460),
+            Kind::Costs => (760, 680),
             Kind::Locations => {
                 let rows = shown_locations(data).len().div_ceil(LOCATION_COLUMNS).max(1) as u32;
                 (960, 70 + 210 * rows)

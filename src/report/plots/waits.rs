@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axes::{IndexAxis, chart, grid, legend, tidy};
+use super::axes::{Swatch, chart, grid, index_axis, tidy, with_key};
 use super::{Kind, Result, policy_color};
 use crate::metrics::WaitHistogram;
 use crate::report::view::RunView;
@@ -32,13 +32,12 @@ pub(super) fn waits<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB, S
         .unwrap_or(0)
         .max(3);
     let top = shares.iter().flatten().copied().fold(0.0, f64::max).max(1.0) * 1.1;
-    let mut chart = chart(
-        root,
-        Kind::Waits.title(),
-        (42, 64),
-        IndexAxis { n: cutoff + 1, step: cutoff.div_ceil(15).max(1) },
-        0f64..top,
-    )?;
+    let entries: Vec<(String, Swatch)> = (data.summary.policies.iter().enumerate())
+        .map(|(p, policy)| (policy.name.clone(), Swatch::Patch(policy_color(p).to_rgba())))
+        .collect();
+    let area = with_key(root, Kind::Waits.title(), &entries)?;
+    let axis = index_axis(cutoff + 1, cutoff.div_ceil(15).max(1));
+    let mut chart = chart(&area, (42, 64), axis, 0f64..top)?;
     grid(&mut chart)
         .disable_x_mesh()
         .x_desc("Days waited (0 = filled the same day)")
@@ -47,18 +46,15 @@ pub(super) fn waits<DB: DrawingBackend>(data: &RunView, root: &DrawingArea<DB, S
         .draw()?;
     let n = shares.len().max(1) as f64;
     let width = 0.8 / n;
-    for (p, (policy, s)) in data.summary.policies.iter().zip(&shares).enumerate() {
+    for (p, s) in shares.iter().enumerate() {
         let color = policy_color(p);
         let bars = s.iter().enumerate().take(cutoff + 1).map(|(d, &v)| {
             let x = d as f64 - 0.4 + width * p as f64;
             Rectangle::new([(x, 0.0), (x + width, v)], color.filled())
         });
-        chart
-            .draw_series(bars)?
-            .label(policy.name.as_str())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+        chart.draw_series(bars)?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight, 14)
+    Ok(())
 }
 
 /// The days waited by which a share `q` of the late-filled units in `counts` (index = days
