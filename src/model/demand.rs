@@ -30,6 +30,7 @@ impl Builder<'_> {
                 Some(id) => self.resolve(&ids.segments, id, format!("demand[{i}].segment"), "segment"),
                 None => Some(segments.iter().position(|g| g.id == "default").expect("default segment")),
             };
+            self.demand_unresolved |= location.is_none() || item.is_none();
             refs.push(DemandRef { location, item, segment });
         }
         refs

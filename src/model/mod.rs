@@ -16,7 +16,7 @@ use build::Builder;
 mod tests;
 
 use crate::scenario::ScenarioFile;
-use crate::scenario::error::ScenarioError;
+use crate::scenario::error::{ScenarioError, group};
 use crate::sim::demand::{Churn, DemandSampler, Shocks};
 use crate::sim::dist::Sampler;
 use crate::sim::forecast::Prior;
@@ -221,7 +221,11 @@ impl Model {
         let model = b.model(file);
         match model {
             Some(m) if b.problems.is_empty() => Ok(m),
-            _ => Err(ScenarioError::Invalid { file: file.path.clone(), problems: b.problems }),
+            _ => {
+                let mut problems = group(b.problems);
+                file.positions.place(&mut problems);
+                Err(ScenarioError::Invalid { file: file.path.clone(), problems })
+            }
         }
     }
 

@@ -38,7 +38,7 @@ fn problems(doc: &Value) -> Vec<Problem> {
 }
 
 fn problem(path: &str, message: &str) -> Problem {
-    Problem { path: path.into(), message: message.into() }
+    Problem::new(path, message)
 }
 
 /// A serial network: supplier → hub → dc → store, locations listed as hub, store, dc.

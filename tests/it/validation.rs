@@ -58,7 +58,7 @@ fn cases() -> Vec<Case> {
             "/demand/0/distribution",
             json!({"type": "triangular", "mean": 3}),
             "demand[0].distribution.type",
-            "unknown variant",
+            "unknown type \"triangular\"",
         ),
         one("/horizon_days", json!(2.5), "horizon_days", "expected a whole number"),
         // Top level.
@@ -70,7 +70,7 @@ fn cases() -> Vec<Case> {
         one("/warmup_days", json!(60), "warmup_days", "less than horizon_days"),
         one("/warmup_days", json!(-1), "warmup_days", "at least 0"),
         one("/replications", json!(0), "replications", "allowed: 1 to"),
-        one("/seed", json!(-1), "seed", "invalid value"),
+        one("/seed", json!(-1), "seed", "expected a whole number ≥ 0"),
         one("/items", json!([]), "items", "at least one item"),
         one("/locations", json!([]), "locations", "at least one location"),
         one("/policies", json!([]), "policies", "at least one policy"),
@@ -89,7 +89,12 @@ fn cases() -> Vec<Case> {
         ),
         one("/segments/-", json!({"id": "loyal"}), "segments[1].id", "duplicate"),
         // Locations.
-        one("/locations/0/allocation", json!("lifo"), "locations[0].allocation", "unknown variant"),
+        one(
+            "/locations/0/allocation",
+            json!("lifo"),
+            "locations[0].allocation",
+            "unknown value \"lifo\"; allowed: fcfs, priority, fair_share",
+        ),
         one("/locations/1/priority", json!(1_000_001), "locations[1].priority", "-1000000 to 1000000"),
         case(
             vec![
@@ -157,7 +162,7 @@ fn cases() -> Vec<Case> {
             "/suppliers/0/outages/in_transit",
             json!("pause"),
             "suppliers[0].outages.in_transit",
-            "unknown variant",
+            "unknown value \"pause\"",
         ),
         // Lanes and the network.
         one(
@@ -347,8 +352,8 @@ fn cases() -> Vec<Case> {
         one(
             "/policies/1/inventory/forecast",
             json!({"type": "holt_winters", "alpha": 0.2, "beta": 0.1, "gamma": 0.1, "seasonality": "weekly"}),
-            "policies[1].inventory",
-            "unknown variant `weekly`",
+            "policies[1].inventory.forecast.seasonality",
+            "unknown value \"weekly\"; allowed: additive, multiplicative",
         ),
         one(
             "/policies/3/inventory/forecast/window",
@@ -404,13 +409,13 @@ fn cases() -> Vec<Case> {
                 "/lanes/-",
                 json!({"id": "acme-dc-2", "from": "acme", "to": "dc", "lead_time": constant(9), "capacity_per_day": 5}),
             )],
-            "policies[4].overrides[0].sourcing.source[0]",
+            "policies[4].overrides[0].sourcing.source",
             "several lanes to dc/widget",
         ),
         one(
             "/policies/4/overrides/0/sourcing/source",
             json!("nowhere"),
-            "policies[4].overrides[0].sourcing.source[0]",
+            "policies[4].overrides[0].sourcing.source",
             "does not serve dc/widget",
         ),
         one(
