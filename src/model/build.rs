@@ -255,6 +255,7 @@ impl<'a> Builder<'a> {
             }
         }
         let segments = self.ids("segments", "id", s.segments.iter().map(|x| x.id.as_str()));
+        self.check_names(s);
         self.ids("policies", "name", s.policies.iter().map(|x| x.name.as_str()));
         for (i, p) in s.policies.iter().enumerate() {
             if p.name.contains(',') || p.name.contains('"') {

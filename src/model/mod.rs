@@ -6,6 +6,9 @@
 
 mod build;
 mod demand;
+mod history;
+mod names;
+pub(crate) use names::file_stem;
 mod network;
 mod policies;
 mod supply;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::Model;
 use super::build::Builder;
-use super::demand::history;
+use super::history::history;
 use crate::scenario::error::{Problem, ScenarioError};
 use crate::scenario::{InputFile, ScenarioFile};
 

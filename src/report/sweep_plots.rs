@@ -131,7 +131,7 @@ pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
                         points: valid.clone(),
                     };
                     out.push(SweepPlot::new(
-                        format!("sweep-heatmap-{}-{metric}", slug(policy)),
+                        format!("sweep-heatmap-{}-{metric}", crate::model::file_stem(policy)),
                         (760, 560),
                         shape,
                     ));
@@ -141,10 +141,6 @@ pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
         _ => {}
     }
     out
-}
-
-fn slug(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 fn line<DB: DrawingBackend>(

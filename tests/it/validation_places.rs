@@ -6,9 +6,13 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
+
 use scsim::model::Model;
 use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::{Problem, ScenarioError};
+
+use crate::validation::{self, Edit::Set, apply};
 
 /// The valid base scenario of the rule table, as written (several lines).
 const BASE: &str = include_str!("../data/validation-base.json");
@@ -262,4 +266,28 @@ fn an_endless_input_stops_at_the_size_limit() {
     assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
     let big = vec![b' '; (32 << 20) + 1];
     assert!(matches!(ScenarioFile::parse(&big, Path::new("big.json")), Err(ScenarioError::TooLarge { .. })));
+}
+
+/// Values the documentation allows at the edge of a range (negative reorder points, a lead
+/// time of 0 days, a full outage, ...) build without a problem.
+#[test]
+fn documented_edge_values_are_accepted() {
+    let base: Value = serde_json::from_str(validation::BASE).expect("the base is JSON");
+    let edges = [
+        Set("/policies/1/overrides/1/inventory/s", json!(-5)),
+        Set("/policies/2/inventory/r", json!(-5)),
+        Set("/lanes/2/lead_time", json!({"type": "constant", "value": 0})),
+        Set("/suppliers/0/outages/remaining_capacity", json!(0)),
+        Set("/suppliers/0/outages/scheduled/0/every_days", json!(365)),
+        Set("/segments/0/patience_days", json!({"type": "constant", "value": 0})),
+        Set("/warmup_days", json!(59)),
+        Set("/policies/1/inventory/service/target", json!(0.5)),
+        Set("/demand/0/trend", json!({"type": "exponential", "per_day": -0.5})),
+    ];
+    for edit in &edges {
+        let mut doc = base.clone();
+        apply(&mut doc, edit);
+        let problems = crate::common::problems(&doc.to_string());
+        assert!(problems.is_empty(), "{doc}: {problems:?}");
+    }
 }
