@@ -174,7 +174,20 @@ pub fn main() -> Result<ExitCode> {
 
 fn validate(path: &Path) -> Result<ExitCode> {
     let file = ScenarioFile::read(path)?;
-    let model = Model::build(&file)?;
+    // The file is read and under the size limit: its document for the `sweep` section's paths.
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
+    let mut sweep = scsim::experiment::section::section(&file.scenario.sweep, &doc).err().unwrap_or_default();
+    file.place(&mut sweep);
+    let invalid = |problems| ScenarioError::Invalid { file: path.to_path_buf(), problems };
+    let model = match Model::build(&file) {
+        Ok(model) if sweep.is_empty() => model,
+        Ok(_) => return Err(invalid(sweep).into()),
+        Err(ScenarioError::Invalid { mut problems, .. }) => {
+            problems.extend(sweep);
+            return Err(invalid(problems).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let count = |n: usize, what: &str, plural: &str| format!("{n} {}", if n == 1 { what } else { plural });
     println!(
         "{}: valid — {}, {}, {}, {}, {} ({} warm-up), {}",

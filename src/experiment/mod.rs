@@ -19,6 +19,7 @@ pub mod golden;
 pub mod merge;
 pub mod optimize;
 pub mod points;
+pub mod section;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

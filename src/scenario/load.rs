@@ -55,6 +55,11 @@ impl ScenarioFile {
         Ok(ScenarioFile::assemble(bytes, path, scenario, positions))
     }
 
+    /// Places `problems` found in this file (their line, column and the ids on their paths).
+    pub fn place(&self, problems: &mut [Problem]) {
+        self.positions.place(problems);
+    }
+
     /// A scenario file from its parts, reading the input files it names.
     fn assemble(bytes: &[u8], path: &Path, scenario: Scenario, positions: Positions) -> ScenarioFile {
         let inputs = read_inputs(&scenario, path.parent().unwrap_or(Path::new(".")));

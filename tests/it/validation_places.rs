@@ -291,3 +291,30 @@ fn documented_edge_values_are_accepted() {
         assert!(problems.is_empty(), "{doc}: {problems:?}");
     }
 }
+
+#[test]
+fn the_sweep_section_is_checked_with_every_problem() {
+    let text = edit(
+        BASE,
+        r#""schema_version": 1,"#,
+        r#""schema_version": 1, "sweep": [
+    {"path": "policies.bs.inventory.S", "values": [40, 60]},
+    {"path": "policies.nope.inventory.S", "values": [1]},
+    {"path": "horizon_days", "from": 90, "to": 30},
+    {"path": "seed"}],"#,
+    );
+    let file =
+        ScenarioFile::parse(text.as_bytes(), Path::new("tests/inline.json")).expect("the scenario parses");
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let problems = scsim::experiment::section::section(&file.scenario.sweep, &doc).expect_err("invalid");
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["sweep[1].path", "sweep[2].from", "sweep[3]"], "{problems:#?}");
+    assert!(problems[2].message.contains("give either `values` or `from` and `to`"));
+    let valid = edit(&text, r#"{"path": "seed"}"#, r#"{"path": "seed", "values": [1, 2]}"#);
+    let valid = edit(&valid, r#""from": 90, "to": 30"#, r#""from": 30, "to": 90, "step": 30"#);
+    let valid = edit(&valid, "policies.nope", "policies.rq");
+    let doc: Value = serde_json::from_str(&valid).unwrap();
+    let file = ScenarioFile::parse(valid.as_bytes(), Path::new("tests/inline.json")).unwrap();
+    let parameters = scsim::experiment::section::section(&file.scenario.sweep, &doc).expect("valid");
+    assert_eq!(parameters[2].values, [json!(30), json!(60), json!(90)]);
+}
