@@ -76,6 +76,9 @@ pub struct Overrides {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// Run even when the estimated work or memory is above scsim's limits.
+    #[arg(long)]
+    force: bool,
 }
 
 impl Overrides {
@@ -216,6 +219,10 @@ fn load(path: &Path, overrides: &Overrides) -> Result<Loaded> {
     let mut file = ScenarioFile::read(path)?;
     overrides.apply(&mut file.scenario);
     let model = build(&file, overrides.note())?;
+    let threads = overrides.threads.map_or_else(rayon::current_num_threads, usize::from);
+    if let Some(refusal) = model.estimate(threads).refusal().filter(|_| !overrides.force) {
+        bail!(InputError(format!("{}: {refusal}", path.display())));
+    }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(Loaded { text, model })
 }

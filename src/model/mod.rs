@@ -6,8 +6,10 @@
 
 mod build;
 mod demand;
+mod estimate;
 mod history;
 mod names;
+pub use estimate::{Estimate, MAX_BYTES, MAX_PAIR_DAYS};
 pub(crate) use names::file_stem;
 mod network;
 mod policies;

@@ -12,6 +12,7 @@ use scsim::model::Model;
 use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::{Problem, ScenarioError};
 
+use crate::common;
 use crate::validation::{self, Edit::Set, apply};
 
 /// The valid base scenario of the rule table, as written (several lines).
@@ -287,7 +288,7 @@ fn documented_edge_values_are_accepted() {
     for edit in &edges {
         let mut doc = base.clone();
         apply(&mut doc, edit);
-        let problems = crate::common::problems(&doc.to_string());
+        let problems = common::problems(&doc.to_string());
         assert!(problems.is_empty(), "{doc}: {problems:?}");
     }
 }
@@ -317,4 +318,46 @@ fn the_sweep_section_is_checked_with_every_problem() {
     let file = ScenarioFile::parse(valid.as_bytes(), Path::new("tests/inline.json")).unwrap();
     let parameters = scsim::experiment::section::section(&file.scenario.sweep, &doc).expect("valid");
     assert_eq!(parameters[2].values, [json!(30), json!(60), json!(90)]);
+}
+
+/// The quickstart scenario with `edit` applied to its text.
+fn quickstart(from: &str, to: &str) -> Model {
+    let text = std::fs::read_to_string("scenarios/quickstart.json").unwrap();
+    let file = ScenarioFile::parse(edit(&text, from, to).as_bytes(), Path::new("scenarios/q.json")).unwrap();
+    Model::build(&file).unwrap_or_else(|e| panic!("valid: {e}"))
+}
+
+#[test]
+fn runs_that_would_exhaust_the_machine_are_refused_before_they_start() {
+    let text = std::fs::read_to_string("scenarios/quickstart.json").unwrap();
+    let small = common::model(&text).estimate(2);
+    assert_eq!(small.refusal(), None, "{small:?}");
+    // Poisson demand of 10⁷ a day: each backordered line waits, tens of millions of lines.
+    let busy =
+        quickstart(r#""type": "poisson", "mean": 20"#, r#""type": "poisson", "mean": 10000000"#).estimate(2);
+    let refusal = busy.refusal().expect("refused");
+    assert!(refusal.contains("GB of memory") && refusal.contains("above the limit of 2 GB"), "{refusal}");
+    assert!(refusal.contains("--force"), "{refusal}");
+    // Order-up-to levels near 10⁹: the daily bands keep a bucket per 1/64 of each power of two.
+    let high = quickstart(r#""S": 85"#, r#""S": 1000000000"#).estimate(2);
+    assert!(high.refusal().is_some_and(|r| r.contains("GB of memory")), "{high:?}");
+    // The command refuses before it starts, with exit code 2 and nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let busy_text = edit(&text, r#""type": "poisson", "mean": 20"#, r#""type": "poisson", "mean": 10000000"#);
+    std::fs::write(dir.path().join("busy.json"), busy_text).unwrap();
+    let start = Instant::now();
+    let out = assert_cmd::Command::cargo_bin("scsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["run", "busy.json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert!(start.elapsed() < Duration::from_secs(10) && !dir.path().join("output").exists());
+    // The work: pairs × days × policies × replications.
+    let m = common::model(&text);
+    let expected =
+        m.pairs.len() as u64 * u64::from(m.horizon) * m.policies.len() as u64 * u64::from(m.replications);
+    assert_eq!(small.pair_days, expected);
 }
