@@ -66,16 +66,11 @@ impl Model {
         let span = f64::from(self.calendar_span()) + 7.0;
         let daily: f64 = self.pairs.iter().map(|p| p.prior.weekday_means.iter().sum::<f64>() / 7.0).sum();
         let lines = daily * span * LINE_BYTES * threads.max(1) as f64;
-        // The bands keep log-linear buckets up to the largest level a pair holds.
-        let top = self
-            .policies
-            .iter()
-            .flat_map(|p| &p.controls)
-            .map(|c| c.initial_levels.order_up_to.max(c.initial_on_hand))
-            .max()
-            .unwrap_or(0)
-            .max(1) as f64;
-        let buckets = 128.0 + 64.0 * (top.log2() - 6.0).max(0.0);
+        // The bands keep log-linear buckets over the spread of a day's levels across
+        // replications: about the largest pair's demand over a stock-out.
+        let busiest =
+            self.pairs.iter().map(|p| p.prior.weekday_means.iter().sum::<f64>() / 7.0).fold(1.0, f64::max);
+        let buckets = 128.0 + 64.0 * ((busiest * span).log2() - 6.0).max(0.0);
         // One set of bands per policy in every block of replications not yet reduced: at worst
         // one block per replication.
         let copies = f64::from(self.replications) * self.policies.len() as f64;
