@@ -176,7 +176,20 @@ pub fn main() -> Result<ExitCode> {
 
 fn validate(path: &Path) -> Result<ExitCode> {
     let file = ScenarioFile::read(path)?;
-    let model = Model::build(&file)?;
+    // The file is read and under the size limit: its document for the `sweep` section's paths.
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path)?)?;
+    let mut sweep = scsim::experiment::section::section(&file.scenario.sweep, &doc).err().unwrap_or_default();
+    file.place(&mut sweep);
+    let invalid = |problems| ScenarioError::Invalid { file: path.to_path_buf(), problems };
+    let model = match Model::build(&file) {
+        Ok(model) if sweep.is_empty() => model,
+        Ok(_) => return Err(invalid(sweep).into()),
+        Err(ScenarioError::Invalid { mut problems, .. }) => {
+            problems.extend(sweep);
+            return Err(invalid(problems).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let count = |n: usize, what: &str, plural: &str| format!("{n} {}", if n == 1 { what } else { plural });
     println!(
         "{}: valid — {}, {}, {}, {}, {} ({} warm-up), {}",
@@ -225,11 +238,16 @@ impl Loaded {
     }
 }
 
-/// Reads a scenario file and applies the overrides.
-fn load(path: &Path, overrides: &Overrides) -> Result<Loaded> {
+/// Reads a scenario file and applies the overrides; a run whose estimated work or memory is
+/// above scsim's limits is refused unless `force`.
+fn load(path: &Path, overrides: &Overrides, force: bool) -> Result<Loaded> {
     let mut file = ScenarioFile::read(path)?;
     overrides.apply(&mut file.scenario);
     let model = build(&file, overrides.note())?;
+    let threads = overrides.threads.map_or_else(rayon::current_num_threads, usize::from);
+    if let Some(refusal) = model.estimate(threads).refusal().filter(|_| !force) {
+        bail!(InputError(format!("{}: {refusal}", path.display())));
+    }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(Loaded { text, model, inputs: file.input_sha256() })
 }
@@ -280,7 +298,8 @@ pub struct Output {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Go past a safety refusal: replace an output folder that holds something that is not a
-    /// scsim output, or sweep a grid of more than 10,000 points (up to 1,000,000).
+    /// scsim output, run when the estimated work or memory is above scsim's limits, or sweep a
+    /// grid of more than 10,000 points (up to 1,000,000).
     #[arg(long)]
     force: bool,
 }

@@ -114,7 +114,7 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
 }
 
 pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
-    let loaded = load(&args.scenario, &args.overrides)?;
+    let loaded = load(&args.scenario, &args.overrides, args.output.force)?;
     let problem = problem(args, &loaded)?;
     let mut doc: Value = serde_json::from_str(&loaded.text).context("the scenario parsed once already")?;
     args.overrides.apply_json(&mut doc);

@@ -55,7 +55,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
-    let loaded = load(&args.scenario, &args.overrides)?;
+    let loaded = load(&args.scenario, &args.overrides, args.output.force)?;
     super::print_warnings(&loaded.model);
     let model = &loaded.model;
     let base = baseline(model, args.baseline.as_deref())?;

@@ -91,7 +91,7 @@ fn section_parameters(file: &ScenarioFile) -> Result<Vec<Parameter>> {
 }
 
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
-    let loaded = load(&args.scenario, &args.overrides)?;
+    let loaded = load(&args.scenario, &args.overrides, args.output.force)?;
     let parameters = if args.set.is_empty() {
         let mut file = ScenarioFile::read(&args.scenario)?;
         args.overrides.apply(&mut file.scenario);

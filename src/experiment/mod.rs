@@ -21,6 +21,7 @@ pub mod merge;
 pub mod optimize;
 pub mod paths;
 pub mod points;
+pub mod section;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

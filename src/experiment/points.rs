@@ -86,19 +86,19 @@ pub struct Pending {
 }
 
 /// A scenario document with `point` substituted, validated; the error is why it is invalid.
-/// A shape error is given by its JSON path only: its line and column would be in the
-/// rewritten document, not in the user's file.
+/// A problem is given by its JSON path only: its line and column would be in the rewritten
+/// document, not in the user's file.
 pub fn point_model(doc: &Value, spec: &SweepSpec, point: &[Value]) -> Result<Model, PointError> {
     let doc = substitute(doc, &spec.parameters, point)?;
     let bytes = serde_json::to_vec(&doc).map_err(|e| PointError::Unreadable(e.to_string()))?;
-    let file = ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file)).map_err(|e| match e {
-        ScenarioError::Shape { path, message, .. } => PointError::Unreadable(format!("at {path}: {message}")),
+    let invalid = |e: ScenarioError| match e {
+        ScenarioError::Invalid { problems, .. } => {
+            PointError::Invalid(problems.into_iter().map(|p| Problem { place: None, ..p }).collect())
+        }
         other => PointError::Unreadable(other.to_string()),
-    })?;
-    Model::build(&file).map_err(|e| match e {
-        ScenarioError::Invalid { problems, .. } => PointError::Invalid(problems),
-        other => PointError::Unreadable(other.to_string()),
-    })
+    };
+    let file = ScenarioFile::parse(&bytes, Path::new(&spec.origin.scenario_file)).map_err(invalid)?;
+    Model::build(&file).map_err(invalid)
 }
 
 /// Runs a model without daily series and returns each policy's total metrics; `progress`

@@ -74,8 +74,13 @@ pub fn t_quantile_975(df: u64) -> f64 {
 
 /// Counts of non-negative integers in log-linear buckets: exact below 128, then 64 buckets per
 /// power of two (relative resolution 1/64). Adding two histograms is exact and associative.
+/// Only the buckets from the lowest to the highest value recorded are kept, so the size grows
+/// with the spread of the values, not their size (levels near 10⁹ stay small).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LogHistogram {
+    /// The bucket of `counts[0]`.
+    #[serde(default)]
+    first: usize,
     counts: Vec<u64>,
 }
 
@@ -105,18 +110,33 @@ impl LogHistogram {
     /// Records one value (negative values count as 0).
     pub fn record(&mut self, v: i64) {
         let b = bucket(v.max(0) as u64);
-        if b >= self.counts.len() {
-            self.counts.resize(b + 1, 0);
+        self.cover(b, b + 1);
+        self.counts[b - self.first] += 1;
+    }
+
+    /// Extends the kept buckets to hold buckets `lo..hi`.
+    fn cover(&mut self, lo: usize, hi: usize) {
+        if self.counts.is_empty() {
+            self.first = lo;
+        } else if lo < self.first {
+            let grow = self.first - lo;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.first = lo;
         }
-        self.counts[b] += 1;
+        let end = self.first + self.counts.len();
+        if hi > end {
+            self.counts.resize(hi - self.first, 0);
+        }
     }
 
     /// Adds another histogram's counts.
     pub fn add(&mut self, o: &LogHistogram) {
-        if o.counts.len() > self.counts.len() {
-            self.counts.resize(o.counts.len(), 0);
+        if o.counts.is_empty() {
+            return;
         }
-        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
+        self.cover(o.first, o.first + o.counts.len());
+        let offset = o.first - self.first;
+        for (a, b) in self.counts[offset..].iter_mut().zip(&o.counts) {
             *a += b;
         }
     }
@@ -124,7 +144,7 @@ impl LogHistogram {
     /// The lower edge of the bucket holding the `q` quantile (nearest rank); exact for values
     /// below 128. NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
-        nearest_rank(&self.counts, q).map_or(f64::NAN, |i| bucket_low(i) as f64)
+        nearest_rank(&self.counts, q).map_or(f64::NAN, |i| bucket_low(i + self.first) as f64)
     }
 }
 
@@ -179,5 +199,34 @@ mod tests {
         }
         assert_eq!(h.quantile(0.1), 9.0);
         assert_eq!(h.quantile(0.9), 89.0);
+    }
+
+    #[test]
+    fn log_histograms_keep_only_the_spread_of_large_values() {
+        // Levels near 10⁹ give the same quantiles in a few buckets, in any order of adding.
+        let big = 1_000_000_000i64;
+        let values: Vec<i64> = (0..1000).map(|k| big + (k * 7919) % 1000).collect();
+        let mut all = LogHistogram::default();
+        values.iter().for_each(|&v| all.record(v));
+        assert!(all.counts.len() <= 2, "{} buckets", all.counts.len());
+        let (mut a, mut b) = (LogHistogram::default(), LogHistogram::default());
+        values[..400].iter().for_each(|&v| a.record(v));
+        values[400..].iter().for_each(|&v| b.record(v));
+        b.record(3);
+        a.record(3);
+        let mut ab = a.clone();
+        ab.add(&b);
+        let mut ba = b.clone();
+        ba.add(&a);
+        assert_eq!(ab, ba);
+        all.record(3);
+        all.record(3);
+        assert_eq!(ab, all);
+        // The lower edge of the bucket of 10⁹ + x: 10⁹ rounded down to a 1/64 step of 2²⁹.
+        let step = 1u64 << (29 - 6);
+        assert_eq!(all.quantile(0.5), ((big as u64 / step) * step) as f64);
+        assert_eq!(all.quantile(0.001), 3.0);
+        ab.add(&LogHistogram::default());
+        assert_eq!(ab, all);
     }
 }

@@ -18,6 +18,9 @@ pub(super) struct Builder<'a> {
     pub(super) inputs: &'a BTreeMap<String, InputFile>,
     /// Every identifier of the scenario and what it names, for hints in error messages.
     kinds: HashMap<String, &'static str>,
+    /// Whether a demand stream names an unknown location or item: which pairs are stocked is
+    /// then unknown, and problems that follow from it are not reported.
+    pub(super) demand_unresolved: bool,
 }
 
 /// Index of ids of one kind, reporting duplicates.
@@ -75,7 +78,7 @@ impl<'a> Builder<'a> {
                 kinds.entry(id.clone()).or_insert(kind);
             }
         }
-        Builder { problems: Vec::new(), inputs: &file.inputs, kinds }
+        Builder { problems: Vec::new(), inputs: &file.inputs, kinds, demand_unresolved: false }
     }
 
     /// What else `id` names, as a hint after "unknown …", e.g. ` ("DC" is a location)`.
@@ -85,7 +88,20 @@ impl<'a> Builder<'a> {
 
     /// Records a problem at `path`.
     pub(super) fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { path: path.into(), message: message.into() });
+        self.problems.push(Problem::new(path, message));
+    }
+
+    /// Records a problem at `path` about stocked pair `subject` (named in `message`): the same
+    /// problem for several pairs at one path is reported once, listing the pairs.
+    pub(super) fn pair_problem(
+        &mut self,
+        path: impl Into<String>,
+        subject: &str,
+        message: impl Into<String>,
+    ) {
+        let mut p = Problem::new(path, message);
+        p.subject = Some(subject.to_string());
+        self.problems.push(p);
     }
 
     pub(super) fn ids<'s>(&mut self, list: &str, field: &str, ids: impl Iterator<Item = &'s str>) -> Ids<'s> {
@@ -206,7 +222,8 @@ impl<'a> Builder<'a> {
             );
         }
         self.range_i64("horizon_days", s.horizon_days, 1, MAX_HORIZON);
-        if s.warmup_days < 0 || s.warmup_days >= s.horizon_days {
+        // A warm-up is checked against a valid horizon only.
+        if s.warmup_days < 0 || (s.warmup_days >= s.horizon_days && s.horizon_days >= 1) {
             self.problem(
                 "warmup_days",
                 format!(
@@ -260,6 +277,7 @@ impl<'a> Builder<'a> {
             }
         }
         let segments = self.ids("segments", "id", s.segments.iter().map(|x| x.id.as_str()));
+        self.check_names(s);
         self.ids("policies", "name", s.policies.iter().map(|x| x.name.as_str()));
         for (i, p) in s.policies.iter().enumerate() {
             if p.name.contains(',') || p.name.contains('"') {

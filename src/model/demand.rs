@@ -1,15 +1,14 @@
 //! Demand: customer segments, demand streams and their samplers, distributions of whole
 //! numbers (including empirical ones and bootstrap history), shocks, and the forecasters' priors.
 
-use std::sync::Arc;
-
 use super::build::{Builder, Index};
+use super::history::{HistoryError, history};
 use super::network::PairIndex;
 use super::orders::{OrderRules, OrderStream};
 use super::{DemandStream, MAX_HORIZON, MAX_LEAD_TIME, MAX_UNITS, Pair, Segment};
-use crate::scenario::{self, InputFile, IntDistSpec, Scenario, Unmet};
+use crate::scenario::{self, IntDistSpec, Scenario, Unmet};
 use crate::sim::demand::{Churn, DemandSampler, Shocks, Spikes, Trend};
-use crate::sim::dist::{IntDist, Sampler};
+use crate::sim::dist::{IntDist, MAX_TABLE_LEN, Sampler};
 
 /// What a demand entry refers to: its location, item and segment (`None` when unknown).
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +30,7 @@ impl Builder<'_> {
                 Some(id) => self.resolve(&ids.segments, id, format!("demand[{i}].segment"), "segment"),
                 None => Some(segments.iter().position(|g| g.id == "default").expect("default segment")),
             };
+            self.demand_unresolved |= location.is_none() || item.is_none();
             refs.push(DemandRef { location, item, segment });
         }
         refs
@@ -324,6 +324,10 @@ impl Builder<'_> {
                 ws.push(w);
             }
         }
+        if vs.len() > MAX_TABLE_LEN {
+            self.problem(path, format!("has {} distinct values; at most {MAX_TABLE_LEN} (2²⁰)", vs.len()));
+            return None;
+        }
         Some(IntDist::Discrete { values: vs, weights: ws })
     }
 
@@ -341,73 +345,6 @@ impl Builder<'_> {
             })
             .ok()
     }
-}
-
-/// Why a history file gives no daily values. `file` is the path it was read from.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum HistoryError {
-    /// The scenario named a file the loader did not read (its content changed after loading).
-    #[error("cannot read {file}: it was not read with the scenario")]
-    NotLoaded { file: String },
-    /// The file could not be read.
-    #[error("cannot read {file}: {source}")]
-    Read { file: String, source: Arc<std::io::Error> },
-    /// The file is not UTF-8 text.
-    #[error("cannot read {file}: stream did not contain valid UTF-8")]
-    NotText { file: String },
-    /// The CSV reader failed.
-    #[error("{file}: {source}")]
-    Csv { file: String, source: csv::Error },
-    /// The file has no rows.
-    #[error("{file} is empty; it needs one row per day")]
-    Empty { file: String },
-    /// The named column is not in the header.
-    #[error("no column {name:?} in {file}; its header has: {header}")]
-    NoColumn { file: String, name: String, header: String },
-    /// A cell is not a whole number of units.
-    #[error("{file} line {line}: {cell:?} is not a whole number of units ≥ 0")]
-    NotUnits { file: String, line: usize, cell: String },
-    /// The file has a header only.
-    #[error("{file} has no data rows")]
-    NoData { file: String },
-}
-
-/// Parses one column of daily history from a CSV file's bytes: one row per day, after a
-/// header when a column is named or the first cell is not a number.
-pub(super) fn history(input: &InputFile, column: Option<&str>) -> Result<Vec<i64>, HistoryError> {
-    let file = input.path.display().to_string();
-    let bytes =
-        input.bytes.as_ref().map_err(|e| HistoryError::Read { file: file.clone(), source: e.clone() })?;
-    let text = std::str::from_utf8(bytes).map_err(|_| HistoryError::NotText { file: file.clone() })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = reader.records().enumerate().map(|(k, row)| {
-        row.map(|r| (k + 1, r)).map_err(|source| HistoryError::Csv { file: file.clone(), source })
-    });
-    let (_, first) = rows.next().ok_or_else(|| HistoryError::Empty { file: file.clone() })??;
-    // The first row is a header if a column is named or its cell is not a number.
-    let header = column.is_some() || first.get(0).is_none_or(|c| c.trim().parse::<f64>().is_err());
-    let col = match column {
-        None => 0,
-        Some(name) => first.iter().position(|c| c.trim() == name).ok_or_else(|| HistoryError::NoColumn {
-            file: file.clone(),
-            name: name.to_string(),
-            header: first.iter().collect::<Vec<_>>().join(", "),
-        })?,
-    };
-    let data = (!header).then_some(Ok((1, first.clone()))).into_iter().chain(rows);
-    let mut values = Vec::new();
-    for row in data {
-        let (line, record) = row?;
-        let cell = record.get(col).unwrap_or("").trim();
-        match cell.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= MAX_UNITS as f64 => values.push(v as i64),
-            _ => return Err(HistoryError::NotUnits { file, line, cell: cell.to_string() }),
-        }
-    }
-    if values.is_empty() {
-        return Err(HistoryError::NoData { file });
-    }
-    Ok(values)
 }
 
 /// Sets each pair's forecast prior: the weekday means and variance of its customers' demand,

@@ -7,6 +7,11 @@
 mod build;
 mod demand;
 mod economics;
+mod estimate;
+mod history;
+mod names;
+pub use estimate::{Estimate, MAX_BYTES, MAX_PAIR_DAYS};
+pub(crate) use names::file_stem;
 mod network;
 mod orders;
 mod policies;
@@ -21,7 +26,7 @@ pub(crate) use orders::{BasketModel, OrderRules};
 mod tests;
 
 use crate::scenario::ScenarioFile;
-use crate::scenario::error::ScenarioError;
+use crate::scenario::error::{ScenarioError, group};
 use crate::sim::demand::{Churn, DemandSampler, Shocks};
 use crate::sim::dist::Sampler;
 use crate::sim::forecast::Prior;
@@ -245,7 +250,11 @@ impl Model {
         let model = b.model(file);
         match model {
             Some(m) if b.problems.is_empty() => Ok(m),
-            _ => Err(ScenarioError::Invalid { file: file.path.clone(), problems: b.problems }),
+            _ => {
+                let mut problems = group(b.problems);
+                file.positions.place(&mut problems);
+                Err(ScenarioError::Invalid { file: file.path.clone(), problems })
+            }
         }
     }
 

@@ -356,6 +356,7 @@ impl Builder<'_> {
             let units_ok = self.range_i64(&format!("{path}.units"), init.units, 0, MAX_UNITS);
             let (Some(l), Some(it)) = (loc, item) else { continue };
             match index.get(l, it) {
+                None if self.demand_unresolved => {}
                 None => self.problem(
                     path,
                     format!(

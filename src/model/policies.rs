@@ -52,8 +52,9 @@ impl Builder<'_> {
                 None if pair.sources.len() == 1 => Some(Sourcing::Sequential(vec![0])),
                 None => {
                     let names: Vec<&str> = pair.sources.iter().map(|x| lanes[x.lane].id.as_str()).collect();
-                    self.problem(
+                    self.pair_problem(
                         format!("{path}.sourcing"),
+                        &pair.name,
                         format!(
                             "{} lanes bring {} ({}): give the policy a sourcing rule (single, split, primary_backup, cheapest or fastest)",
                             names.len(),
@@ -147,7 +148,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            if matched == 0 {
+            if matched == 0 && !self.demand_unresolved {
                 self.problem(opath, "matches no stocked (location, item) pair");
             }
         }
@@ -181,8 +182,9 @@ impl Builder<'_> {
                 } else {
                     " (a policy's own `sourcing` applies to every stocked pair; to give it to some pairs only, put it in an override with their `location` and `item`)"
                 };
-                self.problem(
+                self.pair_problem(
                     path,
+                    &pair.name,
                     format!(
                         "{name:?} does not serve {}; the lanes that do: {}{hint}",
                         pair.name,
@@ -192,7 +194,11 @@ impl Builder<'_> {
                 None
             }
             (None, _) => {
-                self.problem(path, format!("{name:?} has several lanes to {}: name the lane", pair.name));
+                self.pair_problem(
+                    path,
+                    &pair.name,
+                    format!("{name:?} has several lanes to {}: name the lane", pair.name),
+                );
                 None
             }
         }
@@ -214,7 +220,15 @@ impl Builder<'_> {
             let found: Vec<Option<usize>> = list
                 .iter()
                 .enumerate()
-                .map(|(k, n)| b.source(format!("{path}.{field}[{k}]"), n, pair, lanes, ids))
+                .map(|(k, n)| {
+                    // A single source is named by the field itself, a list's by its index.
+                    let at = match field {
+                        "source" => format!("{path}.source"),
+                        "shares" => format!("{path}.shares[{k}].source"),
+                        _ => format!("{path}.{field}[{k}]"),
+                    };
+                    b.source(at, n, pair, lanes, ids)
+                })
                 .collect();
             let found: Option<Vec<usize>> = found.into_iter().collect();
             if let Some(f) = &found {

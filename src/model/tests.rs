@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::Model;
 use super::build::Builder;
-use super::demand::history;
+use super::history::history;
 use crate::scenario::error::{Problem, ScenarioError};
 use crate::scenario::{InputFile, ScenarioFile};
 
@@ -38,7 +38,7 @@ fn problems(doc: &Value) -> Vec<Problem> {
 }
 
 fn problem(path: &str, message: &str) -> Problem {
-    Problem { path: path.into(), message: message.into() }
+    Problem::new(path, message)
 }
 
 /// A serial network: supplier → hub → dc → store, locations listed as hub, store, dc.

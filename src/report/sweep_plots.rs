@@ -136,7 +136,7 @@ pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
                         points: Arc::clone(&valid),
                     };
                     out.push(SweepPlot::new(
-                        format!("sweep-heatmap-{}-{metric}", slug(policy)),
+                        format!("sweep-heatmap-{}-{metric}", crate::model::file_stem(policy)),
                         (760, 560),
                         shape,
                     ));
@@ -146,10 +146,6 @@ pub fn plots(spec: &SweepSpec, points: &[PointResult]) -> Vec<SweepPlot> {
         _ => {}
     }
     out
-}
-
-fn slug(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 fn line<DB: DrawingBackend>(

@@ -7,7 +7,13 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::error::ScenarioError;
+use std::io::Read;
+
+use serde_json::Value;
+
+use super::error::{Problem, ScenarioError, TOP};
+use super::positions::Positions;
+use super::structure::{self, describe};
 use super::{IntDistSpec, Scenario};
 
 /// A scenario file as read from disk.
@@ -21,6 +27,8 @@ pub struct ScenarioFile {
     pub sha256: String,
     /// The input files the scenario names (bootstrap histories), by the name written in it.
     pub(crate) inputs: BTreeMap<String, InputFile>,
+    /// Where each value is in the file, to place problems.
+    pub(crate) positions: Arc<Positions>,
 }
 
 /// An input file a scenario names, read relative to the scenario's folder.
@@ -35,10 +43,9 @@ pub(crate) struct InputFile {
 
 impl ScenarioFile {
     /// Reads and parses a scenario file (shape only; see [`crate::model::Model::build`] for content).
+    /// Reads at most [`MAX_SCENARIO_MB`].
     pub fn read(path: &Path) -> Result<ScenarioFile, ScenarioError> {
-        let bytes =
-            std::fs::read(path).map_err(|source| ScenarioError::Read { file: path.to_path_buf(), source })?;
-        ScenarioFile::parse(&bytes, path)
+        ScenarioFile::parse(&read_bounded(path)?, path)
     }
 
     /// The SHA-256 (hex) of each input file the scenario names, by that name (`unreadable`
@@ -54,9 +61,20 @@ impl ScenarioFile {
     /// Parses scenario bytes as if read from `path`, and reads the input files it names
     /// (relative to `path`'s folder).
     pub fn parse(bytes: &[u8], path: &Path) -> Result<ScenarioFile, ScenarioError> {
-        let scenario = parse_scenario(bytes, path)?;
+        let (scenario, positions) = parse_scenario(bytes, path)?;
+        Ok(ScenarioFile::assemble(bytes, path, scenario, positions))
+    }
+
+    /// Places `problems` found in this file (their line, column and the ids on their paths).
+    pub fn place(&self, problems: &mut [Problem]) {
+        self.positions.place(problems);
+    }
+
+    /// A scenario file from its parts, reading the input files it names.
+    fn assemble(bytes: &[u8], path: &Path, scenario: Scenario, positions: Positions) -> ScenarioFile {
         let inputs = read_inputs(&scenario, path.parent().unwrap_or(Path::new(".")));
-        Ok(ScenarioFile { path: path.to_path_buf(), scenario, sha256: hex(&Sha256::digest(bytes)), inputs })
+        let sha256 = hex(&Sha256::digest(bytes));
+        ScenarioFile { path: path.to_path_buf(), scenario, sha256, inputs, positions: Arc::new(positions) }
     }
 }
 
@@ -93,50 +111,89 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Parses scenario JSON; `file` is only used in error messages.
-fn parse_scenario(bytes: &[u8], file: &Path) -> Result<Scenario, ScenarioError> {
-    if let Err(e) = serde_json::from_slice::<serde_json::Value>(bytes) {
-        return Err(ScenarioError::Syntax {
-            file: file.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        });
+/// The largest scenario file read, in MB: far above any real scenario, it stops a wrong file
+/// (a device, a data dump) from being read whole.
+pub const MAX_SCENARIO_MB: u64 = 32;
+
+/// Reads at most [`MAX_SCENARIO_MB`] from `path`.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, ScenarioError> {
+    let read_error = |source| ScenarioError::Read { file: path.to_path_buf(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SCENARIO_MB << 20 | 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    Ok(bytes)
+}
+
+/// Parses scenario JSON; `file` is only used in error messages. Both passes run: the structural
+/// one on the document, then, when a repaired document deserialises, the semantic one (so that
+/// every problem is reported at once).
+fn parse_scenario(bytes: &[u8], file: &Path) -> Result<(Scenario, Positions), ScenarioError> {
+    if bytes.len() as u64 > MAX_SCENARIO_MB << 20 {
+        return Err(ScenarioError::TooLarge { file: file.to_path_buf(), limit_mb: MAX_SCENARIO_MB });
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = display_path(&e.path().to_string());
-        let inner = e.into_inner();
-        ScenarioError::Shape {
-            file: file.to_path_buf(),
-            line: inner.line(),
-            column: inner.column(),
-            path,
-            message: strip_position(&inner.to_string()),
+    let doc = parse_document(bytes, file)?;
+    let positions = Positions::scan(std::str::from_utf8(bytes).unwrap_or_default(), &doc);
+    let mut repaired = doc.clone();
+    let mut problems = structure::check(&mut repaired);
+    match serde_path_to_error::deserialize::<_, Scenario>(&repaired) {
+        Ok(scenario) if problems.is_empty() => return Ok((scenario, positions)),
+        Ok(scenario) => {
+            let repaired = ScenarioFile::assemble(bytes, file, scenario, positions.clone());
+            if let Err(ScenarioError::Invalid { problems: semantic, .. }) =
+                crate::model::Model::build(&repaired)
+            {
+                problems.extend(semantic);
+            }
         }
-    })
+        Err(e) if problems.is_empty() => {
+            let path = e.path().to_string();
+            let path = if path == "." { TOP.to_string() } else { path };
+            problems.push(Problem::new(path, reword(&e.into_inner().to_string())));
+        }
+        Err(_) => {}
+    }
+    positions.place(&mut problems);
+    Err(ScenarioError::Invalid { file: file.to_path_buf(), problems })
+}
+
+/// The JSON document of a scenario file: valid JSON holding an object.
+fn parse_document(bytes: &[u8], file: &Path) -> Result<Value, ScenarioError> {
+    let not_a_scenario = |what: &str| ScenarioError::NotAScenario {
+        file: file.to_path_buf(),
+        message: format!(
+            "{what}; a scenario is one JSON object, {{\"schema_version\": 1, \"horizon_days\": …, \"items\": […], …}} (see docs/scenario.md)"
+        ),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(not_a_scenario("the file is empty"));
+    }
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| ScenarioError::Syntax {
+        file: file.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: reword(&e.to_string()),
+    })?;
+    match &doc {
+        Value::Object(_) => Ok(doc),
+        Value::Array(_) => Err(not_a_scenario(
+            "the file holds a list (a JSON array) where a scenario is expected; to run several scenarios, put each in its own file",
+        )),
+        other => {
+            Err(not_a_scenario(&format!("the file holds {} where a scenario is expected", describe(other))))
+        }
+    }
 }
 
 /// A serde message without its position, in a planner's words rather than Rust's.
-fn strip_position(message: &str) -> String {
+fn reword(message: &str) -> String {
     let message = match message.rfind(" at line ") {
         Some(i) => &message[..i],
         None => message,
     };
-    let mut out = message
+    message
         .replace("expected i64", "expected a whole number")
         .replace("expected u64", "expected a whole number ≥ 0")
         .replace("expected f64", "expected a number")
-        .replace("floating point", "decimal number");
-    if let Some(i) = out.find("expected internally tagged enum") {
-        out.truncate(i);
-        out.push_str(
-            r#"expected an object with a "type" field, for example {"type": "constant", "value": 4}"#,
-        );
-    }
-    out
-}
-
-fn display_path(path: &str) -> String {
-    if path == "." || path.is_empty() { "(top level)".to_string() } else { path.to_string() }
+        .replace("floating point", "decimal number")
 }

@@ -12,11 +12,13 @@ mod load;
 mod objective;
 mod orders;
 mod policy;
+mod positions;
+mod structure;
 mod supply;
 
 pub use demand::{Churn, Demand, IntDistSpec, Promotion, Segment, Spikes, Trend, Unmet};
 pub(crate) use load::InputFile;
-pub use load::ScenarioFile;
+pub use load::{MAX_SCENARIO_MB, ScenarioFile};
 pub use objective::{ObjectiveSpec, TargetSpec};
 pub use orders::{
     AfterWaitLimit, Basket, BasketItem, BasketLine, EmpiricalBasket, Fulfilment, OrderAllocation,
@@ -26,6 +28,7 @@ pub use policy::{
     ForecastSpec, LotSpec, PolicyOverride, PolicySet, PolicySpec, SeasonalitySpec, ServiceSpec, Share,
     SourcingSpec,
 };
+pub use positions::Position;
 pub use supply::{
     Delays, FractionSpec, InTransit, Lane, OutageWindow, Outages, RandomOutages, Shortfall, Supplier, Yield,
 };

@@ -26,7 +26,6 @@ pub fn problems(json: &str) -> Vec<Problem> {
     match built {
         Ok(_) => Vec::new(),
         Err(ScenarioError::Invalid { problems, .. }) => problems,
-        Err(ScenarioError::Shape { path, message, .. }) => vec![Problem { path, message }],
         Err(e) => panic!("neither valid nor invalid: {e}"),
     }
 }

@@ -127,7 +127,7 @@ fn unknown_fields_and_wrong_types_give_the_json_path() {
     let wrong = base.replacen("\"S\": 85", "\"S\": \"eighty\"", 1);
     let (code, err, _d) = failure(&["validate"], Some(&wrong));
     assert_eq!(code, 2);
-    assert!(err.contains("policies[0].inventory"), "{err}");
+    assert!(err.contains("policies[0] (lean).inventory.S: is text"), "{err}");
 }
 
 #[test]
@@ -149,13 +149,13 @@ fn semantic_errors_are_collected_and_nothing_is_written() {
     for needle in [
         "warmup_days",
         "replications",
-        "lanes[0].from",
-        "lanes[0].lead_time.mean",
-        "segments[0].unmet.backorder_probability",
-        "demand[0].distribution.sd",
+        "lanes[0] (a).from",
+        "lanes[0] (a).lead_time.mean",
+        "segments[0] (x).unmet.backorder_probability",
+        "demand[0] (l/i).distribution.sd",
         "costs.holding_per_unit_day",
-        "policies[0].inventory.s",
-        "policies[1].inventory.Q",
+        "policies[0] (a).inventory.s",
+        "policies[1] (b).inventory.Q",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }

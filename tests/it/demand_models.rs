@@ -92,7 +92,7 @@ fn bootstrap_draws_days_of_history_uniformly() {
     )
     .unwrap();
     let err = Model::build(&file).unwrap_err().to_string();
-    assert!(err.contains("history.csv line 2") && err.contains("demand[0].distribution.file"), "{err}");
+    assert!(err.contains("history.csv line 2") && err.contains("demand[0] (l/i).distribution.file"), "{err}");
 }
 
 #[test]

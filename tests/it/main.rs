@@ -29,3 +29,4 @@ mod report_view;
 mod rng_stability;
 mod sweeps;
 mod validation;
+mod validation_places;

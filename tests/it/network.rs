@@ -456,13 +456,13 @@ fn internal_lanes_reject_what_only_suppliers_do() {
         r#""id": "to-a", "from": "dc", "to": "a", "yield": {"probability": 0.1, "fraction": {"type": "constant", "value": 0.5}},"#,
     );
     let e = build_error(&json);
-    assert!(e.contains("lanes[1].yield") && e.contains("external suppliers only"), "{e}");
+    assert!(e.contains("lanes[1] (to-a).yield") && e.contains("external suppliers only"), "{e}");
     // Fair share fills lines in part, so it cannot serve customers who take whole lines only.
     let json = shortage("fair_share")
         .replace(r#""id": "a"}"#, r#""id": "a", "allocation": "fair_share"}"#)
         .replace(r#""policies""#, r#""segments": [{"id": "default", "partial_fill": false}], "policies""#);
     let e = build_error(&json);
-    assert!(e.contains("locations[1].allocation") && e.contains("partial_fill"), "{e}");
+    assert!(e.contains("locations[1] (a).allocation") && e.contains("partial_fill"), "{e}");
     // A lane from an unknown place names both kinds it could be.
     let e =
         build_error(&shortage("fcfs").replace(r#""from": "dc", "to": "a""#, r#""from": "dcx", "to": "a""#));
@@ -517,7 +517,7 @@ fn echelon_base_stock_needs_a_closed_echelon() {
     }"#;
     let e = build_error(json);
     assert!(
-        e.contains("policies[0].overrides[1].inventory")
+        e.contains("policies[0] (p).overrides[1] (dc1).inventory")
             && e.contains("store/i also orders from dc2/i")
             && e.contains("1 problem"),
         "{e}"
@@ -532,7 +532,7 @@ fn a_supplier_and_a_location_cannot_share_an_id() {
     let json = shortage("fcfs")
         .replace(r#""suppliers": [{"id": "sup"}]"#, r#""suppliers": [{"id": "sup"}, {"id": "dc"}]"#);
     let e = build_error(&json);
-    assert!(e.contains("suppliers[1].id") && e.contains("already a location id"), "{e}");
+    assert!(e.contains("suppliers[1] (dc).id") && e.contains("already a location id"), "{e}");
 }
 
 #[test]
