@@ -12,7 +12,7 @@
 #   SWEEP        the sweep's arguments          (default --set policies.safety-stock.inventory.S=80..179 --replications 1000)
 #   SHARDS       number of shards (array tasks) (default 4)
 #   WORK         folder for shards and logs     (default slurm-work/<scenario file name>)
-#   OUT          merged output folder           (default scsim's: output/<scenario name>)
+#   OUT          merged output folder           (default scsim's: output/<scenario name>-sweep)
 #   SCSIM        the scsim binary               (default target/release/scsim)
 #   CPUS         CPUs per task                  (default 1)
 #   SBATCH_ARGS  more sbatch options for both jobs, e.g. "--partition=long --time=02:00:00"

@@ -80,7 +80,7 @@ fn merge_sweep(args: &MergeArgs, manifests: &[(PathBuf, SweepShard)]) -> Result<
     let points = sweep_points(manifests).map_err(|e| InputError(e.to_string()))?;
     let first = &manifests[0].1;
     let name = super::sweep::sweep_name(&first.sweep)?;
-    let staging = args.output.stage(&name, "", false)?;
+    let staging = args.output.stage(&name, "-sweep", false)?;
     let points = save_sweep(staging.path(), &first.sweep, points)?;
     let objective = super::sweep::sweep_objective(&first.sweep)?;
     super::sweep::write_report(staging.path(), &first.sweep, &points, &objective, args.png)?;

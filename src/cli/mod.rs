@@ -293,8 +293,9 @@ fn folder_name(name: &str) -> String {
 /// Where a command writes its output folder.
 #[derive(Debug, Clone, Args)]
 pub struct Output {
-    /// Output folder (default: output/<scenario name>). It is replaced whole once everything
-    /// is written.
+    /// Output folder (default: output/<scenario name> for a run, with `-sweep` or `-optimize`
+    /// after the name for a sweep or a search, so that they never replace a run). It is
+    /// replaced whole once everything is written.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Go past a safety refusal: replace an output folder that holds something that is not a

@@ -129,7 +129,7 @@ pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
     };
     let paths = spec.parameters.iter().map(|p| (p.path.as_str(), &p.values[0]));
     super::sweep::check_paths(&args.scenario, &loaded.text, &doc, paths)?;
-    let staging = args.output.stage(&loaded.model.name, "", false)?;
+    let staging = args.output.stage(&loaded.model.name, "-optimize", false)?;
     let pool = args.overrides.pool()?;
     let optimum =
         pool.install(|| search(&doc, &spec, &problem.bounds, &problem.objective, &problem.constraints));

@@ -128,7 +128,7 @@ pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
         None => 0..grid.len(),
     };
     let suffix =
-        args.shard.map_or(String::new(), |Shard { index: i, count: n }| format!("-sweep-shard-{i}-of-{n}"));
+        args.shard.map_or("-sweep".into(), |Shard { index: i, count: n }| format!("-sweep-shard-{i}-of-{n}"));
     let staging = args.output.stage(&base.name, &suffix, args.resume)?;
     let dir = staging.path().to_path_buf();
     let pending = points::pending(&doc, &spec, range.clone(), &dir, args.resume);

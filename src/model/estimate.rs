@@ -22,8 +22,8 @@ const BUCKET_BYTES: f64 = 8.0;
 pub struct Estimate {
     /// Stocked pair-days simulated: pairs × days × policies × replications.
     pub pair_days: u64,
-    /// Bytes the largest structures need at once: the waiting lines of the backlogs (per worker
-    /// thread) and the daily bands (per policy and block of replications waiting to be reduced).
+    /// Bytes the largest structures need at once: the waiting lines of the backlogs and the
+    /// daily bands (one set per policy in every worker thread, and the total).
     pub bytes: u64,
 }
 
@@ -71,9 +71,9 @@ impl Model {
         let busiest =
             self.pairs.iter().map(|p| p.prior.weekday_means.iter().sum::<f64>() / 7.0).fold(1.0, f64::max);
         let buckets = 128.0 + 64.0 * ((busiest * span).log2() - 6.0).max(0.0);
-        // One set of bands per policy in every block of replications not yet reduced: at worst
-        // one block per replication.
-        let copies = f64::from(self.replications) * self.policies.len() as f64;
+        // Each worker thread counts its replications' bands in one set per policy (integer
+        // counts, added into the total when the worker is done), whatever the replications.
+        let copies = (threads.max(1) + 1) as f64 * self.policies.len() as f64;
         let bands = days as f64 * 2.0 * buckets * BUCKET_BYTES * copies;
         Estimate { pair_days, bytes: (lines + bands).min(u64::MAX as f64) as u64 }
     }

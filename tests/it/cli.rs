@@ -195,3 +195,31 @@ fn schema_is_a_json_schema_of_the_format() {
     }
     assert_eq!(schema["additionalProperties"], false, "unknown fields are rejected");
 }
+
+#[test]
+fn run_sweep_and_search_default_to_folders_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fs::canonicalize("scenarios/quickstart.json").unwrap();
+    let scenario = scenario.to_str().unwrap();
+    let short = ["--replications", "2", "--days", "30", "--warmup", "0", "--quiet"];
+    let commands: [&[&str]; 3] = [
+        &["run", scenario],
+        &["sweep", scenario, "--set", "policies.lean.inventory.S=90,100"],
+        &["optimize", scenario, "--param", "policies.lean.inventory.S=90..92"],
+    ];
+    for args in commands {
+        let out = Command::cargo_bin("scsim")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .args(short)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let output = dir.path().join("output");
+    // Each command's folder is its own: the sweep and the search did not replace the run.
+    assert!(output.join("quickstart/summary.json").is_file());
+    assert!(output.join("quickstart-sweep/sweep.csv").is_file());
+    assert!(output.join("quickstart-optimize/optimize.json").is_file());
+}

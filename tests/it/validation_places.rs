@@ -342,6 +342,9 @@ fn runs_that_would_exhaust_the_machine_are_refused_before_they_start() {
     // spread of the levels, not their size.
     let high = quickstart(r#""S": 85"#, r#""S": 1000000000"#).estimate(2);
     assert_eq!(high, small);
+    // Replications add work, not memory: each worker thread counts its bands in one set.
+    let many = quickstart(r#""replications": 200"#, r#""replications": 100000"#).estimate(2);
+    assert_eq!((many.bytes, many.refusal()), (small.bytes, None), "{many:?}");
     // The command refuses before it starts, with exit code 2 and nothing written.
     let dir = tempfile::tempdir().unwrap();
     let busy_text = edit(&text, r#""type": "poisson", "mean": 20"#, r#""type": "poisson", "mean": 10000000"#);
