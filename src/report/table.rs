@@ -152,12 +152,27 @@ impl Column {
     }
 }
 
-/// The columns shown: the key metrics (or, `wide`, the wider set), without a column whose
-/// statistics equal those of an earlier one for every policy (named in `dropped`).
+/// The metrics of the console table: the key metrics (or, `wide`, the wider set) with the
+/// scenario's objective and the metrics of its targets. By default the objective takes the
+/// place of the total cost (with prices the two rank policies alike; the files have both).
+fn keys(run: &Run, wide: bool) -> Vec<&'static str> {
+    let objective = run.model.objective();
+    let base: &[&str] = if wide { &WIDE_METRICS } else { &KEY_METRICS };
+    let mut keys: Vec<&str> =
+        base.iter().map(|&k| if k == "cost_total_per_day" && !wide { objective.key() } else { k }).collect();
+    for key in std::iter::once(objective.key()).chain(objective.targets.iter().map(|t| t.metric.def().key)) {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// The columns shown (see [`keys`]), without a column whose statistics equal those of an
+/// earlier one for every policy (named in `dropped`).
 fn columns(run: &Run, wide: bool, dropped: &mut Vec<String>) -> Vec<Column> {
-    let keys: &[&str] = if wide { &WIDE_METRICS } else { &KEY_METRICS };
     let mut shown: Vec<usize> = Vec::new();
-    for key in keys {
+    for key in keys(run, wide) {
         let i = metric_index(key).expect("known metric");
         let same = |j: &usize| run.stats.policies.iter().all(|p| p.ordered.total[i] == p.ordered.total[*j]);
         let zero = run

@@ -197,3 +197,21 @@ fn the_objective_ranks_policies_meeting_its_targets_first() {
     let order = model.objective().ranking(2, |i, _| [None, Some(3.0)][i]);
     assert_eq!(order, vec![1, 0]);
 }
+
+#[test]
+fn the_console_shows_the_objective_of_the_scenario() {
+    let console = |args: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let base = ["run", "scenarios/quickstart.json", "--replications", "4", "--days", "60", "--out"];
+        let output = Command::cargo_bin("scsim").unwrap().args(base).arg(&out).args(args).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // The quickstart maximises profit: its column replaces the total cost by default.
+    let key = console(&[]);
+    assert!(key.contains("Profit per") && !key.contains("Total cost"), "{key}");
+    // `--wide` shows the total cost and the objective.
+    let wide = console(&["--wide"]);
+    assert!(wide.contains("Profit per") && wide.contains("Total cost"), "{wide}");
+}
