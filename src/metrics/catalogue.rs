@@ -183,6 +183,7 @@ catalogue! {
         CostPipelinePerDay = "cost_pipeline_per_day", "Pipeline holding cost per day", "cost/day", Lower, false, Costs;
         CostGoodsSoldPerDay = "cost_goods_sold_per_day", "Cost of goods sold per day", "cost/day", Lower, false, Costs;
         LostRevenuePerDay = "lost_revenue_per_day", "Revenue lost per day", "cost/day", Lower, false, Costs;
+        CostShipmentPerDay = "cost_shipment_per_day", "Customer shipment cost per day", "cost/day", Lower, false, Costs;
         CostTotalPerDay = "cost_total_per_day", "Total cost per day", "cost/day", Lower, false, Costs;
         RevenuePerDay = "revenue_per_day", "Revenue per day", "money/day", Higher, false, Profit;
         GrossMarginPerDay = "gross_margin_per_day", "Gross margin per day", "money/day", Higher, false, Profit;

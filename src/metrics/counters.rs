@@ -120,6 +120,9 @@ counters! {
         pub revenue: f64,
         /// Revenue of the units not sold (lost, cancelled, churned) × price.
         pub lost_revenue: f64,
+        /// Cost of the shipments to customers of multi-item orders (each shipment counted at
+        /// the pair of its order's first line).
+        pub shipment_cost: f64,
         /// Margin of the units not sold: (price − unit cost) × units.
         pub lost_margin: f64,
         /// Pairs with a selling price (for a total, their number).
@@ -246,6 +249,7 @@ impl Counters {
             CostPipelinePerDay => per_day(self.pipeline_cost),
             CostGoodsSoldPerDay => per_day(self.goods_sold_cost),
             LostRevenuePerDay => per_day(self.lost_revenue),
+            CostShipmentPerDay => per_day(self.shipment_cost),
             CostTotalPerDay => per_day(self.total_cost()),
             RevenuePerDay => priced(self.revenue),
             GrossMarginPerDay => priced(self.revenue - self.goods_sold_cost),
@@ -258,11 +262,13 @@ impl Counters {
         }
     }
 
-    /// Total cost: what running the pair costs (holding, penalties, ordering, pipeline), the
-    /// cost of the goods it sold, and the revenue it did not collect on the units it did not
-    /// sell. Purchases are costed as goods sold, not when ordered.
+    /// Total cost: what running the pair costs (holding, penalties, ordering, pipeline,
+    /// shipments to customers), the cost of the goods it sold, and the revenue it did not
+    /// collect on the units it did not sell. Purchases are costed as goods sold, not when
+    /// ordered.
     fn total_cost(&self) -> f64 {
-        self.holding_cost
+        self.shipment_cost
+            + self.holding_cost
             + self.backorder_cost
             + self.lost_cost
             + self.ordering_cost

@@ -314,11 +314,15 @@ impl Workspace {
         let o = &mut self.orders.open[k];
         o.shipments += 1;
         let measured = o.day >= model.warmup;
+        let lines = &self.orders.lines[o.first as usize..(o.first + o.n) as usize];
+        if measured {
+            let cost = rules(model, self.policy, o.stream).shipment_cost;
+            self.pairs[lines[0].pair as usize].counters.shipment_cost += cost;
+        }
         let c = &mut self.orders.counters[o.stream as usize];
         if measured {
             c.shipments += 1;
         }
-        let lines = &self.orders.lines[o.first as usize..(o.first + o.n) as usize];
         if lines.iter().any(|l| l.units > 0) {
             return;
         }

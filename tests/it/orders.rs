@@ -354,3 +354,24 @@ fn empirical_basket_problems_are_reported_with_their_paths() {
     assert!(supplies.message.contains("supplies another location"), "{supplies:?}");
     assert!(!paths.iter().any(|p| p.starts_with("orders[1]")), "{found:?}");
 }
+
+#[test]
+fn shipments_to_customers_are_part_of_the_total_cost() {
+    // The same run with and without a cost per shipment: the shipment cost changes nothing
+    // that happens (same random numbers), so the totals differ by exactly the shipments made.
+    let free = run(&model(&rules_scenario(r#"{"rule": "ship_partial"}"#, "age")), 6, 5);
+    let paid =
+        run(&model(&rules_scenario(r#"{"rule": "ship_partial", "cost_per_shipment": 4}"#, "age")), 6, 5);
+    let shipments: f64 =
+        (0..2).map(|s| order_metric(&paid, 0, s, "order_shipment_cost_per_day").mean()).sum();
+    assert!(shipments > 0.0);
+    let key = |stats: &RunStats, k: &str| total(stats, 0, k).mean();
+    assert_eq!(key(&free, "cost_shipment_per_day"), 0.0);
+    assert!(
+        (key(&paid, "cost_shipment_per_day") - shipments).abs() < 1e-9 * shipments,
+        "every shipment counted once"
+    );
+    let added = key(&paid, "cost_total_per_day") - key(&free, "cost_total_per_day");
+    assert!((added - shipments).abs() < 1e-9 * shipments, "{added} vs {shipments}");
+    assert_eq!(key(&paid, "fill_rate"), key(&free, "fill_rate"));
+}

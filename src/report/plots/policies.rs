@@ -13,13 +13,14 @@ use crate::report::view::RunView;
 
 /// The costs a policy decides, stacked in the left panel of the cost plot, with their metric
 /// keys and colours.
-const DECIDED: [(&str, &str, RGBColor); 6] = [
+const DECIDED: [(&str, &str, RGBColor); 7] = [
     ("Holding", "cost_holding_per_day", RGBColor(0x8C, 0xD1, 0x7D)),
     ("Pipeline holding", "cost_pipeline_per_day", RGBColor(0x9D, 0x9D, 0xD8)),
     ("Ordering", "cost_ordering_per_day", RGBColor(0x49, 0x98, 0x94)),
     ("Backorder penalty", "cost_backorder_per_day", RGBColor(0xD3, 0x72, 0x95)),
     ("Lost sales", "cost_lost_sales_per_day", RGBColor(0xB6, 0x99, 0x2D)),
     ("Lost revenue", "lost_revenue_per_day", RGBColor(0xE0, 0x7B, 0x39)),
+    ("Customer shipments", "cost_shipment_per_day", RGBColor(0x7F, 0x7F, 0x7F)),
 ];
 
 /// The cost of the goods themselves, in the right panel on its own scale (it would dwarf the
