@@ -292,7 +292,8 @@ fn the_console_table_fits_120_columns_on_every_shipped_scenario() {
         let text = String::from_utf8(output.stdout).unwrap();
         let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         assert!(widest <= 120, "{}: {widest} columns\n{text}", path.display());
-        assert!(text.contains("per day (cost/day)") || text.contains("(cost/day)"), "{text}");
+        // The objective's column: cost (cost/day) or profit (money/day), a rate per day.
+        assert!(text.contains("(cost/day)") || text.contains("(money/day)"), "{text}");
         assert!(!text.contains("Lost sales (units)"), "a total beside per-day columns\n{text}");
     }
 }
