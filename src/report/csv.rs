@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::ReportError;
+use super::json::Summary;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
 use super::{create_temp, fmt_f64};
 use crate::experiment::Rows;
@@ -232,6 +233,31 @@ fn csv_bytes<R: Serialize>(records: impl Iterator<Item = R>) -> Vec<u8> {
 pub(crate) fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
     let rows = policies.iter().zip(daily).flat_map(|(p, days)| days.iter().map(|d| DailyRecord::new(p, d)));
     csv_bytes(rows)
+}
+
+/// The bytes of `pairs.csv`: one row per policy and stocked pair (`location`, `item`) with
+/// every metric's mean and 95 % half-width over the replications (empty when undefined), in
+/// the order of `summary.json`.
+pub(crate) fn pairs_bytes(summary: &Summary) -> Vec<u8> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["policy".to_string(), "location".into(), "item".into()];
+    header.extend(METRICS.iter().flat_map(|m| [format!("{}_mean", m.key), format!("{}_half_width", m.key)]));
+    out.write_record(&header).expect("writing into memory cannot fail");
+    let cell = |x: Option<f64>| x.map_or(String::new(), fmt_f64);
+    for policy in &summary.policies {
+        for (pair, metrics) in &policy.pairs {
+            // Ids never hold '/' (validation refuses it), so the pair name splits exactly.
+            let (location, item) = pair.split_once('/').unwrap_or((pair, ""));
+            let mut row: Vec<String> =
+                [&policy.name, location, item].iter().map(|id| id_cell(id).into_owned()).collect();
+            for m in &METRICS {
+                let stat = metrics.get(m.key);
+                row.extend([cell(stat.and_then(|s| s.mean)), cell(stat.and_then(|s| s.half_width))]);
+            }
+            out.write_record(&row).expect("writing into memory cannot fail");
+        }
+    }
+    out.into_inner().expect("writing into memory cannot fail")
 }
 
 /// The bytes of `daily-locations.csv`: for each policy and day, every location in turn.

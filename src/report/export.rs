@@ -1,5 +1,6 @@
 //! The files of a finished run, one [`Exporter`] per format, each writing from the
-//! [`RunView`]: `summary.json`, `daily.csv`, `daily-locations.csv`, `plots/` and `report.html`.
+//! [`RunView`]: `summary.json`, `daily.csv`, `daily-locations.csv`, `pairs.csv`, `plots/` and
+//! `report.html`.
 //! (`replications.csv` is streamed while the run goes: see
 //! [`ReplicationsCsv`](super::csv::ReplicationsCsv).)
 
@@ -20,7 +21,7 @@ pub trait Exporter {
 /// `scsim plot` first); `png` adds PNG images of the plots.
 pub fn exporters(png: bool) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> =
-        vec![Box::new(SummaryJson), Box::new(DailyCsv), Box::new(LocationsCsv)];
+        vec![Box::new(SummaryJson), Box::new(DailyCsv), Box::new(LocationsCsv), Box::new(PairsCsv)];
     all.extend(drawings(png));
     all
 }
@@ -64,6 +65,15 @@ impl Exporter for LocationsCsv {
         }
         let bytes = csv::locations_bytes(&view.policy_names(), &view.locations, view.warmup_days());
         write(dir, "daily-locations.csv", &bytes)
+    }
+}
+
+/// `pairs.csv`: every metric of every policy at every stocked pair.
+pub(crate) struct PairsCsv;
+
+impl Exporter for PairsCsv {
+    fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
+        write(dir, "pairs.csv", &csv::pairs_bytes(&view.summary))
     }
 }
 

@@ -193,3 +193,37 @@ fn a_network_run_plots_backorders_by_location() {
     Command::cargo_bin("scsim").unwrap().arg("plot").arg(dir.path()).assert().success();
     assert!(fs::read(&path).unwrap() == before);
 }
+
+#[test]
+fn pairs_csv_has_every_metric_of_every_policy_at_every_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    common::run_scsim(&["run", "scenarios/three-echelon.json", "--replications", "6", "--days", "120"], &out);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_path(out.join("pairs.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.iter().take(3).collect::<Vec<_>>(), ["policy", "location", "item"]);
+    assert_eq!(header.len(), 3 + 2 * scsim::metrics::METRICS.len());
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let policies = summary["policies"].as_array().unwrap();
+    let pairs = policies[0]["pairs"].as_object().unwrap().len();
+    assert_eq!(rows.len(), policies.len() * pairs, "one row per policy and pair");
+    for policy in policies {
+        let name = policy["name"].as_str().unwrap();
+        let own: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == name).collect();
+        // The pairs' demand adds up to the policy's total demand (each unit is demanded at one pair).
+        let demand: f64 = own.iter().map(|r| r[column("demand_units_mean")].parse::<f64>().unwrap()).sum();
+        let total = policy["total"]["demand_units"]["mean"].as_f64().unwrap();
+        assert!((demand - total).abs() <= 1e-9 * total, "{name}: {demand} vs {total}");
+        for r in own {
+            let stat = &policy["pairs"][format!("{}/{}", &r[1], &r[2])]["fill_rate"];
+            let cell = &r[column("fill_rate_mean")];
+            match stat["mean"].as_f64() {
+                Some(mean) => assert_eq!(cell.parse::<f64>().unwrap(), mean),
+                None => assert_eq!(cell, "", "undefined is an empty cell"),
+            }
+        }
+    }
+}
