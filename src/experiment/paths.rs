@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::scenario::structure::edit_distance;
+
 /// One concrete step through a document: a field of an object or an element of a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
@@ -239,19 +241,7 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// Edit distance between two names, ignoring case.
 fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) =
-        (a.to_lowercase().chars().collect(), b.to_lowercase().chars().collect());
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
+    edit_distance(&a.to_lowercase(), &b.to_lowercase())
 }
 
 #[cfg(test)]

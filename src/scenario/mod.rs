@@ -13,7 +13,7 @@ mod objective;
 mod orders;
 mod policy;
 mod positions;
-mod structure;
+pub(crate) mod structure;
 mod supply;
 
 pub use demand::{Churn, Demand, IntDistSpec, Promotion, Segment, Spikes, Trend, Unmet};
