@@ -133,6 +133,14 @@ counters! {
 }
 
 impl Counters {
+    /// Counts a backordered line completed on `day` against its `promise`d day.
+    #[inline]
+    pub(crate) fn complete_line(&mut self, day: u32, promise: u32) {
+        self.lines_completed += 1;
+        self.lines_on_time += u64::from(day <= promise);
+        self.lateness_days += u64::from(day.saturating_sub(promise));
+    }
+
     /// Adds the counts of one of the pair's demand streams (the counts a pair and its streams
     /// share are kept by the streams only).
     pub fn add_stream(&mut self, s: &SegmentCounters) {

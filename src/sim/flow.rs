@@ -175,9 +175,7 @@ impl Workspace {
                 stream.late_units += take as u64;
                 stream.wait_unit_days += take as u64 * wait as u64;
                 if line.units == 0 {
-                    counters.lines_completed += 1;
-                    counters.lines_on_time += u64::from(day <= line.promise);
-                    counters.lateness_days += day.saturating_sub(line.promise) as u64;
+                    counters.complete_line(day, line.promise);
                 }
             }
         };

@@ -302,9 +302,7 @@ impl Workspace {
             c.late_units += units as u64;
             c.wait_unit_days += units as u64 * wait as u64;
             if line.units == 0 {
-                c.lines_completed += 1;
-                c.lines_on_time += u64::from(day <= line.promise);
-                c.lateness_days += day.saturating_sub(line.promise) as u64;
+                c.complete_line(day, line.promise);
             }
         }
     }
