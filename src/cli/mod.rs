@@ -204,6 +204,9 @@ fn validate(path: &Path) -> Result<ExitCode> {
     );
     println!("  objective: {}", model.objective().describe());
     print_warnings(&model);
+    for note in model.notes() {
+        eprintln!("note: {note}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

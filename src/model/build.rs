@@ -21,6 +21,15 @@ pub(super) struct Builder<'a> {
     /// Whether a demand stream names an unknown location or item: which pairs are stocked is
     /// then unknown, and problems that follow from it are not reported.
     pub(super) demand_unresolved: bool,
+    /// The calendar date of day 0 (`start_date`), when given and valid.
+    pub(super) start: Option<super::date::Date>,
+    /// The horizon in days (clamped to the allowed range).
+    pub(super) horizon: u32,
+    /// The long-format history files read so far, by file and column names (`None`: the file
+    /// has problems, already reported).
+    pub(super) long_files: super::demand_history::LongFiles,
+    /// The notes `validate` prints (zero-filled days of long histories).
+    pub(super) notes: super::demand_history::Notes,
 }
 
 /// Index of ids of one kind, reporting duplicates.
@@ -78,7 +87,16 @@ impl<'a> Builder<'a> {
                 kinds.entry(id.clone()).or_insert(kind);
             }
         }
-        Builder { problems: Vec::new(), inputs: &file.inputs, kinds, demand_unresolved: false }
+        Builder {
+            problems: Vec::new(),
+            inputs: &file.inputs,
+            kinds,
+            demand_unresolved: false,
+            start: s.start_date.as_deref().and_then(super::date::Date::parse),
+            horizon: s.horizon_days.clamp(1, MAX_HORIZON) as u32,
+            long_files: Default::default(),
+            notes: Default::default(),
+        }
     }
 
     /// What else `id` names, as a hint after "unknown …", e.g. ` ("DC" is a location)`.
@@ -165,14 +183,14 @@ impl<'a> Builder<'a> {
         let segments = self.segments(s);
         // Locations from the top of the network down (a cycle is reported).
         let topo = self.network_order(s, &lanes, s.locations.len());
-        let demand_refs = self.demand_refs(s, &ids, &segments);
+        let (demand_refs, shares) = self.demand_refs(s, &ids, &segments);
         let order_refs = self.order_refs(s, &ids);
         let stock_refs = super::orders::stock_refs(&demand_refs, &order_refs);
         let (mut pairs, pair_index) = PairIndex::stocked_pairs(s, &lanes, &topo, &stock_refs, &item_costs);
         pair_index.link_sources(&mut pairs, &lanes, &item_costs);
         let priced = self.prices(s, &ids, &mut pairs, &pair_index);
         let objective = self.objective(s, priced);
-        let mut demands = self.demand_streams(s, &demand_refs, &mut pairs, &pair_index);
+        let mut demands = self.demand_streams(s, &demand_refs, &shares, &mut pairs, &pair_index);
         self.link_network(s, &mut pairs, &mut demands, &segments);
         let orders = self.order_streams(s, &ids, &order_refs, &segments, &pairs, &pair_index);
         for (p, _) in orders.iter().flat_map(super::OrderStream::demand_rates) {
@@ -210,6 +228,8 @@ impl<'a> Builder<'a> {
         };
         let mut model = assemble(file, parts);
         model.warnings = super::economics::economic_warnings(&model);
+        model.notes = self.notes.lines();
+        super::demand_history::one_replay(&mut model);
         Some(model)
     }
 
@@ -233,6 +253,9 @@ impl<'a> Builder<'a> {
             );
         }
         self.range_i64("replications", s.replications, 1, MAX_REPLICATIONS);
+        if let Some(text) = s.start_date.as_deref().filter(|t| super::date::Date::parse(t).is_none()) {
+            self.problem("start_date", format!("is {text:?}; allowed: a date written YYYY-MM-DD"));
+        }
         for (list, empty, what) in [
             ("items", s.items.is_empty(), "item"),
             ("locations", s.locations.is_empty(), "location"),
@@ -408,5 +431,6 @@ fn assemble(file: &ScenarioFile, p: Parts) -> Model {
         scenario_sha256: file.sha256.clone(),
         objective: p.objective,
         warnings: Vec::new(),
+        notes: Vec::new(),
     }
 }

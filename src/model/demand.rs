@@ -2,11 +2,12 @@
 //! numbers (including empirical ones and bootstrap history), shocks, and the forecasters' priors.
 
 use super::build::{Builder, Index};
-use super::history::{HistoryError, history};
+use super::history::{HistoryError, Series, history};
 use super::network::PairIndex;
 use super::orders::{OrderRules, OrderStream};
+use super::shares::Shares;
 use super::{DemandStream, MAX_HORIZON, MAX_LEAD_TIME, MAX_UNITS, Pair, Segment};
-use crate::scenario::{self, IntDistSpec, Scenario, Unmet};
+use crate::scenario::{self, BootstrapMethod, IntDistSpec, Layout, Scenario, Unmet};
 use crate::sim::demand::{Churn, DemandSampler, Shocks, Spikes, Trend};
 use crate::sim::dist::{IntDist, MAX_TABLE_LEN, Sampler};
 
@@ -20,20 +21,35 @@ pub(super) struct DemandRef {
 
 impl Builder<'_> {
     /// Resolves each demand entry's location, item and segment.
-    pub(super) fn demand_refs(&mut self, s: &Scenario, ids: &Index, segments: &[Segment]) -> Vec<DemandRef> {
+    /// Also gives each entry's segment shares (`None` without them).
+    pub(super) fn demand_refs(
+        &mut self,
+        s: &Scenario,
+        ids: &Index,
+        segments: &[Segment],
+    ) -> (Vec<DemandRef>, Vec<Option<Shares>>) {
         let mut refs = Vec::new();
+        let mut shares = Vec::new();
         for (i, d) in s.demand.iter().enumerate() {
+            let shared = self.segment_shares(i, d, ids, segments);
             let location =
                 self.resolve(&ids.locations, &d.location, format!("demand[{i}].location"), "location");
             let item = self.resolve(&ids.items, &d.item, format!("demand[{i}].item"), "item");
-            let segment = match &d.segment {
-                Some(id) => self.resolve(&ids.segments, id, format!("demand[{i}].segment"), "segment"),
-                None => Some(segments.iter().position(|g| g.id == "default").expect("default segment")),
+            let segment = match (&d.segment, &shared, &d.segment_shares) {
+                (Some(id), _, _) => {
+                    self.resolve(&ids.segments, id, format!("demand[{i}].segment"), "segment")
+                }
+                (None, Some(list), _) => list.first().map(|&(g, _)| g),
+                (None, None, Some(_)) => None,
+                (None, None, None) => {
+                    Some(segments.iter().position(|g| g.id == "default").expect("default segment"))
+                }
             };
             self.demand_unresolved |= location.is_none() || item.is_none();
             refs.push(DemandRef { location, item, segment });
+            shares.push(shared);
         }
-        refs
+        (refs, shares)
     }
 
     /// The demand streams, each added to its pair's list.
@@ -41,11 +57,12 @@ impl Builder<'_> {
         &mut self,
         s: &Scenario,
         refs: &[DemandRef],
+        shares: &[Option<Shares>],
         pairs: &mut [Pair],
         index: &PairIndex,
     ) -> Vec<DemandStream> {
         let mut demands = Vec::new();
-        for (i, (d, r)) in s.demand.iter().zip(refs).enumerate() {
+        for (i, ((d, r), shared)) in s.demand.iter().zip(refs).zip(shares).enumerate() {
             let sampler = self.demand_sampler(i, d);
             let shocks = self.shocks(&format!("demand[{i}]"), d);
             if let (Some(sampler), Some(shocks)) = (&sampler, &shocks) {
@@ -55,8 +72,17 @@ impl Builder<'_> {
                 (r.location, r.item, r.segment, sampler, shocks)
             {
                 let p = index.get(l, it).expect("a pair where customers buy");
-                pairs[p].demands.push(demands.len());
-                demands.push(DemandStream { pair: p, segment, sampler, shocks, class: 0 });
+                let stream =
+                    DemandStream { pair: p, segment, sampler, shocks, class: 0, entry: i, split: None };
+                match shared {
+                    Some(list) => {
+                        pairs[p].demands.extend(super::shares::split_streams(&mut demands, stream, list))
+                    }
+                    None => {
+                        pairs[p].demands.push(demands.len());
+                        demands.push(stream);
+                    }
+                }
             }
         }
         demands
@@ -161,7 +187,13 @@ impl Builder<'_> {
     pub(super) fn demand_sampler(&mut self, i: usize, d: &scenario::Demand) -> Option<DemandSampler> {
         let path = format!("demand[{i}]");
         let before = self.problems.len();
-        let dist = self.int_dist(&format!("{path}.distribution"), &d.distribution);
+        let dist_path = format!("{path}.distribution");
+        let (dist, draw) = match d.distribution.history_source() {
+            Some(_) => {
+                self.history_demand(&dist_path, d).map_or((None, None), |(dist, draw)| (Some(dist), draw))
+            }
+            None => (self.int_dist(&dist_path, &d.distribution), None),
+        };
         let profile = match &d.weekly_profile {
             None => None,
             Some(p) if p.len() != 7 => {
@@ -201,7 +233,10 @@ impl Builder<'_> {
             return None;
         }
         match DemandSampler::new(dist, profile, trend) {
-            Ok(s) => Some(s),
+            Ok(s) => Some(match draw {
+                Some(draw) => s.with_history(draw),
+                None => s,
+            }),
             Err(e) => {
                 self.problem(format!("{path}.distribution"), e.to_string());
                 None
@@ -271,10 +306,21 @@ impl Builder<'_> {
                 let weights = weights.clone().unwrap_or_else(|| vec![1.0; values.len()]);
                 self.empirical(path, values, &weights)?
             }
-            IntDistSpec::Bootstrap { ref file, ref column } => {
-                let values = self.history(path, file, column.as_deref())?;
+            IntDistSpec::Bootstrap {
+                ref file,
+                ref column,
+                layout: Layout::Wide,
+                method: BootstrapMethod::Day,
+                ref date_column,
+                ..
+            } => {
+                let values = self.history(path, file, column.as_deref(), date_column.as_deref())?.values;
                 let weights = vec![1.0; values.len()];
                 self.empirical(path, &values, &weights)?
+            }
+            IntDistSpec::Bootstrap { .. } | IntDistSpec::Replay { .. } => {
+                self.problem(path, "a long-format history, a bootstrap that keeps the calendar and replay are for demand only; here: a wide history drawn by \"method\": \"day\"");
+                return None;
             }
         };
         (self.problems.len() == before).then_some(dist)
@@ -331,19 +377,20 @@ impl Builder<'_> {
         Some(IntDist::Discrete { values: vs, weights: ws })
     }
 
-    /// The daily history in column `column` (the first when `None`) of the CSV file `file`,
-    /// which the scenario loader has read.
-    pub(super) fn history(&mut self, path: &str, file: &str, column: Option<&str>) -> Option<Vec<i64>> {
+    /// The daily history in column `column` (the first when `None`) of the wide CSV file
+    /// `file`, which the scenario loader has read, dated by `date_column` when given.
+    pub(super) fn history(
+        &mut self,
+        path: &str,
+        file: &str,
+        column: Option<&str>,
+        date_column: Option<&str>,
+    ) -> Option<Series> {
         let parsed = match self.inputs.get(file) {
-            Some(input) => history(input, column),
+            Some(input) => history(input, column, date_column),
             None => Err(HistoryError::NotLoaded { file: file.to_string() }),
         };
-        parsed
-            .map_err(|e| {
-                let field = if matches!(e, HistoryError::NoColumn { .. }) { "column" } else { "file" };
-                self.problem(format!("{path}.{field}"), e.to_string());
-            })
-            .ok()
+        parsed.map_err(|e| self.history_problem(path, e)).ok()
     }
 }
 

@@ -5,10 +5,15 @@
 //! allowed) instead of stopping at the first, so a planner fixes a file in one pass.
 
 mod build;
+pub(crate) mod date;
 mod demand;
+mod demand_history;
 mod economics;
 mod estimate;
 mod history;
+mod history_long;
+mod shares;
+pub(crate) use shares::Split;
 mod names;
 pub use estimate::{Estimate, MAX_BYTES, MAX_PAIR_DAYS};
 pub(crate) use names::file_stem;
@@ -111,6 +116,8 @@ pub struct Model {
     pub(crate) objective: Objective,
     /// Warnings that do not stop the scenario from running.
     pub(crate) warnings: Vec<String>,
+    /// Notes about the input that are not problems (zero-filled days of long histories).
+    pub(crate) notes: Vec<String>,
 }
 
 /// A stocked (location, item) pair.
@@ -178,6 +185,11 @@ pub(crate) struct DemandStream {
     pub(crate) sampler: DemandSampler,
     /// Random spikes and promotions.
     pub(crate) shocks: Shocks,
+    /// The demand entry it comes from (the key of its random streams).
+    pub(crate) entry: usize,
+    /// With segment shares, on the stream that draws the demand: its segments' streams and
+    /// shares.
+    pub(crate) split: Option<Box<shares::Split>>,
     /// Backlog class of its lines at its pair.
     pub(crate) class: usize,
 }

@@ -176,27 +176,31 @@ fn input(text: &str) -> InputFile {
 
 #[test]
 fn history_reads_a_named_column_after_the_header() {
-    assert_eq!(history(&input("day,units\n1,5\n2, 7 \n"), Some("units")).unwrap(), vec![5, 7]);
+    assert_eq!(history(&input("day,units\n1,5\n2, 7 \n"), Some("units"), None).unwrap().values, vec![5, 7]);
 }
 
 #[test]
 fn history_without_a_header_starts_at_the_first_row() {
-    assert_eq!(history(&input("3\n0\n12\n"), None).unwrap(), vec![3, 0, 12]);
-    assert_eq!(history(&input("units\n3\n"), None).unwrap(), vec![3], "a word in the first cell is a header");
+    assert_eq!(history(&input("3\n0\n12\n"), None, None).unwrap().values, vec![3, 0, 12]);
+    assert_eq!(
+        history(&input("units\n3\n"), None, None).unwrap().values,
+        vec![3],
+        "a word in the first cell is a header"
+    );
 }
 
 #[test]
 fn history_errors_say_what_and_where() {
-    let message = |text: &str, column| history(&input(text), column).unwrap_err().to_string();
+    let message = |text: &str, column| history(&input(text), column, None).unwrap_err().to_string();
     assert_eq!(message("5\n-1\n", None), r#"h.csv line 2: "-1" is not a whole number of units ≥ 0"#);
     assert_eq!(message("5\n2.5\n", None), r#"h.csv line 2: "2.5" is not a whole number of units ≥ 0"#);
     assert_eq!(
         message("day,qty\n1,2\n", Some("units")),
-        r#"no column "units" in h.csv; its header has: day, qty"#
+        r#"h.csv:1: no column "units"; its header has: day, qty"#
     );
     assert_eq!(message("", None), "h.csv is empty; it needs one row per day");
     assert_eq!(message("units\n", None), "h.csv has no data rows");
     let unreadable =
         InputFile { path: "h.csv".into(), bytes: Err(Arc::new(std::io::ErrorKind::NotFound.into())) };
-    assert!(history(&unreadable, None).unwrap_err().to_string().starts_with("cannot read h.csv: "));
+    assert!(history(&unreadable, None, None).unwrap_err().to_string().starts_with("cannot read h.csv: "));
 }

@@ -18,6 +18,10 @@ pub struct Demand {
     /// scenario defines it) when left out.
     #[serde(default)]
     pub segment: Option<String>,
+    /// Segments sharing this stream instead of one `segment`: each order line belongs to a
+    /// segment drawn with these shares (> 0, summing to 1).
+    #[serde(default)]
+    pub segment_shares: Option<Vec<SegmentShare>>,
     /// Units demanded per day.
     pub distribution: IntDistSpec,
     /// Seven multipliers of the daily mean: day t uses entry t mod 7 (day 0 takes the first).
@@ -35,6 +39,16 @@ pub struct Demand {
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// One segment's share of a demand stream's order lines.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentShare {
+    /// Segment id.
+    pub segment: String,
+    /// Share of the stream's order lines (> 0; the shares sum to 1).
+    pub share: f64,
 }
 
 /// Random demand spikes: on a day without a spike, one starts with `probability`, lasting a
@@ -209,12 +223,139 @@ pub enum IntDistSpec {
         #[serde(default)]
         weights: Option<Vec<f64>>,
     },
-    /// Bootstrap: each day draws one day of history, uniformly.
+    /// Bootstrap: each day draws a day of history (uniformly, or keeping the calendar).
     Bootstrap {
-        /// CSV file with one row per historical day, relative to the scenario file.
+        /// CSV file of daily history, relative to the scenario file.
         file: String,
-        /// Column holding the daily quantity; the first column when left out.
+        /// Wide layout: column holding the daily quantity; the first column when left out.
         #[serde(default)]
         column: Option<String>,
+        /// `wide` (one row per day, one column per series) or `long` (rows date, location,
+        /// item, quantity). Default `wide`.
+        #[serde(default)]
+        layout: Layout,
+        /// Column of the dates (`YYYY-MM-DD`). Default `date`.
+        #[serde(default)]
+        date_column: Option<String>,
+        /// Long layout: column of the location ids. Default `location`.
+        #[serde(default)]
+        location_column: Option<String>,
+        /// Long layout: column of the item ids. Default `item`.
+        #[serde(default)]
+        item_column: Option<String>,
+        /// Long layout: column of the quantities. Default `quantity`.
+        #[serde(default)]
+        quantity_column: Option<String>,
+        /// Which history day a simulated day draws. Default `day`.
+        #[serde(default)]
+        method: BootstrapMethod,
+        /// Length of the blocks of the `block` method, in days (≥ 1). Default 7.
+        #[serde(default)]
+        block_days: Option<i64>,
     },
+    /// Replay: day t's demand is the recorded quantity of the t-th day of history (counted
+    /// from `start_date` when given, else from the history's first date).
+    Replay {
+        /// CSV file of daily history, relative to the scenario file.
+        file: String,
+        /// Wide layout: column holding the daily quantity; the first column when left out.
+        #[serde(default)]
+        column: Option<String>,
+        /// `wide` or `long`, as for `bootstrap`. Default `wide`.
+        #[serde(default)]
+        layout: Layout,
+        /// Column of the dates (`YYYY-MM-DD`). Default `date`.
+        #[serde(default)]
+        date_column: Option<String>,
+        /// Long layout: column of the location ids. Default `location`.
+        #[serde(default)]
+        location_column: Option<String>,
+        /// Long layout: column of the item ids. Default `item`.
+        #[serde(default)]
+        item_column: Option<String>,
+        /// Long layout: column of the quantities. Default `quantity`.
+        #[serde(default)]
+        quantity_column: Option<String>,
+    },
+}
+
+/// How a history file holds its series.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// One row per consecutive day, one column per series.
+    #[default]
+    Wide,
+    /// One row per date, location and item; dates without a row are zero demand.
+    Long,
+}
+
+/// Which day of history a bootstrap draws for a simulated day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BootstrapMethod {
+    /// Any day, uniformly.
+    #[default]
+    Day,
+    /// A day of the same weekday (needs `start_date` and dated history).
+    Weekday,
+    /// A day of the same weekday and month (needs `start_date` and dated history).
+    WeekdayMonth,
+    /// Moving blocks of `block_days` consecutive days, each starting at a uniformly drawn day.
+    Block,
+}
+
+impl IntDistSpec {
+    /// The history file this distribution reads and how, if it reads one.
+    pub(crate) fn history_source(&self) -> Option<HistorySource<'_>> {
+        match self {
+            IntDistSpec::Bootstrap {
+                file,
+                column,
+                layout,
+                date_column,
+                location_column,
+                item_column,
+                quantity_column,
+                ..
+            }
+            | IntDistSpec::Replay {
+                file,
+                column,
+                layout,
+                date_column,
+                location_column,
+                item_column,
+                quantity_column,
+            } => Some(HistorySource {
+                file,
+                column: column.as_deref(),
+                layout: *layout,
+                date_column: date_column.as_deref(),
+                location_column: location_column.as_deref(),
+                item_column: item_column.as_deref(),
+                quantity_column: quantity_column.as_deref(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Where a history file is and how its columns are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HistorySource<'a> {
+    /// The file, as named in the scenario.
+    pub(crate) file: &'a str,
+    /// Wide layout: the column read.
+    pub(crate) column: Option<&'a str>,
+    /// Wide or long.
+    pub(crate) layout: Layout,
+    /// The column names given (`None`: the default name).
+    pub(crate) date_column: Option<&'a str>,
+    /// Long layout: the location column.
+    pub(crate) location_column: Option<&'a str>,
+    /// Long layout: the item column.
+    pub(crate) item_column: Option<&'a str>,
+    /// Long layout: the quantity column.
+    pub(crate) quantity_column: Option<&'a str>,
 }

@@ -82,8 +82,8 @@ impl ScenarioFile {
 fn read_inputs(scenario: &Scenario, base_dir: &Path) -> BTreeMap<String, InputFile> {
     let mut inputs = BTreeMap::new();
     for spec in int_dists(scenario) {
-        if let IntDistSpec::Bootstrap { file, .. } = spec {
-            inputs.entry(file.clone()).or_insert_with(|| {
+        if let Some(file) = spec.history_source().map(|h| h.file) {
+            inputs.entry(file.to_string()).or_insert_with(|| {
                 let path = base_dir.join(file);
                 let bytes = std::fs::read(&path).map_err(Arc::new);
                 InputFile { path, bytes }

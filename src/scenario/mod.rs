@@ -16,7 +16,11 @@ mod positions;
 pub(crate) mod structure;
 mod supply;
 
-pub use demand::{Churn, Demand, IntDistSpec, Promotion, Segment, Spikes, Trend, Unmet};
+pub(crate) use demand::HistorySource;
+pub use demand::{
+    BootstrapMethod, Churn, Demand, IntDistSpec, Layout, Promotion, Segment, SegmentShare, Spikes, Trend,
+    Unmet,
+};
 pub(crate) use load::InputFile;
 pub use load::{MAX_SCENARIO_MB, ScenarioFile};
 pub use objective::{ObjectiveSpec, TargetSpec};
@@ -55,6 +59,10 @@ pub struct Scenario {
     /// Number of simulated days (day 0 to horizon_days - 1).
     #[schemars(range(min = 1, max = 100000))]
     pub horizon_days: i64,
+    /// Calendar date of day 0 (`YYYY-MM-DD`): needed by bootstrap methods that keep the
+    /// calendar, and aligns `replay` to the history's dates.
+    #[serde(default)]
+    pub start_date: Option<String>,
     /// Days at the start that are simulated but left out of every metric.
     #[serde(default)]
     #[schemars(range(min = 0))]

@@ -1,7 +1,7 @@
 //! Steps 2 and 3: customer demand (filled from stock, backordered or lost) and cancellations
 //! when patience runs out.
 
-use crate::model::{Control, MAX_UNITS, Model};
+use crate::model::{Control, MAX_UNITS, Model, Split};
 use crate::sim::backlog::{NewLine, Orderer, promise_day};
 use crate::sim::day::Day;
 use crate::sim::engine::{DayRecord, Workspace};
@@ -25,7 +25,7 @@ impl Workspace {
             } else {
                 stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
             };
-            let u = self.streams.demand[d].draw_at(day as u64);
+            let u = self.streams.demand[d].draw_at(stream.sampler.draw_index(day));
             let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
             let units = draw(shock * state.loyalty);
             let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
@@ -34,6 +34,10 @@ impl Workspace {
             p.today_demand += units;
             p.ledger.demanded += units;
             rec.demand += units;
+            if let Some(split) = &stream.split {
+                self.shared_lines::<FULL>(model, controls, split, day, units, rec);
+                continue;
+            }
             let line = segment.line_size as i64;
             let lines = if line == 1 { units } else { (units + line - 1) / line };
             if measured {
@@ -67,6 +71,53 @@ impl Workspace {
                 }
             }
             self.fill_from_stock::<FULL>(d, pi, filled, measured, rec);
+        }
+    }
+
+    /// A day's `units` of a stream whose order lines are shared among segments: each line's
+    /// segment is drawn (the `Segment` sub-stream of the day, one draw per line), then served
+    /// as [`Self::demand`] serves lines, in order.
+    #[inline(never)]
+    fn shared_lines<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        split: &Split,
+        day: u32,
+        units: i64,
+        rec: &mut DayRecord,
+    ) {
+        let measured = day >= model.warmup;
+        let lead = split.members[0];
+        let pi = model.demands[lead].pair;
+        let p = &mut self.pairs[pi];
+        if measured && FULL && p.disrupted {
+            p.counters.demand_disrupted += units as u64;
+        }
+        let available = if p.anyone_waits() { 0 } else { p.on_hand };
+        if units > available {
+            p.cycle_stockout = true;
+        }
+        let draws = self.streams.segment[lead].substream(u64::from(day));
+        let (mut left, mut rest, mut k) = (available, units, 0u64);
+        while rest > 0 {
+            let m = split.member(draws.draw_at(k));
+            let segment = &model.segments[model.demands[m].segment];
+            let line_units = rest.min(segment.line_size as i64);
+            if measured {
+                self.pairs[pi].counters.demand_lines += 1;
+                self.demand_states[m].counters.demand_units += line_units as u64;
+            }
+            let take = if segment.partial_fill || line_units <= left { line_units.min(left) } else { 0 };
+            left = if take < line_units { 0 } else { left - take };
+            if take > 0 {
+                self.fill_from_stock::<FULL>(m, pi, take, measured, rec);
+            }
+            if take < line_units {
+                self.short_line(model, controls, m, k, day, line_units - take, rec);
+            }
+            rest -= line_units;
+            k += 1;
         }
     }
 

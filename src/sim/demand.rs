@@ -6,7 +6,8 @@
 //! round it. Stationary demand and weekly profiles use precomputed tables; a trend is sampled
 //! by inversion on the fly. One uniform number is consumed per stream per day either way.
 
-use crate::sim::dist::{DistError, IntDist, Sampler, Table};
+use crate::sim::dist::{DistError, IntDist, Sampler, Table, scale_round};
+use crate::sim::history::HistoryDraw;
 use crate::sim::rng::{Stream, Uniform};
 use crate::sim::supply::Window;
 
@@ -39,6 +40,9 @@ pub struct DemandSampler {
     profile: Option<[f64; 7]>,
     weekday_tables: Option<Box<[Table; 7]>>,
     trend: Trend,
+    /// A history drawn keeping its calendar (`base` is then its empirical distribution, for
+    /// means and bounds).
+    history: Option<Box<HistoryDraw>>,
 }
 
 impl DemandSampler {
@@ -52,7 +56,28 @@ impl DemandSampler {
             }
             _ => None,
         };
-        Ok(DemandSampler { base: Sampler::new(dist)?, profile, weekday_tables, trend })
+        Ok(DemandSampler { base: Sampler::new(dist)?, profile, weekday_tables, trend, history: None })
+    }
+
+    /// This sampler drawing its days from `history` instead of from `base` independently.
+    pub(crate) fn with_history(mut self, history: HistoryDraw) -> DemandSampler {
+        self.history = Some(Box::new(history));
+        self
+    }
+
+    /// Whether the sampler replays a recorded history.
+    pub(crate) fn replays(&self) -> bool {
+        matches!(self.history.as_deref(), Some(HistoryDraw::Replay { .. }))
+    }
+
+    /// The index of the stream's uniform that day `day` uses (the day itself, except for the
+    /// later days of a bootstrap block).
+    #[inline]
+    pub fn draw_index(&self, day: u32) -> u64 {
+        match &self.history {
+            Some(h) => h.draw_index(day),
+            None => u64::from(day),
+        }
     }
 
     /// The deterministic scale of day `day` (weekly profile × trend).
@@ -83,6 +108,13 @@ impl DemandSampler {
     pub fn weekday_moments(&self) -> [(f64, f64); 7] {
         std::array::from_fn(|k| {
             let m = self.profile.map_or(1.0, |p| p[k]);
+            if let Some(h) = &self.history {
+                let values = h.weekday_values(k as u32);
+                let n = values.len().max(1) as f64;
+                let mean = values.iter().map(|&v| v as f64).sum::<f64>() / n;
+                let var = values.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+                return (mean * m, var * m * m);
+            }
             match self.base.dist().table(m) {
                 Ok(t) => {
                     let mean: f64 = t.pmf().map(|(v, p)| v as f64 * p).sum();
@@ -98,7 +130,9 @@ impl DemandSampler {
     /// churn). Uses the same draw, so demand is monotone in `extra`.
     #[inline]
     pub fn sample_with(&self, day: u32, u: Uniform, extra: f64) -> u64 {
-        if extra == 1.0 {
+        if let Some(h) = &self.history {
+            scale_round(h.value(day, u), self.multiplier(day) * extra)
+        } else if extra == 1.0 {
             self.sample(day, u)
         } else {
             self.base.sample_scaled(u, self.multiplier(day) * extra)
@@ -108,6 +142,9 @@ impl DemandSampler {
     /// Demand on day `day` for draw `u`.
     #[inline]
     pub fn sample(&self, day: u32, u: Uniform) -> u64 {
+        if let Some(h) = &self.history {
+            return scale_round(h.value(day, u), self.multiplier(day));
+        }
         match (&self.weekday_tables, self.trend) {
             (None, Trend::Flat) => self.base.sample(u),
             (Some(tables), _) => tables[(day % 7) as usize].sample(u),

@@ -260,7 +260,7 @@ pub fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc(-x / std::f64::consts::SQRT_2)
 }
 
-fn scale_round(v: u64, m: f64) -> u64 {
+pub(crate) fn scale_round(v: u64, m: f64) -> u64 {
     if m == 1.0 { v } else { (v as f64 * m).round() as u64 }
 }
 

@@ -15,6 +15,7 @@ pub mod dist;
 pub mod engine;
 mod flow;
 pub mod forecast;
+pub(crate) mod history;
 mod orders;
 mod outages;
 pub mod policy;

@@ -60,6 +60,9 @@ pub enum Purpose {
     /// Customer orders of one order stream (a sub-stream per day: draw 0 the number of orders,
     /// then a sub-stream per order, index = 1 + order).
     Orders = 9,
+    /// The segment of each order line of a demand stream with segment shares (a sub-stream
+    /// per day, index = line).
+    Segment = 10,
 }
 
 /// One uniform draw in `[0, 1)`: a multiple of 2^-53, kept as its 53-bit numerator so that an

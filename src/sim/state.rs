@@ -126,6 +126,7 @@ pub(super) struct Streams {
     pub(super) yields: Vec<Stream>,
     pub(super) outage: Vec<Stream>,
     pub(super) orders: Vec<Stream>,
+    pub(super) segment: Vec<Stream>,
 }
 
 impl Streams {
@@ -134,11 +135,18 @@ impl Streams {
             v.clear();
             v.extend((0..n).map(|e| Stream::new(seed, replication, purpose, e as u64)));
         };
-        let (d, l, s) = (model.demands.len(), model.lanes.len(), model.suppliers.len());
-        fill(&mut self.demand, Purpose::Demand, d);
-        fill(&mut self.choice, Purpose::CustomerChoice, d);
-        fill(&mut self.patience, Purpose::Patience, d);
-        fill(&mut self.spikes, Purpose::Spike, d);
+        let (l, s) = (model.lanes.len(), model.suppliers.len());
+        // A demand stream's draws are keyed by its demand entry: the streams of the segments
+        // sharing one entry draw from the same streams, by line.
+        let by_entry = |v: &mut Vec<Stream>, purpose| {
+            v.clear();
+            v.extend(model.demands.iter().map(|x| Stream::new(seed, replication, purpose, x.entry as u64)));
+        };
+        by_entry(&mut self.demand, Purpose::Demand);
+        by_entry(&mut self.choice, Purpose::CustomerChoice);
+        by_entry(&mut self.patience, Purpose::Patience);
+        by_entry(&mut self.spikes, Purpose::Spike);
+        by_entry(&mut self.segment, Purpose::Segment);
         fill(&mut self.lead, Purpose::LeadTime, l);
         fill(&mut self.delay, Purpose::Delay, l);
         fill(&mut self.yields, Purpose::Yield, l);

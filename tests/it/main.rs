@@ -19,6 +19,7 @@ mod experiment_errors;
 mod experiments;
 mod faults;
 mod fuzz_input;
+mod history;
 mod network;
 mod orders;
 mod plot_layout;
