@@ -193,6 +193,7 @@ catalogue! {
         ForecastRmse = "forecast_rmse", "Forecast RMSE", "units/day", Lower, false, Forecast;
         ForecastBias = "forecast_bias", "Forecast bias", "units/day", Neither, false, Forecast;
         ForecastMape = "forecast_mape", "Forecast MAPE", "", Lower, true, Forecast;
+        ForecastScaledMae = "forecast_scaled_mae", "Forecast MAE / mean demand", "", Lower, false, Forecast;
     }
 }
 

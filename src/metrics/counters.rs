@@ -217,7 +217,7 @@ impl Counters {
         let per_day = |x: f64| x / measured_days as f64;
         // Revenue and margins are undefined without prices.
         let priced = |x: f64| if self.priced_pairs == 0 { f64::NAN } else { per_day(x) };
-        let [mae, rmse, bias, mape] = self.forecast.summary();
+        let [mae, rmse, bias, mape, scaled_mae] = self.forecast.summary();
         by_metric! { Metric;
             DemandUnits => self.demand_units as f64,
             DemandLines => self.demand_lines as f64,
@@ -267,6 +267,7 @@ impl Counters {
             ForecastRmse => rmse,
             ForecastBias => bias,
             ForecastMape => mape,
+            ForecastScaledMae => scaled_mae,
         }
     }
 

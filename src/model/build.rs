@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::cover::MeanDemand;
 use super::network::{PairIndex, review_order, set_starting_stock};
 use super::{MAX_COST, MAX_HORIZON, MAX_REPLICATIONS, Model, PairCosts};
 use crate::scenario::error::Problem;
@@ -206,7 +207,8 @@ impl<'a> Builder<'a> {
         let valid_lanes: Vec<Lane> = lanes.into_iter().flatten().map(|l| l.lane).collect();
         let review = review_order(&pairs);
         super::demand::set_priors(&mut pairs, &demands, &orders, &review);
-        let mut policies = self.policies(s, &pairs, lanes_valid.then_some(valid_lanes.as_slice()), &ids);
+        let means = MeanDemand::new(&pairs, &demands, &orders, &review, s.warmup_days, s.horizon_days);
+        let mut policies = self.policies(s, &means, lanes_valid.then_some(valid_lanes.as_slice()), &ids);
         if let Some(policies) = &mut policies {
             for policy in policies {
                 set_starting_stock(&mut policy.controls, &pairs, &review);

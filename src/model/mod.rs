@@ -5,6 +5,7 @@
 //! allowed) instead of stopping at the first, so a planner fixes a file in one pass.
 
 mod build;
+mod cover;
 pub(crate) mod date;
 mod demand;
 mod demand_history;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::build::{Builder, Index, ceil_days};
+use super::cover::{Amount, MeanDemand, Quantities};
 use super::{Control, MAX_UNITS, Pair, Policy};
 use crate::scenario::{
     ForecastSpec, LotSpec, PolicySet, PolicySpec, Scenario, SeasonalitySpec, ServiceSpec, SourcingSpec,
@@ -18,12 +19,12 @@ impl Builder<'_> {
     pub(super) fn policies(
         &mut self,
         s: &Scenario,
-        pairs: &[Pair],
+        means: &MeanDemand,
         lanes: Option<&[Lane]>,
         ids: &Index,
     ) -> Option<Vec<Policy>> {
         let policies: Vec<Option<Policy>> =
-            s.policies.iter().enumerate().map(|(i, p)| self.policy(i, p, pairs, lanes, ids)).collect();
+            s.policies.iter().enumerate().map(|(i, p)| self.policy(i, p, means, lanes, ids)).collect();
         policies.into_iter().collect()
     }
 
@@ -32,21 +33,23 @@ impl Builder<'_> {
         &mut self,
         i: usize,
         p: &PolicySet,
-        pairs: &[Pair],
+        means: &MeanDemand,
         lanes: Option<&[Lane]>,
         ids: &Index,
     ) -> Option<Policy> {
+        let pairs = means.pairs();
         let path = format!("policies[{i}]");
         let rules = self.rules(&path, p);
         let assigned = self.assign(&path, p, pairs, ids);
         // Sourcing needs valid lanes; without them the problems are already reported.
         let lanes = lanes?;
         let mut controls = Vec::with_capacity(pairs.len());
-        for (pair, a) in pairs.iter().zip(&assigned) {
+        for (pi, (pair, a)) in pairs.iter().zip(&assigned).enumerate() {
             if pair.sources.is_empty() {
                 continue; // reported as "no lane brings …"
             }
-            let rule = rules[&a.inventory].clone();
+            let template = rules[&a.inventory].as_ref();
+            let rule = template.and_then(|t| self.rule_at(&a.inventory, t, pi, pair, means));
             let sourcing = match &a.sourcing {
                 Some(assigned) => self.sourcing(&assigned.path, assigned.spec, pair, lanes, ids),
                 None if pair.sources.len() == 1 => Some(Sourcing::Sequential(vec![0])),
@@ -71,7 +74,7 @@ impl Builder<'_> {
         }
         for (pi, a) in assigned.iter().enumerate() {
             if matches!(
-                rules[&a.inventory].as_ref().map(|r| &r.kind),
+                rules[&a.inventory].as_ref().map(|t| &t.rule.kind),
                 Some(RuleKind::EchelonBaseStock { .. })
             ) {
                 self.closed_echelon(&a.inventory, pi, pairs);
@@ -89,7 +92,7 @@ impl Builder<'_> {
 
     /// Each inventory spec of a policy, by its JSON path, checked once whether or not it
     /// matches a pair.
-    fn rules(&mut self, path: &str, p: &PolicySet) -> HashMap<String, Option<Rule>> {
+    fn rules(&mut self, path: &str, p: &PolicySet) -> HashMap<String, Option<Template>> {
         let mut rules = HashMap::new();
         let default_rule = self.rule(&format!("{path}.inventory"), &p.inventory);
         rules.insert(format!("{path}.inventory"), default_rule);
@@ -319,6 +322,16 @@ impl Builder<'_> {
                     SeasonalitySpec::Multiplicative => Seasonality::Multiplicative,
                 },
             },
+            ForecastSpec::Croston { alpha } => {
+                Method::Croston { alpha: self.unit_interval(format!("{path}.alpha"), alpha) }
+            }
+            ForecastSpec::Sba { alpha } => {
+                Method::Sba { alpha: self.unit_interval(format!("{path}.alpha"), alpha) }
+            }
+            ForecastSpec::Tsb { alpha, beta } => Method::Tsb {
+                alpha: self.unit_interval(format!("{path}.alpha"), alpha),
+                beta: self.unit_interval(format!("{path}.beta"), beta),
+            },
         };
         (self.problems.len() == before).then_some(method)
     }
@@ -348,29 +361,33 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn rule(&mut self, path: &str, spec: &PolicySpec) -> Option<Rule> {
+    /// The rule of an inventory spec, checked; a static rule's quantities may be in days of
+    /// cover, resolved at each pair by [`Builder::rule_at`].
+    fn rule(&mut self, path: &str, spec: &PolicySpec) -> Option<Template> {
         let before = self.problems.len();
-        let (kind, period, offset) = match *spec {
-            PolicySpec::BaseStock { big_s, review_period, review_offset } => {
-                self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
-                (RuleKind::BaseStock { level: big_s }, review_period, review_offset)
+        let (quantities, period, offset) = match *spec {
+            PolicySpec::BaseStock { big_s, big_s_cover_days, review_period, review_offset } => {
+                let s = self.amount(path, "S", big_s, big_s_cover_days, 0);
+                (s.map(Quantities::BaseStock), review_period, review_offset)
             }
-            PolicySpec::EchelonBaseStock { big_s, review_period, review_offset } => {
-                self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
-                (RuleKind::EchelonBaseStock { level: big_s }, review_period, review_offset)
+            PolicySpec::EchelonBaseStock { big_s, big_s_cover_days, review_period, review_offset } => {
+                let s = self.amount(path, "S", big_s, big_s_cover_days, 0);
+                (s.map(Quantities::EchelonBaseStock), review_period, review_offset)
             }
-            PolicySpec::SS { s, big_s, review_period, review_offset } => {
-                let ok = self.range_i64(&format!("{path}.s"), s, -MAX_UNITS, MAX_UNITS)
-                    & self.range_i64(&format!("{path}.S"), big_s, 0, MAX_UNITS);
-                if ok && s >= big_s {
+            PolicySpec::SS { s, s_cover_days, big_s, big_s_cover_days, review_period, review_offset } => {
+                let small = self.amount(path, "s", s, s_cover_days, -MAX_UNITS);
+                let big = self.amount(path, "S", big_s, big_s_cover_days, 0);
+                if let (Some(Amount::Units(s)), Some(Amount::Units(big_s))) = (small, big)
+                    && s >= big_s
+                {
                     self.problem(format!("{path}.s"), format!("is {s}; must be less than S ({big_s})"));
                 }
-                (RuleKind::SS { s, level: big_s }, review_period, review_offset)
+                (small.zip(big).map(|(a, b)| Quantities::SS(a, b)), review_period, review_offset)
             }
-            PolicySpec::RQ { r, q, review_period, review_offset } => {
-                self.range_i64(&format!("{path}.r"), r, -MAX_UNITS, MAX_UNITS);
-                self.range_i64(&format!("{path}.Q"), q, 1, MAX_UNITS);
-                (RuleKind::RQ { r, q }, review_period, review_offset)
+            PolicySpec::RQ { r, r_cover_days, q, q_cover_days, review_period, review_offset } => {
+                let r = self.amount(path, "r", r, r_cover_days, -MAX_UNITS);
+                let q = self.amount(path, "Q", q, q_cover_days, 1);
+                (r.zip(q).map(|(r, q)| Quantities::RQ(r, q)), review_period, review_offset)
             }
             PolicySpec::SafetyStock {
                 ref forecast,
@@ -395,7 +412,7 @@ impl Builder<'_> {
                     }
                 };
                 let rule = self.forecast_rule(path, method, safety, lot, buffer, recompute_every);
-                (rule?, review_period, review_offset)
+                return self.template(path, rule.map(Err), review_period, review_offset, before);
             }
             PolicySpec::JustInTime {
                 ref forecast,
@@ -416,18 +433,61 @@ impl Builder<'_> {
                     buffer,
                     recompute_every,
                 );
-                (rule?, review_period, review_offset)
+                return self.template(path, rule.map(Err), review_period, review_offset, before);
             }
         };
+        self.template(path, quantities.map(Ok), period, offset, before)
+    }
+
+    /// A rule's template from its static quantities (`Ok`) or its forecast rule (`Err`), with
+    /// its review schedule checked; `None` when a problem was found since `before`.
+    fn template(
+        &mut self,
+        path: &str,
+        kind: Option<Result<Quantities, RuleKind>>,
+        period: i64,
+        offset: i64,
+        before: usize,
+    ) -> Option<Template> {
         if self.range_i64(&format!("{path}.review_period"), period, 1, 3650) {
             self.range_i64(&format!("{path}.review_offset"), offset, 0, period - 1);
         }
-        (self.problems.len() == before).then_some(Rule {
-            kind,
-            review_period: period as u32,
-            review_offset: offset as u32,
-        })
+        let (kind, quantities) = match kind? {
+            Ok(q) => (q.kind(0.0), Some(q)),
+            Err(kind) => (kind, None),
+        };
+        let rule = Rule { kind, review_period: period as u32, review_offset: offset as u32 };
+        (self.problems.len() == before).then_some(Template { rule, quantities })
     }
+
+    /// The rule `template` gives pair `p` (its quantities in days of cover resolved with the
+    /// pair's mean daily demand), checked.
+    fn rule_at(
+        &mut self,
+        path: &str,
+        template: &Template,
+        p: usize,
+        pair: &Pair,
+        means: &MeanDemand,
+    ) -> Option<Rule> {
+        match &template.quantities {
+            Some(q) if q.in_days() => {
+                let kind = self.kind_at(path, q, pair, means.of(p))?;
+                Some(Rule { kind, ..template.rule.clone() })
+            }
+            _ => Some(template.rule.clone()),
+        }
+    }
+}
+
+/// A rule as a policy's spec gives it: a static rule's quantities may be in days of cover,
+/// which differ by pair.
+#[derive(Debug, Clone)]
+struct Template {
+    /// The rule (with the levels of a pair without demand where quantities are in days).
+    rule: Rule,
+    /// A static rule's quantities as given.
+    quantities: Option<Quantities>,
 }
 
 /// The control of one pair. A forecast-driven rule plans with the lead time of its first

@@ -93,10 +93,14 @@ pub struct Share {
 pub enum PolicySpec {
     /// Order-up-to / base-stock: at each review order up to S.
     BaseStock {
-        /// Order-up-to level S (units).
-        #[serde(rename = "S")]
+        /// Order-up-to level S (units); or give `S_cover_days`.
+        #[serde(rename = "S", default)]
         #[schemars(range(min = 0))]
-        big_s: i64,
+        big_s: Option<i64>,
+        /// S in days of the pair's mean daily demand (≥ 0), instead of `S`.
+        #[serde(rename = "S_cover_days", default)]
+        #[schemars(range(min = 0))]
+        big_s_cover_days: Option<f64>,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
         #[schemars(range(min = 1))]
@@ -109,11 +113,20 @@ pub enum PolicySpec {
     /// (s,S), which planners call min-max: when the position is at or below s, order up to S.
     #[serde(rename = "s_S")]
     SS {
-        /// Reorder point s (units).
-        s: i64,
-        /// Order-up-to level S (units), greater than s.
-        #[serde(rename = "S")]
-        big_s: i64,
+        /// Reorder point s (units); or give `s_cover_days`.
+        #[serde(default)]
+        s: Option<i64>,
+        /// s in days of the pair's mean daily demand (≥ 0), instead of `s`.
+        #[serde(default)]
+        #[schemars(range(min = 0))]
+        s_cover_days: Option<f64>,
+        /// Order-up-to level S (units), greater than s; or give `S_cover_days`.
+        #[serde(rename = "S", default)]
+        big_s: Option<i64>,
+        /// S in days of the pair's mean daily demand (≥ 0), instead of `S`.
+        #[serde(rename = "S_cover_days", default)]
+        #[schemars(range(min = 0))]
+        big_s_cover_days: Option<f64>,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
         #[schemars(range(min = 1))]
@@ -127,12 +140,22 @@ pub enum PolicySpec {
     /// it above r.
     #[serde(rename = "r_Q")]
     RQ {
-        /// Reorder point r (units).
-        r: i64,
-        /// Lot size Q (units, at least 1).
-        #[serde(rename = "Q")]
+        /// Reorder point r (units); or give `r_cover_days`.
+        #[serde(default)]
+        r: Option<i64>,
+        /// r in days of the pair's mean daily demand (≥ 0), instead of `r`.
+        #[serde(default)]
+        #[schemars(range(min = 0))]
+        r_cover_days: Option<f64>,
+        /// Lot size Q (units, at least 1); or give `Q_cover_days`.
+        #[serde(rename = "Q", default)]
         #[schemars(range(min = 1))]
-        q: i64,
+        q: Option<i64>,
+        /// Q in days of the pair's mean daily demand (≥ 0; at least 1 unit at every pair),
+        /// instead of `Q`.
+        #[serde(rename = "Q_cover_days", default)]
+        #[schemars(range(min = 0))]
+        q_cover_days: Option<f64>,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
         #[schemars(range(min = 1))]
@@ -145,10 +168,14 @@ pub enum PolicySpec {
     /// Echelon base-stock: order up to S on the echelon inventory position (this location's
     /// position plus the echelon positions of the locations it supplies with the item).
     EchelonBaseStock {
-        /// Echelon order-up-to level S (units).
-        #[serde(rename = "S")]
+        /// Echelon order-up-to level S (units); or give `S_cover_days`.
+        #[serde(rename = "S", default)]
         #[schemars(range(min = 0))]
-        big_s: i64,
+        big_s: Option<i64>,
+        /// S in days of the pair's mean daily (echelon) demand (≥ 0), instead of `S`.
+        #[serde(rename = "S_cover_days", default)]
+        #[schemars(range(min = 0))]
+        big_s_cover_days: Option<f64>,
         /// Days between reviews (1 = every day).
         #[serde(default = "one")]
         #[schemars(range(min = 1))]
@@ -255,6 +282,29 @@ pub enum ForecastSpec {
         gamma: f64,
         /// `additive` or `multiplicative` weekday effects.
         seasonality: SeasonalitySpec,
+    },
+    /// Croston's method for intermittent demand: demand size and interval between demands
+    /// smoothed separately, on days with demand; forecast = size / interval.
+    Croston {
+        /// Smoothing of the size and the interval (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
+        alpha: f64,
+    },
+    /// Syntetos–Boylan approximation: Croston's forecast times (1 − alpha/2).
+    Sba {
+        /// Smoothing of the size and the interval (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
+        alpha: f64,
+    },
+    /// Teunter–Syntetos–Babai: demand probability smoothed every day, size on days with
+    /// demand; forecast = probability × size.
+    Tsb {
+        /// Smoothing of the size (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
+        alpha: f64,
+        /// Smoothing of the demand probability (0 to 1).
+        #[schemars(range(min = 0, max = 1))]
+        beta: f64,
     },
 }
 

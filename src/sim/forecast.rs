@@ -58,6 +58,26 @@ pub enum Method {
         /// Whether the season adds to or multiplies the level.
         seasonality: Seasonality,
     },
+    /// Croston's method for intermittent demand: the size of a demand and the interval
+    /// between demands are smoothed separately, each when a demand occurs.
+    Croston {
+        /// Smoothing constant of both the size and the interval.
+        alpha: f64,
+    },
+    /// The Syntetos–Boylan approximation: Croston's forecast times `1 − alpha/2`, which
+    /// removes most of Croston's positive bias.
+    Sba {
+        /// Smoothing constant of both the size and the interval.
+        alpha: f64,
+    },
+    /// Teunter–Syntetos–Babai: the probability of a demand is smoothed every day (with
+    /// `beta`), the size only on days with demand (with `alpha`); the forecast is their product.
+    Tsb {
+        /// Smoothing constant of the size.
+        alpha: f64,
+        /// Smoothing constant of the demand probability.
+        beta: f64,
+    },
 }
 
 /// What a forecaster starts from.
@@ -80,6 +100,10 @@ pub struct Forecaster {
     window_sum: f64,
     next_slot: usize,
     last: f64,
+    /// Croston and SBA: smoothed days between demands; TSB: smoothed probability of a demand.
+    occurrence: f64,
+    /// Days since the last day with demand (Croston and SBA).
+    since_demand: f64,
     /// Day of the next observation.
     next_day: u32,
     mse: f64,
@@ -100,6 +124,8 @@ impl Forecaster {
             window_sum: 0.0,
             next_slot: 0,
             last: 0.0,
+            occurrence: 1.0,
+            since_demand: 0.0,
             next_day: 0,
             mse: 0.0,
         };
@@ -126,6 +152,10 @@ impl Forecaster {
         self.window_sum = mean * self.window.len() as f64;
         self.next_slot = 0;
         self.last = mean;
+        // Intermittent methods start as if a demand of the mean size occurred every day
+        // (interval 1, probability 1) and the last one was the day before day 0.
+        self.occurrence = 1.0;
+        self.since_demand = 0.0;
         self.next_day = 0;
         self.mse = prior.variance;
     }
@@ -146,6 +176,9 @@ impl Forecaster {
                     Seasonality::Multiplicative => (self.level + h as f64 * self.trend) * s,
                 }
             }
+            Method::Croston { .. } => self.level / self.occurrence,
+            Method::Sba { alpha } => (1.0 - alpha / 2.0) * self.level / self.occurrence,
+            Method::Tsb { .. } => self.occurrence * self.level,
         };
         f.max(0.0)
     }
@@ -201,10 +234,29 @@ impl Forecaster {
                     Seasonality::Multiplicative => s,
                 };
             }
+            Method::Croston { alpha } | Method::Sba { alpha } => self.observe_croston(alpha, y),
+            Method::Tsb { alpha, beta } => {
+                let occurred = if y > 0.0 { 1.0 } else { 0.0 };
+                self.occurrence += beta * (occurred - self.occurrence);
+                if y > 0.0 {
+                    self.level += alpha * (y - self.level);
+                }
+            }
         }
         self.last = y;
         self.next_day += 1;
         error
+    }
+
+    /// Croston's update: on a day with demand, the size and the interval since the previous
+    /// demand are smoothed with `alpha`; the interval counts the days since that demand.
+    fn observe_croston(&mut self, alpha: f64, y: f64) {
+        self.since_demand += 1.0;
+        if y > 0.0 {
+            self.level += alpha * (y - self.level);
+            self.occurrence += alpha * (self.since_demand - self.occurrence);
+            self.since_demand = 0.0;
+        }
     }
 }
 
@@ -224,6 +276,8 @@ crate::metrics::counters::counters! {
         pub abs_pct_error: f64,
         /// Days with demand (the denominator of MAPE).
         pub demand_days: u64,
+        /// Sum of the demand of the days forecast (the scale of the scaled MAE).
+        pub demand: f64,
     }
 }
 
@@ -234,20 +288,22 @@ impl Accuracy {
         self.abs_error += error.abs();
         self.sq_error += error * error;
         self.over -= error;
+        self.demand += demand;
         if demand > 0.0 {
             self.abs_pct_error += error.abs() / demand;
             self.demand_days += 1;
         }
     }
 
-    /// (MAE, RMSE, bias, MAPE); NaN where undefined.
-    pub fn summary(&self) -> [f64; 4] {
+    /// (MAE, RMSE, bias, MAPE, scaled MAE = Σ|e| / Σ demand); NaN where undefined.
+    pub fn summary(&self) -> [f64; 5] {
         let per = |x: f64, n: u64| if n == 0 { f64::NAN } else { x / n as f64 };
         [
             per(self.abs_error, self.days),
             per(self.sq_error, self.days).sqrt(),
             per(self.over, self.days),
             per(self.abs_pct_error, self.demand_days),
+            if self.demand > 0.0 { self.abs_error / self.demand } else { f64::NAN },
         ]
     }
 }
@@ -348,6 +404,51 @@ mod tests {
         close(f.forecast(7), 11.0 * (0.5 * 6.0 / 11.0 + 0.25));
     }
 
+    /// Ten days of intermittent demand: demands of 3, 5 and 2 on days 1, 4 and 8.
+    const INTERMITTENT: [f64; 10] = [0.0, 3.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 2.0, 0.0];
+
+    #[test]
+    fn intermittent_methods_start_from_the_prior_mean() {
+        // Size = the prior mean 1, interval 1, probability 1: Croston and TSB forecast 1,
+        // SBA 1 · (1 − 0.2/2).
+        close(Forecaster::new(&Method::Croston { alpha: 0.2 }, &flat(1.0)).forecast(1), 1.0);
+        close(Forecaster::new(&Method::Sba { alpha: 0.2 }, &flat(1.0)).forecast(1), 0.9);
+        close(Forecaster::new(&Method::Tsb { alpha: 0.2, beta: 0.1 }, &flat(1.0)).forecast(1), 1.0);
+    }
+
+    #[test]
+    fn croston_and_sba_by_hand() {
+        // α = 0.2, size z = 1, interval p = 1, last demand on day −1.
+        // Day 1, y = 3, 2 days since the last: z = 1 + 0.2·(3 − 1) = 1.4, p = 1 + 0.2·(2 − 1) = 1.2.
+        // Day 4, y = 5, 3 days: z = 1.4 + 0.2·3.6 = 2.12, p = 1.2 + 0.2·1.8 = 1.56.
+        // Day 8, y = 2, 4 days: z = 2.12 − 0.2·0.12 = 2.096, p = 1.56 + 0.2·2.44 = 2.048.
+        let croston = run(Method::Croston { alpha: 0.2 }, flat(1.0), &INTERMITTENT[..5]);
+        close(croston.forecast(1), 2.12 / 1.56);
+        let croston = run(Method::Croston { alpha: 0.2 }, flat(1.0), &INTERMITTENT);
+        close(croston.forecast(1), 2.096 / 2.048);
+        close(croston.forecast(4), 2.096 / 2.048); // flat over the horizon
+        // Days without demand change nothing until the next demand.
+        let before = run(Method::Croston { alpha: 0.2 }, flat(1.0), &INTERMITTENT[..9]);
+        close(before.forecast(1), croston.forecast(1));
+        let sba = run(Method::Sba { alpha: 0.2 }, flat(1.0), &INTERMITTENT);
+        close(sba.forecast(1), (1.0 - 0.1) * 2.096 / 2.048);
+    }
+
+    #[test]
+    fn tsb_by_hand() {
+        // α = 0.2 (size), β = 0.1 (probability), size 1, probability 1. The probability decays
+        // by 0.9 on a day without demand and moves 10 % of the way to 1 on a day with demand:
+        // 0.9, 0.91, 0.819, 0.7371, 0.76339, 0.687051, 0.6183459, 0.55651131, 0.600860179,
+        // 0.5407741611; the size as Croston's: 1.4 on day 1, 2.12 on day 4, 2.096 on day 8.
+        let f = run(Method::Tsb { alpha: 0.2, beta: 0.1 }, flat(1.0), &INTERMITTENT[..5]);
+        close(f.forecast(1), 0.76339 * 2.12);
+        let f = run(Method::Tsb { alpha: 0.2, beta: 0.1 }, flat(1.0), &INTERMITTENT);
+        close(f.forecast(1), 0.540_774_161_1 * 2.096);
+        // Unlike Croston's, the forecast falls on every day without demand.
+        let before = run(Method::Tsb { alpha: 0.2, beta: 0.1 }, flat(1.0), &INTERMITTENT[..9]);
+        close(before.forecast(1), 0.600_860_179 * 2.096);
+    }
+
     #[test]
     fn forecast_over_a_fractional_horizon() {
         let f = Forecaster::new(&Method::Ses { alpha: 0.1 }, &flat(4.0));
@@ -359,10 +460,12 @@ mod tests {
         let mut a = Accuracy::default();
         a.record(2.0, 10.0); // forecast 8
         a.record(-4.0, 0.0); // forecast 4, no demand: not in MAPE
-        let [mae, rmse, bias, mape] = a.summary();
+        let [mae, rmse, bias, mape, scaled] = a.summary();
         close(mae, 3.0);
         close(rmse, 10f64.sqrt());
         close(bias, 1.0);
         close(mape, 0.2);
+        close(scaled, 6.0 / 10.0); // MAE 3 over mean demand 5
+        assert!(Accuracy::default().summary()[4].is_nan(), "no demand: undefined");
     }
 }

@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod closed_forms;
 mod comparisons;
+mod cover_and_intermittent;
 mod customers;
 mod demand_models;
 mod determinism;

@@ -337,6 +337,57 @@ fn cases() -> Vec<Case> {
         one("/policies/0/inventory/S", json!(-1), "policies[0].inventory.S", "allowed: 0"),
         one("/policies/0/inventory/S", json!(1_000_000_001), "policies[0].inventory.S", "1000000000"),
         one(
+            "/policies/0/inventory/S_cover_days",
+            json!(3),
+            "policies[0].inventory.S_cover_days",
+            "give exactly one of S",
+        ),
+        case(
+            vec![Remove("/policies/0/inventory/S")],
+            "policies[0].inventory.S",
+            "is missing: give S (units) or S_cover_days",
+        ),
+        case(
+            vec![Remove("/policies/0/inventory/S"), Set("/policies/0/inventory/S_cover_days", json!(-1))],
+            "policies[0].inventory.S_cover_days",
+            "allowed",
+        ),
+        case(
+            vec![Remove("/policies/2/inventory/Q"), Set("/policies/2/inventory/Q_cover_days", json!(4000))],
+            "policies[2].inventory.Q_cover_days",
+            "3.65e3",
+        ),
+        one(
+            "/policies/2/inventory/r_cover_days",
+            json!(1),
+            "policies[2].inventory.r_cover_days",
+            "exactly one of r",
+        ),
+        one(
+            "/policies/2/inventory",
+            json!({"type": "s_S", "s_cover_days": 3, "S_cover_days": 2}),
+            "policies[2].inventory.s_cover_days",
+            "s must be less than S",
+        ),
+        one(
+            "/policies/2/inventory",
+            json!({"type": "s_S", "S": 9}),
+            "policies[2].inventory.s",
+            "is missing: give s",
+        ),
+        one(
+            "/policies/1/inventory/forecast",
+            json!({"type": "croston", "alpha": 1.5}),
+            "policies[1].inventory.forecast.alpha",
+            "allowed: 0 to 1",
+        ),
+        one(
+            "/policies/1/inventory/forecast",
+            json!({"type": "tsb", "alpha": 0.1, "beta": -0.2}),
+            "policies[1].inventory.forecast.beta",
+            "allowed: 0 to 1",
+        ),
+        one(
             "/policies/1/overrides/1/inventory/s",
             json!(40),
             "policies[1].overrides[1].inventory.s",
