@@ -1,6 +1,7 @@
 //! Command-line interface (clap derive). Exit codes: 0 success, 1 a failure while running or
 //! writing (or a golden check that does not match), 2 bad input (scenario file or arguments).
 
+mod init;
 mod merge;
 mod optimize;
 mod run;
@@ -56,7 +57,18 @@ enum Command {
         png: bool,
     },
     /// Print the JSON Schema of scenario files (for editor validation and completion).
-    Schema,
+    Schema {
+        /// Print the columns of each scenario table instead (name, type, required, meaning).
+        #[arg(long)]
+        tables: bool,
+    },
+    /// Write a small working scenario to start from.
+    Init {
+        /// Folder to write a scenario that takes its items, demand, lane terms, policy
+        /// parameters and starting stock from CSV tables.
+        #[arg(long, value_name = "DIR")]
+        tables: PathBuf,
+    },
 }
 
 /// Flags that override a scenario's run settings.
@@ -166,9 +178,18 @@ pub fn main() -> Result<ExitCode> {
             println!("wrote {} and {}", dir.join("plots").display(), dir.join("report.html").display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Schema => {
+        Command::Schema { tables: false } => {
             let schema = schemars::schema_for!(scsim::scenario::Scenario);
             println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { tables: true } => {
+            println!("{}", serde_json::to_string_pretty(&scsim::scenario::tables_schema())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { tables } => {
+            let scenario = init::write_tables_template(&tables)?;
+            println!("wrote {}; try: scsim validate {0}, scsim run {0}", scenario.display());
             Ok(ExitCode::SUCCESS)
         }
     }

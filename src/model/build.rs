@@ -384,7 +384,6 @@ fn assemble(file: &ScenarioFile, p: Parts) -> Model {
     let name = s.name.clone().unwrap_or_else(|| {
         file.path.file_stem().map(|x| x.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
     });
-    let zero_lead = |l: &Lane| l.lead_time.table().pmf().next().is_some_and(|(v, _)| v == 0);
     Model {
         name,
         description: s.description.clone().unwrap_or_default(),
@@ -397,7 +396,7 @@ fn assemble(file: &ScenarioFile, p: Parts) -> Model {
         review_order: p.review,
         fair_share_pairs: (0..p.pairs.len()).filter(|&q| p.pairs[q].fair_share).collect(),
         has_network: p.lanes.iter().any(|l| l.supplier().is_none()),
-        same_day_transfers: p.lanes.iter().any(|l| l.supplier().is_none() && zero_lead(l)),
+        same_day_transfers: p.lanes.iter().any(|l| l.supplier().is_none() && l.can_be_same_day()),
         has_outages: p.suppliers.iter().any(|x| x.outages.is_some()),
         late_shipments: p.lanes.iter().any(|l| l.delays.is_some() || l.yield_.is_some())
             || p.suppliers.iter().any(|x| x.outages.as_ref().is_some_and(|o| o.freeze_in_transit)),
@@ -421,7 +420,7 @@ fn assemble(file: &ScenarioFile, p: Parts) -> Model {
             })
             .map(|(i, _)| i)
             .collect(),
-        same_day_receipts: p.lanes.iter().any(zero_lead),
+        same_day_receipts: p.lanes.iter().any(Lane::can_be_same_day),
         suppliers: p.suppliers,
         lanes: p.lanes,
         pairs: p.pairs,

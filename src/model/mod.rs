@@ -22,6 +22,7 @@ mod network;
 mod orders;
 mod policies;
 mod supply;
+mod terms;
 
 use build::Builder;
 pub use economics::{Objective, Target};

@@ -2,8 +2,9 @@
 //! item) pairs and what supplies each, the echelons and backlog classes, the review order, and
 //! the starting stock.
 
-use super::build::{Builder, Ids, Index, ItemCosts, ceil_days};
+use super::build::{Builder, Ids, Index, ItemCosts};
 use super::demand::DemandRef;
+use super::terms::Terms;
 use super::{Control, DemandStream, MAX_COST, MAX_LEAD_TIME, MAX_UNITS, Pair, Segment};
 use crate::scenario::{self, Allocation, FractionSpec, Scenario, Shortfall};
 use crate::sim::forecast::Prior;
@@ -20,6 +21,12 @@ pub(super) struct LaneParts {
     pub(super) unit_cost: Option<f64>,
     /// Its fixed cost per order, overriding the item's.
     pub(super) order_cost: Option<f64>,
+    /// Its minimum order quantity.
+    pub(super) min_order: i64,
+    /// Its order multiple.
+    pub(super) order_multiple: i64,
+    /// The terms of items with their own, by item index (empty when none has).
+    pub(super) terms: Vec<Terms>,
 }
 
 /// Where each (location, item) pair is in the list of stocked pairs.
@@ -93,8 +100,9 @@ impl PairIndex {
         item_costs: &[ItemCosts],
     ) {
         for (li, parts) in lanes.iter().enumerate() {
-            let Some(LaneParts { lane, carried, unit_cost, order_cost }) = parts else { continue };
+            let Some(parts @ LaneParts { lane, carried, .. }) = parts else { continue };
             for &it in carried {
+                let (unit_cost, order_cost, min_order, order_multiple) = parts_terms(parts, it);
                 let Some(p) = self.get(lane.to, it) else {
                     continue; // nobody buys the item there or below
                 };
@@ -117,10 +125,24 @@ impl PairIndex {
                     unit_cost,
                     landed_cost: unit_cost + entered,
                     order_cost: order_cost.unwrap_or(item_costs[it].order_fixed),
+                    min_order,
+                    order_multiple,
                 });
             }
         }
     }
+}
+
+/// Item `it`'s unit cost, order cost (`None`: the item's own), minimum order and multiple on
+/// a lane: its own terms where it has them, else the lane's.
+fn parts_terms(parts: &LaneParts, it: usize) -> (Option<f64>, Option<f64>, i64, i64) {
+    let t = parts.terms.get(it);
+    (
+        t.and_then(|t| t.unit_cost).or(parts.unit_cost),
+        t.and_then(|t| t.order_cost).or(parts.order_cost),
+        t.and_then(|t| t.min_order).unwrap_or(parts.min_order),
+        t.and_then(|t| t.order_multiple).unwrap_or(parts.order_multiple),
+    )
 }
 
 impl Builder<'_> {
@@ -175,13 +197,7 @@ impl Builder<'_> {
                 .map(|(k, id)| self.resolve(&ids.items, id, format!("{path}.items[{k}]"), "item"))
                 .collect(),
         };
-        let lead = self.sampler(&format!("{path}.lead_time"), &lane.lead_time);
-        if let Some(l) = lead.as_ref().filter(|l| l.table().max() > MAX_LEAD_TIME) {
-            self.problem(
-                format!("{path}.lead_time"),
-                format!("can reach {} days; allowed: at most {MAX_LEAD_TIME}", l.table().max()),
-            );
-        }
+        let lead = self.lead_sampler(&format!("{path}.lead_time"), &lane.lead_time);
         for (field, v) in [("unit_cost", lane.unit_cost), ("order_cost", lane.order_cost)] {
             if let Some(v) = v {
                 self.non_negative(&format!("{path}.{field}"), v, MAX_COST);
@@ -198,19 +214,18 @@ impl Builder<'_> {
         let min_ok = self.range_i64(&format!("{path}.min_order"), lane.min_order, 0, MAX_UNITS);
         let mult_ok = self.range_i64(&format!("{path}.order_multiple"), lane.order_multiple, 1, MAX_UNITS);
         let carried: Option<Vec<usize>> = carried.into_iter().collect();
-        match (from, to, carried, lead, min_ok && mult_ok) {
-            (Some(from), Some(to), Some(carried), Some(lead_time), true) => Some(LaneParts {
+        let terms = match (&carried, &lead) {
+            (Some(c), Some(l)) => self.lane_terms(&path, lane, c, l, ids, n_item),
+            _ => None,
+        };
+        match (from, to, carried, terms, min_ok && mult_ok) {
+            (Some(from), Some(to), Some(carried), Some(terms), true) => Some(LaneParts {
                 lane: Lane {
                     id: lane.id.clone(),
                     from,
                     to,
-                    quoted_lead_time: lane.quoted_lead_time.map_or_else(
-                        || ceil_days(lead_time.table().pmf().map(|(v, p)| v as f64 * p).sum::<f64>()),
-                        |q| q.clamp(0, MAX_LEAD_TIME as i64) as u32,
-                    ),
-                    lead_time,
-                    min_order: lane.min_order,
-                    order_multiple: lane.order_multiple,
+                    leads: terms.leads,
+                    lead_of_item: terms.lead_of_item,
                     capacity_per_day: lane.capacity_per_day.unwrap_or(i64::MAX).max(1),
                     delays,
                     yield_,
@@ -218,6 +233,9 @@ impl Builder<'_> {
                 carried,
                 unit_cost: lane.unit_cost,
                 order_cost: lane.order_cost,
+                min_order: lane.min_order,
+                order_multiple: lane.order_multiple,
+                terms: terms.terms,
             }),
             _ => None,
         }

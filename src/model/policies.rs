@@ -273,7 +273,9 @@ impl Builder<'_> {
                 Some(Sourcing::Split { sources, shares: shares.iter().map(|x| x.share / total).collect() })
             }
             SourcingSpec::Cheapest => Some(by(&|k| (pair.sources[k].unit_cost, pair.sources[k].order_cost))),
-            SourcingSpec::Fastest => Some(by(&|k| (lanes[pair.sources[k].lane].mean_lead_time(), 0.0))),
+            SourcingSpec::Fastest => {
+                Some(by(&|k| (lanes[pair.sources[k].lane].mean_lead_time(pair.item), 0.0)))
+            }
         }
     }
 
@@ -497,11 +499,13 @@ struct Template {
 pub(super) fn control(rule: Rule, sourcing: Sourcing, pair: &Pair, lanes: &[Lane]) -> Control {
     let lane = |src: usize| &lanes[pair.sources[src].lane];
     let (lead_mean, lead_variance) = match &sourcing {
-        Sourcing::Sequential(order) => (lane(order[0]).mean_lead_time(), lane(order[0]).lead_time_variance()),
+        Sourcing::Sequential(order) => {
+            (lane(order[0]).mean_lead_time(pair.item), lane(order[0]).lead_time_variance(pair.item))
+        }
         Sourcing::Split { sources, shares } => {
             let parts = sources.iter().zip(shares);
-            let mean = parts.clone().map(|(&s, w)| w * lane(s).mean_lead_time()).sum();
-            let variance = parts.map(|(&s, w)| w * w * lane(s).lead_time_variance()).sum();
+            let mean = parts.clone().map(|(&s, w)| w * lane(s).mean_lead_time(pair.item)).sum();
+            let variance = parts.map(|(&s, w)| w * w * lane(s).lead_time_variance(pair.item)).sum();
             (mean, variance)
         }
     };

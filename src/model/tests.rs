@@ -204,3 +204,25 @@ fn history_errors_say_what_and_where() {
         InputFile { path: "h.csv".into(), bytes: Err(Arc::new(std::io::ErrorKind::NotFound.into())) };
     assert!(history(&unreadable, None, None).unwrap_err().to_string().starts_with("cannot read h.csv: "));
 }
+
+#[test]
+fn an_items_own_terms_on_a_lane_replace_the_lanes_for_it_only() {
+    let mut doc = one_store();
+    doc["items"] = json!([{"id": "i"}, {"id": "j"}]);
+    let j_demand =
+        json!({"location": "store", "item": "j", "distribution": {"type": "constant", "value": 1}});
+    doc["demand"].as_array_mut().expect("a list").push(j_demand);
+    doc["lanes"][0]["min_order"] = json!(5);
+    doc["lanes"][0]["unit_cost"] = json!(2.0);
+    doc["lanes"][0]["item_terms"] = json!([{"item": "j", "min_order": 100, "order_multiple": 50,
+        "order_cost": 3.0, "lead_time": {"type": "constant", "value": 6}}]);
+    let m = Model::build(&file(&doc)).expect("valid");
+    let source = |item: usize| &m.pairs.iter().find(|p| p.item == item).expect("stocked").sources[0];
+    let (i, j) = (source(0), source(1));
+    assert_eq!((i.min_order, i.order_multiple, i.unit_cost), (5, 1, 2.0), "the lane's own terms");
+    assert_eq!((j.min_order, j.order_multiple, j.unit_cost, j.order_cost), (100, 50, 2.0, 3.0), "j's own");
+    assert_eq!((j.round_order(1), j.round_order(101)), (100, 150));
+    let lane = &m.lanes[0];
+    assert_eq!((lane.mean_lead_time(0), lane.mean_lead_time(1)), (2.0, 6.0));
+    assert_eq!((lane.lead(0).quoted, lane.lead(1).quoted, lane.max_lead_time()), (2, 6, 6));
+}

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-pub use super::positions::Position;
+pub use super::positions::{Cell, Position};
 
 /// One problem found in a scenario, located by its JSON path (e.g. `policies[1].inventory.S`).
 /// Two problems are the same when their path and message are; where they are in the file
@@ -63,16 +63,40 @@ fn merged(first: Problem, subjects: &[String]) -> Problem {
 /// Where a problem is in the user's file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
-    /// Line and column of the value (or of its key, for a member of an object).
+    /// Line and column of the value (or of its key, for a member of an object); for a value
+    /// from a table, the line of its row and the column's number.
     pub position: Position,
-    /// The path with the id of each list element on it, e.g. `demand[10] (shop/sku07).item`.
+    /// The path with the id of each list element on it, e.g. `demand[10] (shop/sku07).item`;
+    /// for a value from a table, the column's header.
     pub label: String,
+    /// The table cell the value came from, when it came from a scenario table (the problem
+    /// is then reported as `FILE:ROW:COLUMN`).
+    pub cell: Option<Cell>,
+}
+
+impl Place {
+    /// The place of a value that came from table cell `cell`.
+    pub(crate) fn table(cell: Cell) -> Place {
+        let position = Position { line: cell.line, column: 0 };
+        Place { position, label: cell.column.clone(), cell: Some(cell) }
+    }
 }
 
 impl Problem {
     /// A problem at `path`, not yet placed in the file.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem { path: path.into(), message: message.into(), place: None, subject: None }
+    }
+
+    /// A problem of a scenario table itself (its header, a row's cells), at `cell`.
+    pub(crate) fn in_table(cell: Cell, message: impl Into<String>) -> Problem {
+        let path = format!("{}:{}:{}", cell.file.display(), cell.line, cell.column);
+        Problem { path, message: message.into(), place: Some(Place::table(cell)), subject: None }
+    }
+
+    /// Whether the problem is in a scenario table rather than in the scenario file.
+    fn in_a_table(&self) -> bool {
+        self.place.as_ref().is_some_and(|p| p.cell.is_some())
     }
 }
 
@@ -87,6 +111,11 @@ impl Eq for Problem {}
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.place {
+            Some(Place { cell: Some(c), .. }) => {
+                let line = if c.line == 0 { String::new() } else { format!(":{}", c.line) };
+                let column = if c.column.is_empty() { String::new() } else { format!(":{}", c.column) };
+                write!(f, "{}{line}{column}: {}", c.file.display(), self.message)
+            }
             Some(p) => {
                 write!(f, "{}:{}: at {}: {}", p.position.line, p.position.column, p.label, self.message)
             }
@@ -151,7 +180,9 @@ fn list(file: &std::path::Path, problems: &[Problem]) -> String {
     let file = file.display();
     problems
         .iter()
-        .map(|p| if p.place.is_some() { format!("  - {file}:{p}") } else { format!("  - {p}") })
+        .map(|p| {
+            if p.place.is_some() && !p.in_a_table() { format!("  - {file}:{p}") } else { format!("  - {p}") }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::error::{Problem, ScenarioError, TOP};
 use super::positions::Positions;
 use super::structure::{self, describe};
+use super::tables;
 use super::{IntDistSpec, Scenario};
 
 /// A scenario file as read from disk.
@@ -61,8 +62,10 @@ impl ScenarioFile {
     /// Parses scenario bytes as if read from `path`, and reads the input files it names
     /// (relative to `path`'s folder).
     pub fn parse(bytes: &[u8], path: &Path) -> Result<ScenarioFile, ScenarioError> {
-        let (scenario, positions) = parse_scenario(bytes, path)?;
-        Ok(ScenarioFile::assemble(bytes, path, scenario, positions))
+        let (scenario, positions, tables) = parse_scenario(bytes, path)?;
+        let mut file = ScenarioFile::assemble(bytes, path, scenario, positions);
+        file.inputs.extend(tables);
+        Ok(file)
     }
 
     /// Places `problems` found in this file (their line, column and the ids on their paths).
@@ -99,10 +102,10 @@ fn int_dists(s: &Scenario) -> impl Iterator<Item = &IntDistSpec> {
         .demand
         .iter()
         .flat_map(|d| std::iter::once(&d.distribution).chain(d.spikes.as_ref().map(|sp| &sp.duration_days)));
-    let lanes = s
-        .lanes
-        .iter()
-        .flat_map(|l| std::iter::once(&l.lead_time).chain(l.delays.as_ref().map(|d| &d.extra_days)));
+    let lanes = s.lanes.iter().flat_map(|l| {
+        let terms = l.item_terms.iter().filter_map(|t| t.lead_time.as_ref());
+        std::iter::once(&l.lead_time).chain(terms).chain(l.delays.as_ref().map(|d| &d.extra_days))
+    });
     let segments = s.segments.iter().filter_map(|g| g.patience_days.as_ref());
     demand.chain(lanes).chain(segments)
 }
@@ -125,19 +128,27 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, ScenarioError> {
     Ok(bytes)
 }
 
+/// A parsed scenario, where its values are, and the tables it was read with.
+type Parsed = (Scenario, Positions, Vec<(String, InputFile)>);
+
 /// Parses scenario JSON; `file` is only used in error messages. Both passes run: the structural
 /// one on the document, then, when a repaired document deserialises, the semantic one (so that
 /// every problem is reported at once).
-fn parse_scenario(bytes: &[u8], file: &Path) -> Result<(Scenario, Positions), ScenarioError> {
+/// The rows of the tables the scenario names are appended to the document first (see
+/// [`tables`]), so that both passes check them.
+fn parse_scenario(bytes: &[u8], file: &Path) -> Result<Parsed, ScenarioError> {
     if bytes.len() as u64 > MAX_SCENARIO_MB << 20 {
         return Err(ScenarioError::TooLarge { file: file.to_path_buf(), limit_mb: MAX_SCENARIO_MB });
     }
-    let doc = parse_document(bytes, file)?;
-    let positions = Positions::scan(std::str::from_utf8(bytes).unwrap_or_default(), &doc);
-    let mut repaired = doc.clone();
-    let mut problems = structure::check(&mut repaired);
+    let mut doc = parse_document(bytes, file)?;
+    let mut positions = Positions::scan(std::str::from_utf8(bytes).unwrap_or_default(), &doc);
+    let appended = tables::append(&mut doc, file.parent().unwrap_or(Path::new(".")));
+    positions.add_cells(appended.cells);
+    let mut repaired = doc;
+    let mut problems = appended.problems;
+    problems.extend(structure::check(&mut repaired));
     match serde_path_to_error::deserialize::<_, Scenario>(&repaired) {
-        Ok(scenario) if problems.is_empty() => return Ok((scenario, positions)),
+        Ok(scenario) if problems.is_empty() => return Ok((scenario, positions, appended.files)),
         Ok(scenario) => {
             let repaired = ScenarioFile::assemble(bytes, file, scenario, positions.clone());
             if let Err(ScenarioError::Invalid { problems: semantic, .. }) =

@@ -15,6 +15,7 @@ mod policy;
 mod positions;
 pub(crate) mod structure;
 mod supply;
+pub(crate) mod tables;
 
 pub(crate) use demand::HistorySource;
 pub use demand::{
@@ -32,10 +33,12 @@ pub use policy::{
     ForecastSpec, LotSpec, PolicyOverride, PolicySet, PolicySpec, SeasonalitySpec, ServiceSpec, Share,
     SourcingSpec,
 };
-pub use positions::Position;
+pub use positions::{Cell, Position};
 pub use supply::{
-    Delays, FractionSpec, InTransit, Lane, OutageWindow, Outages, RandomOutages, Shortfall, Supplier, Yield,
+    Delays, FractionSpec, InTransit, ItemTerms, Lane, OutageWindow, Outages, RandomOutages, Shortfall,
+    Supplier, Yield,
 };
+pub use tables::{Tables, tables_schema};
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -106,6 +109,10 @@ pub struct Scenario {
     /// `cost_total_per_day`.
     #[serde(default)]
     pub objective: Option<ObjectiveSpec>,
+    /// CSV tables whose rows are added to `items`, `demand`, the lanes' `item_terms`, the
+    /// policies' `overrides` and `initial_on_hand` (paths relative to this file's folder).
+    #[serde(default)]
+    pub tables: Option<Tables>,
     /// Parameters `scsim sweep` varies when no `--set` is given.
     #[serde(default)]
     pub sweep: Vec<SweepParameter>,

@@ -4,6 +4,8 @@
 //! (`demand[10] (shop/sku07)`), so that each problem can say where it is.
 
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -18,6 +20,17 @@ pub struct Position {
     pub column: usize,
 }
 
+/// A cell of a scenario table, where a value of the document came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The table file.
+    pub file: Arc<Path>,
+    /// Its line (the header is line 1).
+    pub line: usize,
+    /// The column's header (empty: the row or the file as a whole).
+    pub column: String,
+}
+
 /// The position of every value of a document, by path. For a member of an object the position
 /// is that of its key (where a planner looks for a misspelt field); for an element of an array,
 /// or the whole document, that of the value.
@@ -26,6 +39,8 @@ pub(crate) struct Positions {
     at: HashMap<String, Position>,
     /// The id of each element of a list that has one, by its path (`demand[10]`).
     ids: HashMap<String, String>,
+    /// The table cell of each value that came from a table, by path.
+    cells: HashMap<String, Cell>,
 }
 
 impl Positions {
@@ -39,15 +54,22 @@ impl Positions {
         s.value(String::new());
         let mut ids = HashMap::new();
         collect_ids(doc, "", &mut ids);
-        Positions { at: s.at, ids }
+        Positions { at: s.at, ids, cells: HashMap::new() }
+    }
+
+    /// Records the table cells values of the document came from, by path.
+    pub(crate) fn add_cells(&mut self, cells: impl IntoIterator<Item = (String, Cell)>) {
+        self.cells.extend(cells);
     }
 
     /// Places each problem in the file: its line and column, and its path labelled with ids.
     pub(crate) fn place(&self, problems: &mut [Problem]) {
         for p in problems.iter_mut().filter(|p| p.place.is_none()) {
             let path = if p.path == TOP { "" } else { &p.path };
-            if let Some(position) = self.find(path) {
-                p.place = Some(Place { position, label: self.label(path) });
+            if let Some(cell) = self.cell(path) {
+                p.place = Some(Place::table(cell.clone()));
+            } else if let Some(position) = self.find(path) {
+                p.place = Some(Place { position, label: self.label(path), cell: None });
             }
         }
     }
@@ -66,6 +88,22 @@ impl Positions {
             }
         }
         out
+    }
+
+    /// The table cell the value at `path` (or the nearest enclosing value) came from, if it came
+    /// from a table.
+    fn cell(&self, path: &str) -> Option<&Cell> {
+        if self.cells.is_empty() {
+            return None;
+        }
+        let mut p = path;
+        loop {
+            if let Some(cell) = self.cells.get(p) {
+                return Some(cell);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
     }
 
     /// The position of the value at `path` or, when the path names something the file does not

@@ -133,6 +133,10 @@ pub struct Lane {
     #[serde(default)]
     #[schemars(range(min = 0))]
     pub quoted_lead_time: Option<i64>,
+    /// Terms of particular items on this lane (price, order cost, lead time, minimum order,
+    /// multiple), each field given replacing the lane's own for that item.
+    #[serde(default)]
+    pub item_terms: Vec<ItemTerms>,
     /// Random extra days added to some shipments (port congestion, manufacturing delays).
     #[serde(default)]
     pub delays: Option<Delays>,
@@ -143,6 +147,33 @@ pub struct Lane {
     /// Free text.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// The terms of one item on a lane: each field given replaces the lane's own for that item.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemTerms {
+    /// Item id; the lane must carry it.
+    pub item: String,
+    /// Price per unit of this item ordered on the lane.
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub unit_cost: Option<f64>,
+    /// Fixed cost per order of this item placed on the lane.
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub order_cost: Option<f64>,
+    /// Lead time of this item on the lane, in whole days (same meaning as the lane's).
+    #[serde(default)]
+    pub lead_time: Option<IntDistSpec>,
+    /// Minimum order quantity of this item, in units.
+    #[serde(default)]
+    #[schemars(range(min = 0))]
+    pub min_order: Option<i64>,
+    /// Orders of this item are rounded up to a multiple of this many units.
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub order_multiple: Option<i64>,
 }
 
 /// Delay shocks on a lane.

@@ -115,8 +115,9 @@ impl Workspace {
                     self.lanes[l].short_units += short as u64;
                 }
                 if y.reship {
+                    let item = model.pairs[pi].item;
                     let (confirmed, delay) =
-                        lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
+                        lane.lead_time(item, &self.streams.lead[l], &self.streams.delay[l], day);
                     let down_mark = supplier.map_or(0, |s| s.1);
                     let again = Receipt { units: short, reshipped: true, down_mark, left: day, ..r };
                     self.book(pi, day, confirmed, delay, short);
@@ -141,7 +142,7 @@ impl Workspace {
                 let lead = day - r.ordered;
                 counts.orders_received += 1;
                 counts.lead_days += lead as u64;
-                counts.on_time += u64::from(lead <= lane.quoted_lead_time);
+                counts.on_time += u64::from(lead <= lane.lead(model.pairs[pi].item).quoted);
             }
         }
         // A fair-share pair allocates once the whole batch is in (see `receive`).
@@ -213,7 +214,8 @@ impl Workspace {
         day: u32,
     ) {
         let lane = &model.lanes[l];
-        let (confirmed, delay) = lane.lead_time(&self.streams.lead[l], &self.streams.delay[l], day);
+        let item = model.pairs[pi].item;
+        let (confirmed, delay) = lane.lead_time(item, &self.streams.lead[l], &self.streams.delay[l], day);
         // Delays are late shipments, which only the full loop has.
         let delay = if FULL { delay } else { 0 };
         let down_mark = if FULL { lane.supplier().map_or(0, |s| self.suppliers[s].down_days) } else { 0 };

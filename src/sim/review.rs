@@ -76,13 +76,9 @@ impl Workspace {
             }
             let sources = &model.pairs[pi].sources;
             let mut placements = Placements::new(&control.sourcing, wanted, &mut self.parts);
-            while let Some((src, units)) = placements.next(
-                &control.sourcing,
-                sources,
-                &model.lanes,
-                &mut self.capacity_left,
-                &self.parts,
-            ) {
+            while let Some((src, units)) =
+                placements.next(&control.sourcing, sources, &mut self.capacity_left, &self.parts)
+            {
                 self.order::<FULL>(model, pi, src, units, day, rec);
             }
         }

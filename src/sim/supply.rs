@@ -109,20 +109,25 @@ pub struct Lane {
     pub from: Shipper,
     /// Index of the location receiving.
     pub to: usize,
-    /// Lead time in days.
-    pub lead_time: Sampler,
-    /// Minimum order quantity (units).
-    pub min_order: i64,
-    /// Orders are rounded up to a multiple of this (units, ≥ 1).
-    pub order_multiple: i64,
+    /// The lead times of the lane: the lane's own first, then those of items with their own.
+    pub leads: Vec<Lead>,
+    /// For each item index, which of `leads` it travels with (empty: every item the lane's own).
+    pub lead_of_item: Vec<u32>,
     /// Units the lane can ship per day over all items (`i64::MAX`: unlimited).
     pub capacity_per_day: i64,
-    /// Lead time the supplier promises (days), for the on-time share.
-    pub quoted_lead_time: u32,
     /// Random delays, if any.
     pub delays: Option<Delays>,
     /// Short shipments, if any.
     pub yield_: Option<Yield>,
+}
+
+/// A lead time on a lane (the lane's own, or an item's).
+#[derive(Debug, Clone)]
+pub struct Lead {
+    /// Lead time in days.
+    pub sampler: Sampler,
+    /// Lead time the supplier promises (days), for the on-time share.
+    pub quoted: u32,
 }
 
 impl Lane {
@@ -135,16 +140,25 @@ impl Lane {
         }
     }
 
-    /// Lead time of a shipment leaving on `day`, as `(confirmed, delay)`: the supplier confirms
-    /// `confirmed` days when the order is placed, and the shipment takes `delay` days more
-    /// (a surprise). Everything shipped on the lane on the same day travels together, so it is
-    /// one draw per (lane, day) from the lane's lead time stream and one from its delay stream,
+    /// The lead time item `item` travels with on this lane.
+    #[inline(always)]
+    pub fn lead(&self, item: usize) -> &Lead {
+        let k = self.lead_of_item.get(item).map_or(0, |&k| k as usize);
+        &self.leads[k]
+    }
+
+    /// Lead time of a shipment of item `item` leaving on `day`, as `(confirmed, delay)`: the
+    /// supplier confirms `confirmed` days when the order is placed, and the shipment takes
+    /// `delay` days more (a surprise). Everything shipped on the lane on the same day travels
+    /// together, so it is one draw per (lane, day) from the lane's lead time stream (turned into
+    /// days by the item's own lead time where it has one) and one from its delay stream,
     /// identical under every policy.
     #[inline(always)]
-    pub fn lead_time(&self, lead: &Stream, delay: &Stream, day: u32) -> (u32, u32) {
-        let confirmed = match self.lead_time.table().constant() {
+    pub fn lead_time(&self, item: usize, lead: &Stream, delay: &Stream, day: u32) -> (u32, u32) {
+        let sampler = &self.lead(item).sampler;
+        let confirmed = match sampler.table().constant() {
             Some(l) => l as u32,
-            None => self.lead_time.sample(lead.draw_at(day as u64)) as u32,
+            None => sampler.sample(lead.draw_at(day as u64)) as u32,
         };
         let extra = match &self.delays {
             Some(d) if delay.uniform_at(2 * day as u64) < d.probability => {
@@ -155,26 +169,57 @@ impl Lane {
         (confirmed, extra)
     }
 
-    /// The largest lead time the lane can draw, delay included.
+    /// The largest lead time the lane can draw for any item, delay included.
     pub fn max_lead_time(&self) -> u32 {
         let delay = self.delays.as_ref().map_or(0, |d| d.extra.table().max());
-        (self.lead_time.table().max() + delay) as u32
+        let lead = self.leads.iter().map(|l| l.sampler.table().max()).max().unwrap_or(0);
+        (lead + delay) as u32
     }
 
-    /// Mean lead time (days).
-    pub fn mean_lead_time(&self) -> f64 {
-        self.lead_time.table().pmf().map(|(v, p)| v as f64 * p).sum()
+    /// Whether some item can arrive on the day it is shipped (a lead time of 0).
+    pub fn can_be_same_day(&self) -> bool {
+        self.leads.iter().any(|l| l.sampler.table().pmf().next().is_some_and(|(v, _)| v == 0))
     }
 
-    /// Variance of the lead time (days²).
-    pub fn lead_time_variance(&self) -> f64 {
-        let mean = self.mean_lead_time();
-        self.lead_time.table().pmf().map(|(v, p)| (v as f64 - mean).powi(2) * p).sum()
+    /// Mean lead time of item `item` (days).
+    pub fn mean_lead_time(&self, item: usize) -> f64 {
+        self.lead(item).sampler.table().pmf().map(|(v, p)| v as f64 * p).sum()
     }
 
-    /// The quantity to place on this lane for `wanted` units when `capacity_left` units of
-    /// today's capacity remain: raised to the minimum and rounded up to the multiple; if that
-    /// exceeds the capacity, the largest multiple that fits (0 if it is below the minimum).
+    /// Variance of the lead time of item `item` (days²).
+    pub fn lead_time_variance(&self, item: usize) -> f64 {
+        let mean = self.mean_lead_time(item);
+        self.lead(item).sampler.table().pmf().map(|(v, p)| (v as f64 - mean).powi(2) * p).sum()
+    }
+}
+
+/// A lane that replenishes a pair, with the item's terms on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Lane index.
+    pub lane: usize,
+    /// For an internal lane, the pair (same item, shipping location) that fills the orders.
+    pub upstream: Option<usize>,
+    /// The backlog class the pair's orders join at the upstream pair (0 without one).
+    pub class: usize,
+    /// Purchase price per unit.
+    pub unit_cost: f64,
+    /// What a unit bought on the lane has cost when it arrives: the unit cost, plus on a lane
+    /// from another location the item's unit cost (paid where it entered the network).
+    pub landed_cost: f64,
+    /// Fixed cost per order.
+    pub order_cost: f64,
+    /// Minimum order quantity (units).
+    pub min_order: i64,
+    /// Orders are rounded up to a multiple of this (units, ≥ 1).
+    pub order_multiple: i64,
+}
+
+impl Source {
+    /// The quantity to place on this source for `wanted` units when `capacity_left` units of
+    /// its lane's capacity remain today: raised to the minimum and rounded up to the multiple;
+    /// if that exceeds the capacity, the largest multiple that fits (0 if it is below the
+    /// minimum).
     #[inline]
     pub fn placeable(&self, wanted: i64, capacity_left: i64) -> i64 {
         let q = self.round_order(wanted);
@@ -198,24 +243,6 @@ impl Lane {
             (q + self.order_multiple - 1) / self.order_multiple * self.order_multiple
         }
     }
-}
-
-/// A lane that replenishes a pair, with the item's prices on it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Source {
-    /// Lane index.
-    pub lane: usize,
-    /// For an internal lane, the pair (same item, shipping location) that fills the orders.
-    pub upstream: Option<usize>,
-    /// The backlog class the pair's orders join at the upstream pair (0 without one).
-    pub class: usize,
-    /// Purchase price per unit.
-    pub unit_cost: f64,
-    /// What a unit bought on the lane has cost when it arrives: the unit cost, plus on a lane
-    /// from another location the item's unit cost (paid where it entered the network).
-    pub landed_cost: f64,
-    /// Fixed cost per order.
-    pub order_cost: f64,
 }
 
 /// How a pair's orders are placed on its sources (indices into `Pair::sources`).
@@ -256,13 +283,13 @@ pub fn split_units(units: i64, shares: &[f64], out: &mut Vec<i64>) {
 /// Places up to `units` on source `src` within what its lane can still take today; returns the
 /// units placed.
 #[inline(always)]
-fn take(src: usize, units: i64, sources: &[Source], lanes: &[Lane], capacity_left: &mut [i64]) -> i64 {
+fn take(src: usize, units: i64, sources: &[Source], capacity_left: &mut [i64]) -> i64 {
     let lane = sources[src].lane;
     if units <= 0 {
         return 0;
     }
     let left = &mut capacity_left[lane];
-    let q = lanes[lane].placeable(units, *left);
+    let q = sources[src].placeable(units, *left);
     if q > 0 && *left != i64::MAX {
         *left -= q;
     }
@@ -302,7 +329,6 @@ impl Placements {
         &mut self,
         sourcing: &Sourcing,
         sources: &[Source],
-        lanes: &[Lane],
         capacity_left: &mut [i64],
         parts: &[i64],
     ) -> Option<(usize, i64)> {
@@ -312,7 +338,7 @@ impl Placements {
                 while self.left > 0 && self.step < order.len() {
                     let src = order[self.step];
                     self.step += 1;
-                    let q = take(src, self.left, sources, lanes, capacity_left);
+                    let q = take(src, self.left, sources, capacity_left);
                     self.left -= q;
                     if q > 0 {
                         return Some((src, q));
@@ -324,7 +350,7 @@ impl Placements {
                 while self.step < listed.len() {
                     let (src, target) = (listed[self.step], parts[self.step] + self.left);
                     self.step += 1;
-                    let q = take(src, target, sources, lanes, capacity_left);
+                    let q = take(src, target, sources, capacity_left);
                     self.left = (target - q).max(0);
                     if q > 0 {
                         return Some((src, q));
@@ -339,7 +365,6 @@ impl Placements {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::dist::IntDist;
     use proptest::prelude::*;
 
     #[test]
@@ -360,39 +385,36 @@ mod tests {
         assert_eq!(y.delivered(7, 0.2, 0.999), 6, "rounded down");
     }
 
-    fn lane(min_order: i64, order_multiple: i64, capacity_per_day: i64) -> Lane {
-        Lane {
-            id: "l".into(),
-            from: Shipper::Supplier(0),
-            to: 0,
-            lead_time: Sampler::new(IntDist::Constant(2)).unwrap(),
-            min_order,
-            order_multiple,
-            capacity_per_day,
-            quoted_lead_time: 2,
-            delays: None,
-            yield_: None,
-        }
+    /// The terms of a test lane (one item, so they are also its source's).
+    struct Spec {
+        min_order: i64,
+        order_multiple: i64,
+        capacity_per_day: i64,
     }
 
-    fn sources(n: usize) -> Vec<Source> {
-        (0..n)
-            .map(|lane| Source {
-                lane,
-                upstream: None,
-                class: 0,
-                unit_cost: 1.0,
-                landed_cost: 1.0,
-                order_cost: 0.0,
-            })
-            .collect()
+    fn lane(min_order: i64, order_multiple: i64, capacity_per_day: i64) -> Spec {
+        Spec { min_order, order_multiple, capacity_per_day }
+    }
+
+    fn sources(specs: &[Spec]) -> Vec<Source> {
+        let source = |(lane, s): (usize, &Spec)| Source {
+            lane,
+            upstream: None,
+            class: 0,
+            unit_cost: 1.0,
+            landed_cost: 1.0,
+            order_cost: 0.0,
+            min_order: s.min_order,
+            order_multiple: s.order_multiple,
+        };
+        specs.iter().enumerate().map(source).collect()
     }
 
     /// Every placement of one order, with `capacity` left reduced.
-    fn place_on(sourcing: &Sourcing, wanted: i64, lanes: &[Lane], capacity: &mut [i64]) -> Vec<(usize, i64)> {
-        let (sources, mut parts, mut out) = (sources(lanes.len()), Vec::new(), Vec::new());
+    fn place_on(sourcing: &Sourcing, wanted: i64, specs: &[Spec], capacity: &mut [i64]) -> Vec<(usize, i64)> {
+        let (sources, mut parts, mut out) = (sources(specs), Vec::new(), Vec::new());
         let mut placements = Placements::new(sourcing, wanted, &mut parts);
-        while let Some(p) = placements.next(sourcing, &sources, lanes, capacity, &parts) {
+        while let Some(p) = placements.next(sourcing, &sources, capacity, &parts) {
             out.push(p);
         }
         out
@@ -400,7 +422,7 @@ mod tests {
 
     /// Places one order when the lanes marked in `up` take orders (a lane whose supplier is down
     /// has nothing left today); returns the placements and the capacity left.
-    fn place(sourcing: &Sourcing, wanted: i64, lanes: &[Lane], up: &[bool]) -> (Vec<(usize, i64)>, Vec<i64>) {
+    fn place(sourcing: &Sourcing, wanted: i64, lanes: &[Spec], up: &[bool]) -> (Vec<(usize, i64)>, Vec<i64>) {
         let mut capacity: Vec<i64> =
             lanes.iter().zip(up).map(|(l, &up)| if up { l.capacity_per_day } else { 0 }).collect();
         let out = place_on(sourcing, wanted, lanes, &mut capacity);
@@ -453,7 +475,7 @@ mod tests {
             up in prop::collection::vec(any::<bool>(), 4),
             split in any::<bool>(),
         ) {
-            let lanes: Vec<Lane> = specs.iter().map(|&(m, k, c)| lane(m, k, c)).collect();
+            let lanes: Vec<Spec> = specs.iter().map(|&(m, k, c)| lane(m, k, c)).collect();
             let order: Vec<usize> = (0..lanes.len()).collect();
             let rule = if split {
                 Sourcing::Split { sources: order.clone(), shares: vec![1.0 / lanes.len() as f64; lanes.len()] }
@@ -482,7 +504,7 @@ mod tests {
 
     #[test]
     fn rounding_respects_minimum_and_multiple() {
-        let lane = lane(30, 12, i64::MAX);
+        let lane = &sources(&[lane(30, 12, i64::MAX)])[0];
         assert_eq!(lane.round_order(0), 0);
         assert_eq!(lane.round_order(-4), 0);
         assert_eq!(lane.round_order(1), 36);

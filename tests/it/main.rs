@@ -30,5 +30,6 @@ mod report;
 mod report_view;
 mod rng_stability;
 mod sweeps;
+mod tables;
 mod validation;
 mod validation_places;
