@@ -151,15 +151,8 @@ impl IntDist {
                     cum.push(c / total);
                 }
             }
-            IntDist::Compound { probability: p, shift, ref size } => {
-                let sizes = size.table(m)?;
-                let shift = scale_round(shift, m);
-                values.push(0);
-                cum.push(1.0 - p);
-                for (&v, &c) in sizes.values.iter().zip(sizes.cum.iter()) {
-                    values.push(shift + v);
-                    cum.push(1.0 - p + p * c);
-                }
+            IntDist::Compound { probability, shift, ref size } => {
+                compound_table(probability, scale_round(shift, m), &size.table(m)?, &mut values, &mut cum);
             }
         }
         Ok(Table::new(values, cum))
@@ -294,6 +287,16 @@ impl Sampler {
     /// The inversion table at scale 1.
     pub fn table(&self) -> &Table {
         &self.table
+    }
+}
+
+/// The cumulative table of (1 − p)·δ₀ + p·(shift + sizes).
+fn compound_table(p: f64, shift: u64, sizes: &Table, values: &mut Vec<u64>, cum: &mut Vec<f64>) {
+    values.push(0);
+    cum.push(1.0 - p);
+    for (&v, &c) in sizes.values.iter().zip(sizes.cum.iter()) {
+        values.push(shift + v);
+        cum.push(1.0 - p + p * c);
     }
 }
 

@@ -18,6 +18,7 @@ mod engine_behaviour;
 mod experiment_errors;
 mod experiments;
 mod faults;
+mod fit;
 mod fuzz_input;
 mod network;
 mod orders;
