@@ -322,3 +322,27 @@ fn dist_json(d: &IntDist) -> String {
         other => panic!("fit does not write {other:?}"),
     }
 }
+
+#[test]
+fn the_output_does_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.csv");
+    std::fs::write(&path, three_pairs()).unwrap();
+    let files = |threads: &str| {
+        let out = dir.path().join(format!("out{threads}"));
+        let stdout = assert_cmd::Command::cargo_bin("scsim")
+            .unwrap()
+            .arg("fit")
+            .arg(&path)
+            .args(["--quiet", "--threads", threads, "--out"])
+            .arg(&out)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert!(String::from_utf8(stdout).unwrap().contains("start_date: 2024-12-30"));
+        ["demand.csv", "fit.csv"].map(|f| std::fs::read(out.join(f)).unwrap())
+    };
+    assert_eq!(files("1"), files("3"));
+}
