@@ -12,6 +12,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod experiment;
+pub mod fit;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -1,6 +1,7 @@
 //! Command-line interface (clap derive). Exit codes: 0 success, 1 a failure while running or
 //! writing (or a golden check that does not match), 2 bad input (scenario file or arguments).
 
+mod fit;
 mod init;
 mod merge;
 mod optimize;
@@ -43,6 +44,9 @@ enum Command {
     Optimize(optimize::OptimizeArgs),
     /// Combine the output folders of shards (`--shard i/n`) into the unsharded run's files.
     Merge(merge::MergeArgs),
+    /// Fit a demand model to every location × item of a long-format history: writes
+    /// DIR/demand.csv (a scenario demand table) and DIR/fit.csv, prints the start_date to use.
+    Fit(fit::FitArgs),
     /// Check a scenario file (every problem at once) without running it.
     Validate {
         /// Scenario file (JSON).
@@ -172,6 +176,7 @@ pub fn main() -> Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Optimize(args) => optimize::optimize(&args),
         Command::Merge(args) => merge::merge(&args),
+        Command::Fit(args) => fit::fit(&args),
         Command::Validate { scenario } => validate(&scenario),
         Command::Plot { dir, png } => {
             render(&dir, png)?;

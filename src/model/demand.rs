@@ -306,6 +306,9 @@ impl Builder<'_> {
                 let weights = weights.clone().unwrap_or_else(|| vec![1.0; values.len()]);
                 self.empirical(path, values, &weights)?
             }
+            IntDistSpec::Compound { probability, ref size, shift } => {
+                self.compound(path, probability, size, shift)?
+            }
             IntDistSpec::Bootstrap {
                 ref file,
                 ref column,
@@ -324,6 +327,28 @@ impl Builder<'_> {
             }
         };
         (self.problems.len() == before).then_some(dist)
+    }
+
+    /// Validates and builds a compound distribution (C4): probability in (0, 1], a size of
+    /// any family but compound, bootstrap and replay, a shift ≥ 0.
+    fn compound(&mut self, path: &str, probability: f64, size: &IntDistSpec, shift: i64) -> Option<IntDist> {
+        if !(probability.is_finite() && probability > 0.0 && probability <= 1.0) {
+            self.problem(
+                format!("{path}.probability"),
+                format!("is {probability}; allowed: greater than 0, at most 1"),
+            );
+        }
+        self.range_i64(&format!("{path}.shift"), shift, 0, MAX_UNITS);
+        let size_path = format!("{path}.size");
+        if let IntDistSpec::Compound { .. } | IntDistSpec::Bootstrap { .. } | IntDistSpec::Replay { .. } = size {
+            self.problem(
+                format!("{size_path}.type"),
+                "must not be compound, bootstrap or replay; allowed: constant, poisson, normal, negative_binomial, gamma, uniform, empirical (give the sizes seen as empirical values)",
+            );
+            return None;
+        }
+        let size = self.int_dist(&size_path, size)?;
+        Some(IntDist::Compound { probability, shift: shift.max(0) as u64, size: Box::new(size) })
     }
 
     pub(super) fn empirical(&mut self, path: &str, values: &[i64], weights: &[f64]) -> Option<IntDist> {

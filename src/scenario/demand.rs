@@ -223,6 +223,21 @@ pub enum IntDistSpec {
         #[serde(default)]
         weights: Option<Vec<f64>>,
     },
+    /// Intermittent demand: on each day demand occurs with `probability`; when it does, its
+    /// size is `shift` plus a draw of `size`. Mean probability × (shift + mean of size).
+    Compound {
+        /// Probability that demand occurs on a day (greater than 0, at most 1).
+        #[schemars(range(min = 0, max = 1))]
+        probability: f64,
+        /// Distribution of the size of an occurring demand (any family but `compound` and
+        /// `bootstrap`).
+        size: Box<IntDistSpec>,
+        /// Whole number added to every drawn size (≥ 0; default 0): 1 with a Poisson size is
+        /// the shifted Poisson, whose sizes are never 0.
+        #[serde(default)]
+        #[schemars(range(min = 0))]
+        shift: i64,
+    },
     /// Bootstrap: each day draws a day of history (uniformly, or keeping the calendar).
     Bootstrap {
         /// CSV file of daily history, relative to the scenario file.

@@ -68,6 +68,16 @@ pub enum IntDist {
         /// Their weights (not necessarily summing to 1).
         weights: Vec<f64>,
     },
+    /// Demand on a day with `probability`, of size `shift` plus a draw of `size`; else 0:
+    /// the mixture (1 − p)·δ₀ + p·(shift + size). Scaling multiplies the shift and the size.
+    Compound {
+        /// Probability that demand occurs (0 < p ≤ 1).
+        probability: f64,
+        /// Added to every drawn size.
+        shift: u64,
+        /// Distribution of the drawn size (never itself a compound).
+        size: Box<IntDist>,
+    },
 }
 
 impl IntDist {
@@ -141,6 +151,9 @@ impl IntDist {
                     cum.push(c / total);
                 }
             }
+            IntDist::Compound { probability, shift, ref size } => {
+                compound_table(probability, scale_round(shift, m), &size.table(m)?, &mut values, &mut cum);
+            }
         }
         Ok(Table::new(values, cum))
     }
@@ -158,6 +171,7 @@ impl IntDist {
                 let total: f64 = weights.iter().sum();
                 values.iter().zip(weights).map(|(&v, &w)| v as f64 * w).sum::<f64>() / total
             }
+            IntDist::Compound { probability, shift, ref size } => probability * (shift as f64 + size.mean()),
         }
     }
 
@@ -182,6 +196,10 @@ impl IntDist {
                         / total;
                 var.sqrt()
             }
+            IntDist::Compound { probability: p, shift, ref size } => {
+                let mu = shift as f64 + size.mean();
+                (p * size.sd().powi(2) + p * (1.0 - p) * mu * mu).sqrt()
+            }
         }
     }
 
@@ -190,7 +208,12 @@ impl IntDist {
     /// `m = 1`. Gives the same distribution as `self.table(m)` (the continuous families invert
     /// their continuous CDF and round, which is the same law as the tabulated differences).
     pub fn sample_scaled(&self, base: &Table, draw: Uniform, m: f64) -> u64 {
-        let u = draw.value();
+        self.scaled_at(base, draw, draw.value(), m)
+    }
+
+    /// [`IntDist::sample_scaled`] at level `u` (the draw's value, or a compound's size level);
+    /// the tabulated families read `draw` from `base`.
+    fn scaled_at(&self, base: &Table, draw: Uniform, u: f64, m: f64) -> u64 {
         match *self {
             IntDist::Poisson { mean } => PoissonWalk::new(mean * m).quantile(u),
             IntDist::NegativeBinomial { mean, sd } => {
@@ -214,6 +237,18 @@ impl IntDist {
             IntDist::Constant(_) | IntDist::Uniform { .. } | IntDist::Discrete { .. } => {
                 scale_round(base.sample(draw), m)
             }
+            IntDist::Compound { probability: p, shift, ref size } => match **size {
+                // Sizes tabulated at scale 1 are read from the compound's own table (0 is no
+                // demand, or a size of 0 that scales to 0 anyway).
+                IntDist::Constant(_) | IntDist::Uniform { .. } | IntDist::Discrete { .. } => {
+                    match base.sample(draw) {
+                        0 => 0,
+                        v => scale_round(shift, m) + scale_round(v - shift, m),
+                    }
+                }
+                _ if u < 1.0 - p => 0,
+                _ => scale_round(shift, m) + size.scaled_at(base, draw, (u - (1.0 - p)) / p, m),
+            },
         }
     }
 }
@@ -252,6 +287,16 @@ impl Sampler {
     /// The inversion table at scale 1.
     pub fn table(&self) -> &Table {
         &self.table
+    }
+}
+
+/// The cumulative table of (1 − p)·δ₀ + p·(shift + sizes).
+fn compound_table(p: f64, shift: u64, sizes: &Table, values: &mut Vec<u64>, cum: &mut Vec<f64>) {
+    values.push(0);
+    cum.push(1.0 - p);
+    for (&v, &c) in sizes.values.iter().zip(sizes.cum.iter()) {
+        values.push(shift + v);
+        cum.push(1.0 - p + p * c);
     }
 }
 

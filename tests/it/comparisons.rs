@@ -282,6 +282,9 @@ fn the_console_table_fits_120_columns_on_every_shipped_scenario() {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir("scenarios").unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue; // a folder of tables (scenarios/catalog/)
+        }
         let out = dir.path().join(path.file_stem().unwrap());
         let output = assert_cmd::Command::cargo_bin("scsim")
             .unwrap()

@@ -121,3 +121,90 @@ fn weekly_profile_and_trend_scale_the_mean() {
     let expected = 10.0 * (1.0 + 0.001 * 1749.5);
     assert!((mean - expected).abs() <= 4.0 * (expected / tail.len() as f64).sqrt(), "{mean} vs {expected}");
 }
+
+/// Sample variance and its standard error, sqrt((m₄ − s⁴)/n), from the sample's fourth
+/// central moment.
+fn variance_and_se(xs: &[i64]) -> (f64, f64) {
+    let (mean, sd) = mean_sd(xs);
+    let n = xs.len() as f64;
+    let m4 = xs.iter().map(|&x| (x as f64 - mean).powi(4)).sum::<f64>() / n;
+    (sd * sd, ((m4 - sd.powi(4)) / n).sqrt())
+}
+
+#[test]
+fn compound_demand_has_the_closed_form_mean_and_variance() {
+    // (distribution, p, size mean μ, size variance σ²): mean p·μ, variance p·σ² + p(1−p)·μ².
+    let cases = [
+        (
+            r#"{"type": "compound", "probability": 0.3, "size": {"type": "negative_binomial", "mean": 6, "sd": 3}}"#,
+            0.3,
+            6.0,
+            9.0,
+        ),
+        (
+            r#"{"type": "compound", "probability": 0.1, "shift": 1, "size": {"type": "poisson", "mean": 4}}"#,
+            0.1,
+            5.0,
+            4.0,
+        ),
+        (
+            r#"{"type": "compound", "probability": 1, "size": {"type": "constant", "value": 3}}"#,
+            1.0,
+            3.0,
+            0.0,
+        ),
+    ];
+    for (dist, p, mu, var) in cases {
+        let m = common::model(&scenario(&format!(r#""distribution": {dist}"#), 4000));
+        let xs = demands(&m, 5);
+        let n = xs.len() as f64;
+        let (mean, _) = mean_sd(&xs);
+        let true_var: f64 = p * var + p * (1.0 - p) * mu * mu;
+        let mean_tol = 4.0 * (true_var / n).sqrt() + 1e-12;
+        assert!((mean - p * mu).abs() <= mean_tol, "{dist}: mean {mean}, expected {} ± {mean_tol}", p * mu);
+        let (got_var, se) = variance_and_se(&xs);
+        let tol = 4.0 * se + 1e-12;
+        assert!((got_var - true_var).abs() <= tol, "{dist}: variance {got_var}, expected {true_var} ± {tol}");
+        // The plausible wrong answer, the size's variance scaled by p without the occurrence
+        // term p(1−p)μ², is rejected.
+        let wrong = p * var;
+        if p < 1.0 {
+            assert!((got_var - wrong).abs() > tol, "{dist}: {got_var} also matches the wrong {wrong}");
+        }
+    }
+}
+
+#[test]
+fn compound_demand_is_validated() {
+    let bad = [
+        (
+            r#"{"type": "compound", "probability": 0, "size": {"type": "poisson", "mean": 4}}"#,
+            "distribution.probability",
+        ),
+        (
+            r#"{"type": "compound", "probability": 1.5, "size": {"type": "poisson", "mean": 4}}"#,
+            "distribution.probability",
+        ),
+        (
+            r#"{"type": "compound", "probability": 0.5, "size": {"type": "compound", "probability": 0.5, "size": {"type": "constant", "value": 1}}}"#,
+            "distribution.size.type",
+        ),
+        (
+            r#"{"type": "compound", "probability": 0.5, "size": {"type": "poisson", "mean": -1}}"#,
+            "distribution.size.mean",
+        ),
+        (
+            r#"{"type": "compound", "probability": 0.5, "shift": -2, "size": {"type": "poisson", "mean": 1}}"#,
+            "distribution.shift",
+        ),
+    ];
+    for (dist, path) in bad {
+        let file = scsim::scenario::ScenarioFile::parse(
+            scenario(&format!(r#""distribution": {dist}"#), 10).as_bytes(),
+            std::path::Path::new("tests/inline.json"),
+        )
+        .unwrap();
+        let err = Model::build(&file).unwrap_err().to_string();
+        assert!(err.contains(path), "{dist}: {err}");
+    }
+}

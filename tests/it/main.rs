@@ -19,6 +19,7 @@ mod engine_behaviour;
 mod experiment_errors;
 mod experiments;
 mod faults;
+mod fit;
 mod fuzz_input;
 mod history;
 mod network;

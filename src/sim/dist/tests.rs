@@ -148,3 +148,31 @@ fn too_wide_is_an_error_not_a_hang() {
     assert!(IntDist::Poisson { mean: 1e13 }.table(1.0).is_err());
     assert!(IntDist::Uniform { min: 0, max: u64::MAX / 2 }.table(1.0).is_err());
 }
+
+#[test]
+fn compound_table_is_the_mixture_and_scales_like_its_walk() {
+    let size = IntDist::NegativeBinomial { mean: 6.0, sd: 3.0 };
+    let d = IntDist::Compound { probability: 0.3, shift: 1, size: Box::new(size) };
+    let t = d.table(1.0).unwrap();
+    let (m, v) = mean_var(&t);
+    // Mean p(1 + μ) and variance pσ² + p(1−p)(1 + μ)².
+    assert!((m - 0.3 * 7.0).abs() < 1e-9, "{m}");
+    assert!((v - (0.3 * 9.0 + 0.3 * 0.7 * 49.0)).abs() < 1e-7, "{v}");
+    assert!((d.mean() - m).abs() < 1e-9 && (d.sd().powi(2) - v).abs() < 1e-7);
+    // P(0) is 1 − p exactly (a shifted size is never 0).
+    assert_eq!(t.pmf().next(), Some((0, 1.0 - 0.3)));
+    let discrete = IntDist::Discrete { values: vec![0, 2, 5], weights: vec![1.0, 1.0, 2.0] };
+    for d in [d, IntDist::Compound { probability: 0.6, shift: 0, size: Box::new(discrete) }] {
+        let base = d.table(1.0).unwrap();
+        for m in [0.5, 1.3] {
+            let t = d.table(m).unwrap();
+            let mismatches = (0..4000)
+                .filter(|i| {
+                    let x = u((*i as f64 + 0.5) / 4000.0);
+                    d.sample_scaled(&base, x, m) != t.sample(x)
+                })
+                .count();
+            assert!(mismatches <= 2, "{d:?} m={m}: {mismatches}");
+        }
+    }
+}
