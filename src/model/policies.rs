@@ -83,6 +83,7 @@ impl Builder<'_> {
             name: p.name.clone(),
             description: p.description.clone().unwrap_or_default(),
             forecasts: controls.iter().any(|c| matches!(c.rule.kind, RuleKind::Forecast(_))),
+            external: controls.iter().any(|c| c.rule.kind == RuleKind::External),
             controls,
         })
     }
@@ -366,6 +367,9 @@ impl Builder<'_> {
                     self.problem(format!("{path}.s"), format!("is {s}; must be less than S ({big_s})"));
                 }
                 (RuleKind::SS { s, level: big_s }, review_period, review_offset)
+            }
+            PolicySpec::External { review_period, review_offset } => {
+                (RuleKind::External, review_period, review_offset)
             }
             PolicySpec::RQ { r, q, review_period, review_offset } => {
                 self.range_i64(&format!("{path}.r"), r, -MAX_UNITS, MAX_UNITS);

@@ -15,6 +15,7 @@ mod disruptions;
 mod docs;
 mod economics;
 mod engine_behaviour;
+mod env;
 mod experiment_errors;
 mod experiments;
 mod faults;
