@@ -349,6 +349,21 @@ impl Builder<'_> {
         }
     }
 
+    /// The lot of a `safety_stock` policy at `path` (none: 0 units).
+    fn lot(&mut self, path: &str, lot: Option<&LotSpec>) -> Lot {
+        match lot {
+            None => Lot::Units(0.0),
+            Some(LotSpec::Units { units }) => {
+                self.non_negative(&format!("{path}.lot.units"), *units, MAX_UNITS as f64);
+                Lot::Units(*units)
+            }
+            Some(LotSpec::CoverDays { days }) => {
+                self.non_negative(&format!("{path}.lot.days"), *days, 3650.0);
+                Lot::CoverDays(*days)
+            }
+        }
+    }
+
     pub(super) fn rule(&mut self, path: &str, spec: &PolicySpec) -> Option<Rule> {
         let before = self.problems.len();
         let (kind, period, offset) = match *spec {
@@ -387,17 +402,7 @@ impl Builder<'_> {
             } => {
                 let method = self.forecast_method(&format!("{path}.forecast"), forecast);
                 let safety = self.service(&format!("{path}.service"), service);
-                let lot = match lot {
-                    None => Lot::Units(0.0),
-                    Some(LotSpec::Units { units }) => {
-                        self.non_negative(&format!("{path}.lot.units"), *units, MAX_UNITS as f64);
-                        Lot::Units(*units)
-                    }
-                    Some(LotSpec::CoverDays { days }) => {
-                        self.non_negative(&format!("{path}.lot.days"), *days, 3650.0);
-                        Lot::CoverDays(*days)
-                    }
-                };
+                let lot = self.lot(path, lot.as_ref());
                 let rule = self.forecast_rule(path, method, safety, lot, buffer, recompute_every);
                 (rule?, review_period, review_offset)
             }
