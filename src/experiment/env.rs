@@ -193,6 +193,11 @@ impl Environment {
         self.done.iter_mut().for_each(|d| *d = false);
     }
 
+    /// The index of the policy stepped.
+    pub fn policy(&self) -> usize {
+        self.policy
+    }
+
     /// Replications stepped together.
     pub fn batch(&self) -> usize {
         self.reps.len()
