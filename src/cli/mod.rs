@@ -19,7 +19,7 @@ use scsim::experiment::RunStats;
 use scsim::experiment::shard::{Origin, Settings};
 use scsim::model::Model;
 use scsim::report::folder::{self, FolderError, Staging};
-use scsim::report::{self, Exporter, Run, RunInfo, RunView};
+use scsim::report::{self, Run, RunInfo, RunView};
 use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::ScenarioError;
 
@@ -365,8 +365,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Writes the files of a finished run (all but `replications.csv`, which is streamed): the
 /// summary, the daily series, the plots and the report, from the run in memory.
 fn write_outputs(dir: &Path, model: &Model, info: RunInfo, stats: &RunStats, png: bool) -> Result<()> {
-    let view = RunView::build(&Run { model, info, stats });
-    export(&view, dir, report::exporters(png))
+    Ok(report::write_run(dir, &Run { model, info, stats }, png)?)
 }
 
 /// Redraws the plots (`plots/*.svg`, and `*.png` if asked) and `report.html` of the run in
@@ -374,7 +373,7 @@ fn write_outputs(dir: &Path, model: &Model, info: RunInfo, stats: &RunStats, png
 fn render(dir: &Path, png: bool) -> Result<()> {
     check_complete(dir).map_err(|e| InputError(e.to_string()))?;
     let view = RunView::load(dir).map_err(|e| InputError(e.to_string()))?;
-    export(&view, dir, report::drawings(png))
+    Ok(report::export::export(&view, dir, report::drawings(png))?)
 }
 
 /// Checks that the files `scsim plot` reads in `dir` are those of one finished run (as its
@@ -385,14 +384,6 @@ fn check_complete(dir: &Path) -> Result<(), FolderError> {
         if file != "daily-locations.csv" || manifest.files.contains_key(file) || dir.join(file).exists() {
             manifest.verify(dir, file)?;
         }
-    }
-    Ok(())
-}
-
-/// Writes the outputs of `exporters` from `view` into `dir`.
-fn export(view: &RunView, dir: &Path, exporters: Vec<Box<dyn Exporter>>) -> Result<()> {
-    for exporter in exporters {
-        exporter.write(view, dir)?;
     }
     Ok(())
 }

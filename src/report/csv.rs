@@ -230,7 +230,7 @@ fn csv_bytes<R: Serialize>(records: impl Iterator<Item = R>) -> Vec<u8> {
 }
 
 /// The bytes of `daily.csv`: the days of each policy in turn.
-pub(crate) fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
+pub fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
     let rows = policies.iter().zip(daily).flat_map(|(p, days)| days.iter().map(|d| DailyRecord::new(p, d)));
     csv_bytes(rows)
 }
@@ -238,7 +238,7 @@ pub(crate) fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
 /// The bytes of `pairs.csv`: one row per policy and stocked pair (`location`, `item`) with
 /// every metric's mean and 95 % half-width over the replications (empty when undefined), in
 /// the order of `summary.json`.
-pub(crate) fn pairs_bytes(summary: &Summary) -> Vec<u8> {
+pub fn pairs_bytes(summary: &Summary) -> Vec<u8> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["policy".to_string(), "location".into(), "item".into()];
     header.extend(METRICS.iter().flat_map(|m| [format!("{}_mean", m.key), format!("{}_half_width", m.key)]));
@@ -262,11 +262,7 @@ pub(crate) fn pairs_bytes(summary: &Summary) -> Vec<u8> {
 
 /// The bytes of `daily-locations.csv`: for each policy and day, every location in turn.
 /// `warmup` is the number of warm-up days.
-pub(crate) fn locations_bytes(
-    policies: &[&str],
-    locations: &[Vec<LocationSeries>],
-    warmup: usize,
-) -> Vec<u8> {
+pub fn locations_bytes(policies: &[&str], locations: &[Vec<LocationSeries>], warmup: usize) -> Vec<u8> {
     let rows = policies.iter().zip(locations).flat_map(|(policy, series)| {
         let days = series.first().map_or(0, |s| s.owed.len());
         (0..days).flat_map(move |day| {

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::error::ReportError;
 use super::plots::{self, Kind};
 use super::view::RunView;
-use super::{csv, html, json, write_atomic};
+use super::{Run, csv, html, json, write_atomic};
 
 /// Writes one kind of output of a run into its folder.
 pub trait Exporter {
@@ -29,6 +29,17 @@ pub fn exporters(png: bool) -> Vec<Box<dyn Exporter>> {
 /// The outputs drawn from the others (what `scsim plot` redraws): the plots and the report.
 pub fn drawings(png: bool) -> Vec<Box<dyn Exporter>> {
     vec![Box::new(Plots { png }), Box::new(HtmlReport)]
+}
+
+/// Writes the files of a finished run into `dir` (all but `replications.csv`, which is
+/// streamed): the summary, the tables, the plots (`png`: PNG copies too) and the report.
+pub fn write_run(dir: &Path, run: &Run, png: bool) -> Result<(), ReportError> {
+    export(&RunView::build(run), dir, exporters(png))
+}
+
+/// Writes the outputs of `exporters` from `view` into `dir`.
+pub fn export(view: &RunView, dir: &Path, exporters: Vec<Box<dyn Exporter>>) -> Result<(), ReportError> {
+    exporters.iter().try_for_each(|exporter| exporter.write(view, dir))
 }
 
 /// Writes `bytes` to `dir/name` atomically.

@@ -182,7 +182,7 @@ dt{font-weight:bold;margin-top:0.6em}dd{margin-left:1.5em}dd p{margin:0.2em 0}co
 .note{color:#555;font-size:0.9em}";
 
 /// The report page.
-pub(crate) fn report(view: &RunView) -> String {
+pub fn report(view: &RunView) -> String {
     let s = &view.summary;
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>");

@@ -244,7 +244,7 @@ pub(crate) fn summary(run: &Run) -> Summary {
 }
 
 /// The summary as pretty-printed JSON bytes with a final newline.
-pub(crate) fn summary_bytes(summary: &Summary) -> Vec<u8> {
+pub fn summary_bytes(summary: &Summary) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(summary).expect("the summary serialises");
     out.push(b'\n');
     out

@@ -24,7 +24,7 @@ pub mod verdicts;
 pub mod view;
 
 pub use error::ReportError;
-pub use export::{Exporter, drawings, exporters};
+pub use export::{Exporter, drawings, exporters, write_run};
 pub use view::RunView;
 
 use std::fs;
