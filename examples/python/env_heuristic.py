@@ -39,8 +39,10 @@ def main() -> None:
     env = scsim.gym.InventoryEnv(args.scenario or CANONICAL, policy=args.policy, seed=42)
     names = env.feature_names
     position, forecast = names.index("position"), names.index("forecast")
-    # Days of demand an order must cover: the lead time (the on-order features) and one review.
-    cover = sum(1 for n in names if n.startswith("on_order_in_")) + 1
+    # Days of demand an order placed today must cover with daily reviews: from its arrival
+    # after the lead time L (the on-order features) to the day before the next order
+    # arrives, the engine's protection interval max(L, 1) + R − 1 = L.
+    cover = sum(1 for n in names if n.startswith("on_order_in_"))
     print(f"policy {env.policy!r}, pairs {env.pairs}, cover {cover} days, safety factor {args.safety}")
     for episode in range(args.episodes):
         obs, info = env.reset(seed=42 if episode == 0 else None)
