@@ -73,7 +73,7 @@ impl PyEnvironment {
         py: Python<'py>,
         orders: &[u8],
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, bool)> {
-        if orders.len() % 8 != 0 {
+        if !orders.len().is_multiple_of(8) {
             return Err(PyValueError::new_err("orders must be bytes of int64"));
         }
         let orders: Vec<i64> =
