@@ -16,6 +16,7 @@
 //! per-replication work allocates nothing.
 
 pub mod compare;
+pub mod env;
 pub mod golden;
 pub mod merge;
 pub mod optimize;

@@ -228,6 +228,8 @@ pub struct Policy {
     pub(crate) controls: Vec<Control>,
     /// Whether any pair's rule forecasts.
     pub(crate) forecasts: bool,
+    /// Whether any pair's orders are set from outside (the `external` rule).
+    pub(crate) external: bool,
     /// Fulfilment rules of customer orders replacing every segment's (`None`: the segments').
     pub(crate) fulfilment: Option<OrderRules>,
 }
@@ -280,8 +282,8 @@ impl Model {
     /// Whether policy `policy` runs on the engine's lean day loop: the model has a single
     /// location allocating first come first served, no supplier outages, late shipments, customer patience or churn, demand spikes
     /// or promotions, same-day lanes or in-transit holding cost, and the policy does not
-    /// forecast. The lean loop is the same code with those mechanisms compiled out, so the
-    /// results are the same either way.
+    /// forecast or take its orders from outside (`external`). The lean loop is the same code
+    /// with those mechanisms compiled out, so the results are the same either way.
     pub fn lean(&self, policy: usize) -> bool {
         self.locations.len() == 1
             && self.fair_share_pairs.is_empty()
@@ -291,7 +293,8 @@ impl Model {
                 || self.has_patience
                 || self.has_churn
                 || self.same_day_receipts
-                || self.policies[policy].forecasts)
+                || self.policies[policy].forecasts
+                || self.policies[policy].external)
             && self.orders.is_empty()
             && self.demands.iter().all(|d| d.shocks.is_none())
             && self.pairs.iter().all(|p| p.costs.in_transit == 0.0)

@@ -86,6 +86,7 @@ impl Builder<'_> {
             name: p.name.clone(),
             description: p.description.clone().unwrap_or_default(),
             forecasts: controls.iter().any(|c| matches!(c.rule.kind, RuleKind::Forecast(_))),
+            external: controls.iter().any(|c| c.rule.kind == RuleKind::External),
             controls,
         })
     }
@@ -363,6 +364,21 @@ impl Builder<'_> {
         }
     }
 
+    /// The lot of a `safety_stock` policy at `path` (none: 0 units).
+    fn lot(&mut self, path: &str, lot: Option<&LotSpec>) -> Lot {
+        match lot {
+            None => Lot::Units(0.0),
+            Some(LotSpec::Units { units }) => {
+                self.non_negative(&format!("{path}.lot.units"), *units, MAX_UNITS as f64);
+                Lot::Units(*units)
+            }
+            Some(LotSpec::CoverDays { days }) => {
+                self.non_negative(&format!("{path}.lot.days"), *days, 3650.0);
+                Lot::CoverDays(*days)
+            }
+        }
+    }
+
     /// The rule of an inventory spec, checked; a static rule's quantities may be in days of
     /// cover, resolved at each pair by [`Builder::rule_at`].
     fn rule(&mut self, path: &str, spec: &PolicySpec) -> Option<Template> {
@@ -386,6 +402,10 @@ impl Builder<'_> {
                 }
                 (small.zip(big).map(|(a, b)| Quantities::SS(a, b)), review_period, review_offset)
             }
+            PolicySpec::External { review_period, review_offset } => {
+                let kind = Some(Err(RuleKind::External));
+                return self.template(path, kind, review_period, review_offset, before);
+            }
             PolicySpec::RQ { r, r_cover_days, q, q_cover_days, review_period, review_offset } => {
                 let r = self.amount(path, "r", r, r_cover_days, -MAX_UNITS);
                 let q = self.amount(path, "Q", q, q_cover_days, 1);
@@ -402,17 +422,7 @@ impl Builder<'_> {
             } => {
                 let method = self.forecast_method(&format!("{path}.forecast"), forecast);
                 let safety = self.service(&format!("{path}.service"), service);
-                let lot = match lot {
-                    None => Lot::Units(0.0),
-                    Some(LotSpec::Units { units }) => {
-                        self.non_negative(&format!("{path}.lot.units"), *units, MAX_UNITS as f64);
-                        Lot::Units(*units)
-                    }
-                    Some(LotSpec::CoverDays { days }) => {
-                        self.non_negative(&format!("{path}.lot.days"), *days, 3650.0);
-                        Lot::CoverDays(*days)
-                    }
-                };
+                let lot = self.lot(path, lot.as_ref());
                 let rule = self.forecast_rule(path, method, safety, lot, buffer, recompute_every);
                 return self.template(path, rule.map(Err), review_period, review_offset, before);
             }

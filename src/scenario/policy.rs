@@ -233,6 +233,20 @@ pub enum PolicySpec {
         #[schemars(range(min = 0))]
         review_offset: i64,
     },
+    /// Orders set from outside the simulation, by the day-by-day environment
+    /// (`scsim::experiment::env`, `scsim.gym` in Python): at each review the pair orders the
+    /// quantity its caller set for the day. Run by `scsim run`, nobody sets one and the pair
+    /// never orders. Starting stock: the scenario's `initial_on_hand`, else 0.
+    External {
+        /// Days between reviews (1 = every day).
+        #[serde(default = "one")]
+        #[schemars(range(min = 1))]
+        review_period: i64,
+        /// First review day (0 to review_period − 1).
+        #[serde(default)]
+        #[schemars(range(min = 0))]
+        review_offset: i64,
+    },
 }
 
 fn seven() -> i64 {

@@ -102,6 +102,9 @@ pub struct Workspace {
     pub(super) total_waits: WaitHistogram,
     /// Open customer orders and the counts of each order stream.
     pub(super) orders: OrderBook,
+    /// Units each pair with the `external` rule orders at today's review, set by the caller
+    /// (see `sim::external`).
+    pub(super) external: Vec<i64>,
 }
 
 impl Workspace {
@@ -163,6 +166,7 @@ impl Workspace {
             total: Counters::default(),
             total_waits: WaitHistogram::with_max(max_wait),
             orders: OrderBook::new(model),
+            external: vec![0; model.pairs.len()],
         }
     }
 
@@ -182,35 +186,59 @@ impl Workspace {
     /// [`Model::lean`] may be in use: with `FULL = false` the compiler leaves their code out of
     /// the day loop, which is otherwise the same code.
     pub(super) fn days_of<const FULL: bool>(&mut self, model: &Model) {
-        let controls = &model.policies[self.policy].controls;
         // Each day's record is written in place (taken out of `self` while the days run).
         let mut days = std::mem::take(&mut self.days);
         for (day, rec) in (0..model.horizon).zip(&mut days) {
             *rec = DayRecord::default();
-            if FULL && model.has_outages {
-                self.suppliers(model, day, rec);
-            }
-            self.receive::<FULL>(model, day);
-            if FULL && model.late_shipments {
-                self.roll_overdue(day);
-            }
-            self.demand::<FULL>(model, controls, day, rec);
-            if FULL && !model.orders.is_empty() {
-                self.customer_orders(model, controls, day, rec);
-            }
-            if FULL && model.has_patience {
-                self.cancel(model, day, rec);
-            }
-            self.review::<FULL>(model, controls, day, rec);
-            if FULL && model.same_day_receipts {
-                self.receive::<FULL>(model, day);
-                if !model.orders.is_empty() {
-                    self.fill_orders(model, day, rec);
-                }
-            }
-            self.account::<FULL>(model, day, rec);
+            self.steps_before_review::<FULL>(model, day, rec);
+            self.steps_from_review::<FULL>(model, day, rec);
         }
         self.days = days;
+    }
+
+    /// Steps 0 to 3 of `day`: suppliers, receipts, demand and cancellations. The day-by-day
+    /// environment (`sim::external`) stops here to hand over the state and take the orders.
+    #[inline(always)]
+    pub(super) fn steps_before_review<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let controls = &model.policies[self.policy].controls;
+        if FULL && model.has_outages {
+            self.suppliers(model, day, rec);
+        }
+        self.receive::<FULL>(model, day);
+        if FULL && model.late_shipments {
+            self.roll_overdue(day);
+        }
+        self.demand::<FULL>(model, controls, day, rec);
+        if FULL && !model.orders.is_empty() {
+            self.customer_orders(model, controls, day, rec);
+        }
+        if FULL && model.has_patience {
+            self.cancel(model, day, rec);
+        }
+    }
+
+    /// Steps 4 to 6 of `day`: reviews and orders, same-day receipts, accounting.
+    #[inline(always)]
+    pub(super) fn steps_from_review<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let controls = &model.policies[self.policy].controls;
+        self.review::<FULL>(model, controls, day, rec);
+        if FULL && model.same_day_receipts {
+            self.receive::<FULL>(model, day);
+            if !model.orders.is_empty() {
+                self.fill_orders(model, day, rec);
+            }
+        }
+        self.account::<FULL>(model, day, rec);
     }
 
     pub(super) fn reset(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {

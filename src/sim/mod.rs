@@ -3,7 +3,8 @@
 //! counter-based random streams). No I/O, no threads.
 //!
 //! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
-//! `state`, `outages`, `flow`, `customers`, `review` and `accounting`.
+//! `state`, `outages`, `flow`, `customers`, `review` and `accounting`; `external` holds the
+//! rule whose orders come from outside and the day-by-day entry points of the environment.
 
 mod accounting;
 pub mod backlog;
@@ -13,6 +14,7 @@ pub mod day;
 pub mod demand;
 pub mod dist;
 pub mod engine;
+mod external;
 mod flow;
 pub mod forecast;
 pub(crate) mod history;

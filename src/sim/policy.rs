@@ -43,6 +43,9 @@ pub enum RuleKind {
     },
     /// Reorder point and order-up-to level recomputed from a forecast.
     Forecast(ForecastRule),
+    /// The quantity set from outside for the day (see `sim::external`); the engine takes it in
+    /// place of [`Rule::order_quantity`], which gives 0.
+    External,
 }
 
 /// How a forecast-driven policy sizes its safety stock.
@@ -112,7 +115,8 @@ impl Rule {
         day + self.review_period
     }
 
-    /// The fixed levels of a static policy (`None` for forecast-driven ones).
+    /// The fixed levels of a static policy (`None` for forecast-driven ones; zero levels for
+    /// `External`, whose quantities come from outside).
     pub fn static_levels(&self) -> Option<Levels> {
         match self.kind {
             RuleKind::BaseStock { level } | RuleKind::EchelonBaseStock { level } => {
@@ -120,6 +124,7 @@ impl Rule {
             }
             RuleKind::SS { s, level } => Some(Levels { reorder_point: s, order_up_to: level }),
             RuleKind::RQ { r, q } => Some(Levels { reorder_point: r, order_up_to: r + q }),
+            RuleKind::External => Some(Levels::default()),
             RuleKind::Forecast(_) => None,
         }
     }
@@ -132,6 +137,7 @@ impl Rule {
         }
         match self.kind {
             RuleKind::RQ { q, .. } => ((levels.reorder_point - position) / q + 1) * q,
+            RuleKind::External => 0,
             _ => (levels.order_up_to - position).max(0),
         }
     }

@@ -70,7 +70,10 @@ impl Workspace {
                 p.levels = forecast_levels(rule, forecaster, &control.planning);
                 p.next_recompute = day + rule.recompute_every;
             }
-            let wanted = control.rule.order_quantity(p.position() + echelon, &p.levels);
+            let wanted = match control.rule.kind {
+                RuleKind::External if FULL => std::mem::take(&mut self.external[pi]),
+                _ => control.rule.order_quantity(p.position() + echelon, &p.levels),
+            };
             if wanted <= 0 {
                 continue;
             }

@@ -16,6 +16,7 @@ mod disruptions;
 mod docs;
 mod economics;
 mod engine_behaviour;
+mod env;
 mod experiment_errors;
 mod experiments;
 mod faults;
