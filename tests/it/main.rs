@@ -21,6 +21,7 @@ mod faults;
 mod fuzz_input;
 mod network;
 mod orders;
+mod per_pair;
 mod plot_layout;
 mod policies;
 mod rand_interop;
