@@ -29,8 +29,8 @@ pub(crate) fn view(s: &Summary) -> String {
     let mut out = String::from("<h2>Per SKU</h2>");
     for policy in &s.policies {
         out.push_str(&format!("<h3>{}</h3>", esc(&policy.name)));
-        out.push_str(&worst(policy, "backordered_units", "Most units backordered", false));
-        out.push_str(&worst(policy, "lost_margin_per_day", "Most margin lost per day", false));
+        out.push_str(&worst(policy, "backordered_units", "Most units backordered"));
+        out.push_str(&worst(policy, "lost_margin_per_day", "Most margin lost per day"));
     }
     out.push_str(&abc(s));
     out
@@ -38,7 +38,7 @@ pub(crate) fn view(s: &Summary) -> String {
 
 /// The `WORST` pairs of `policy` with the largest mean `key` (pairs where it is zero or
 /// undefined left out), with fill rate and on hand beside it.
-fn worst(policy: &PolicySummary, key: &str, title: &str, share: bool) -> String {
+fn worst(policy: &PolicySummary, key: &str, title: &str) -> String {
     let mut rows: Vec<(&String, f64)> = policy
         .pairs
         .iter()
@@ -60,7 +60,7 @@ fn worst(policy: &PolicySummary, key: &str, title: &str, share: bool) -> String 
         out.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(name),
-            cell(key, share),
+            cell(key, false),
             cell("fill_rate", true),
             cell("avg_on_hand", false)
         ));
@@ -71,7 +71,7 @@ fn worst(policy: &PolicySummary, key: &str, title: &str, share: bool) -> String 
 /// Each pair's class, A, B or C, by its demand value under the first policy: revenue plus
 /// revenue lost per day where items have prices, else units demanded. Pairs are sorted by
 /// value; A holds the first 80 % of the total, B the next 15 %, C the rest.
-pub(crate) fn classes(first: &PolicySummary) -> Vec<(&String, char)> {
+fn classes(first: &PolicySummary) -> Vec<(&String, char)> {
     let value = |m: &Metrics| {
         let revenue = mean(Some(m), "revenue_per_day") + mean(Some(m), "lost_revenue_per_day");
         if revenue.is_finite() && revenue > 0.0 { revenue } else { mean(Some(m), "demand_units").max(0.0) }

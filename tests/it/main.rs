@@ -22,6 +22,7 @@ mod fuzz_input;
 mod network;
 mod orders;
 mod per_pair;
+mod per_sku_report;
 mod plot_layout;
 mod policies;
 mod rand_interop;

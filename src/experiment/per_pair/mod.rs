@@ -13,10 +13,12 @@
 //! - **Per-pair targets** (`search_each`): the service metrics of a pair rise with its level
 //!   (replication by replication, on common random numbers), so the smallest level meeting the
 //!   target is found by bisection, all pairs bisecting together: each round is one run in which
-//!   every unresolved pair sits at the middle of its interval. From there each pair climbs one
-//!   level at a time while its objective improves (a pair whose backorder penalty outweighs
-//!   holding is cheaper above its smallest feasible level); the objective is taken to be
-//!   unimodal in the level. About `1 + log2(HI − LO + 1)` runs plus the climb.
+//!   every unresolved pair sits at the middle of its interval. From there a pair whose
+//!   objective still improves one level up (a pair whose backorder penalty outweighs holding
+//!   is cheaper above its smallest feasible level) climbs to the first level whose next is no
+//!   cheaper, by bisection on that question (two runs a round: the middles and the levels above
+//!   them); the objective is taken to be unimodal in the level. About `2 + log2(HI − LO + 1)`
+//!   runs when no pair climbs, plus `2 log2(HI − LO + 1)` when some do.
 //! - **A catalogue target** (`search_catalogue`): every level `LO..=HI` is one run (every pair
 //!   at that level), giving each pair's whole curve; each pair starts at its cheapest level and
 //!   marginal analysis raises, one step at a time, the pair with the most filled units per unit

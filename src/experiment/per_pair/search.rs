@@ -137,23 +137,44 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        let mut climbing: Vec<bool> = (0..n).map(|k| feasible[k] && high[k] < hi).collect();
-        while climbing.iter().any(|&c| c) {
-            let wanted: Vec<Option<i64>> = (0..n).map(|k| climbing[k].then(|| high[k] + 1)).collect();
-            self.probe(&wanted);
-            for k in 0..n {
-                if !climbing[k] {
-                    continue;
-                }
-                let up = high[k] + 1;
-                climbing[k] = self.meets(k, up, constraints) && self.cost(k, up) < self.cost(k, high[k]);
-                if climbing[k] {
-                    high[k] = up;
-                    climbing[k] = up < hi;
-                }
+        self.climb(&mut high, &feasible, constraints);
+        (high, feasible)
+    }
+
+    /// From each feasible pair's smallest feasible level `high[k]`, the cheapest level above:
+    /// the objective is taken to be unimodal there, so the cheapest level is the first whose
+    /// next level up is no cheaper (or fails the target). One run checks the next level of
+    /// every pair; the pairs still descending then bisect on that monotone question, each round
+    /// simulating the middle of every pair's interval and the level above it.
+    fn climb(&mut self, high: &mut [i64], feasible: &[bool], constraints: &[Constraint]) {
+        let hi = self.question.hi;
+        let n = high.len();
+        let descends =
+            |s: &Search, k: usize, v: i64| s.meets(k, v + 1, constraints) && s.cost(k, v + 1) < s.cost(k, v);
+        let next: Vec<Option<i64>> =
+            (0..n).map(|k| (feasible[k] && high[k] < hi).then(|| high[k] + 1)).collect();
+        self.probe(&next);
+        let mut top: Vec<i64> = (0..n)
+            .map(|k| if next[k].is_some() && descends(self, k, high[k]) { hi } else { high[k] })
+            .collect();
+        for k in 0..n {
+            if top[k] > high[k] {
+                high[k] += 1;
             }
         }
-        (high, feasible)
+        loop {
+            let mids: Vec<Option<i64>> =
+                (0..n).map(|k| (high[k] < top[k]).then(|| high[k] + (top[k] - high[k]) / 2)).collect();
+            if mids.iter().all(Option::is_none) {
+                break;
+            }
+            self.probe(&mids);
+            self.probe(&mids.iter().map(|m| m.map(|v| v + 1)).collect::<Vec<_>>());
+            for (k, m) in mids.iter().enumerate() {
+                let Some(m) = *m else { continue };
+                if descends(self, k, m) { high[k] = m + 1 } else { top[k] = m }
+            }
+        }
     }
 
     /// A catalogue target: every level simulated, each pair from its cheapest level, marginal
