@@ -10,10 +10,15 @@ use serde_json::Value;
 use scsim::experiment::optimize::{
     Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
 };
+use scsim::experiment::per_pair::{
+    Field, Outcome, PerPairError, Question as PairQuestion, Target, couplings, optimize_pairs,
+    policy_table_bytes, results_bytes,
+};
 use scsim::experiment::shard::SweepSpec;
 use scsim::experiment::sweep::Parameter;
 use scsim::metrics::{METRICS, metric_index};
 use scsim::report::experiment_html;
+use scsim::report::plots::frontier_svg;
 use scsim::report::table::format_value;
 
 use super::{InputError, Loaded, Output, Overrides, commit, load};
@@ -39,6 +44,15 @@ pub struct OptimizeArgs {
     /// The policy whose metrics count (default: the one the first path names, else the first).
     #[arg(long)]
     policy: Option<String>,
+    /// Optimise every stocked pair on its own (one --param: inventory.S, inventory.s or
+    /// inventory.r): the cheapest level meeting each pair's --subject-to targets; writes
+    /// policy-table.csv.
+    #[arg(long)]
+    per_pair: bool,
+    /// With --per-pair: one catalogue-wide target instead, 'fill_rate>=VALUE' (demand-weighted),
+    /// reached at least cost by marginal analysis.
+    #[arg(long, value_name = "fill_rate>=VALUE", requires = "per_pair")]
+    aggregate_target: Option<String>,
     #[command(flatten)]
     overrides: Overrides,
     #[command(flatten)]
@@ -116,6 +130,9 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
 pub fn optimize(args: &OptimizeArgs) -> Result<ExitCode> {
     let loaded = load(&args.scenario, &args.overrides, args.output.force)?;
     let problem = problem(args, &loaded)?;
+    if args.per_pair {
+        return per_pair(args, &loaded, &problem);
+    }
     let mut doc: Value = serde_json::from_str(&loaded.text).context("the scenario parsed once already")?;
     args.overrides.apply_json(&mut doc);
     let doc = only_policy(&doc, &problem.policy);
@@ -223,4 +240,104 @@ fn print(problem: &Problem, optimum: &Optimum, replications: u32, dir: &Path) {
         dir.join("optimize.json").display(),
         dir.join("report.html").display()
     );
+}
+
+/// `--per-pair`: the cheapest level of every stocked pair (see `experiment::per_pair`).
+fn per_pair(args: &OptimizeArgs, loaded: &Loaded, problem: &Problem) -> Result<ExitCode> {
+    let [bounds] = problem.bounds.as_slice() else {
+        return Err(InputError(
+            "--per-pair searches one --param (inventory.S, inventory.s or inventory.r)".into(),
+        )
+        .into());
+    };
+    let input = |e: PerPairError| anyhow::Error::from(InputError(e.to_string()));
+    let field = Field::parse(&bounds.path).map_err(input)?;
+    let target = match &args.aggregate_target {
+        Some(text) => {
+            let c = Constraint::parse(text).map_err(|e| InputError(e.to_string()))?;
+            Target::catalogue(&c, text).map_err(input)?
+        }
+        None => Target::EachPair(problem.constraints.clone()),
+    };
+    let model = &loaded.model;
+    let policy = model.policies.iter().position(|p| p.name == problem.policy).expect("checked by problem()");
+    let question = PairQuestion {
+        policy,
+        field,
+        lo: bounds.lo,
+        hi: bounds.hi,
+        objective: problem.objective.clone(),
+        target,
+    };
+    let why = couplings(model);
+    if !why.is_empty() {
+        return Err(input(PerPairError::Coupled(why)));
+    }
+    let staging = args.output.stage(&model.name, "-optimize", false)?;
+    let pool = args.overrides.pool()?;
+    let outcome = pool
+        .install(|| optimize_pairs(model, &question, model.replications, model.seed, &mut |_| {}))
+        .map_err(input)?;
+    let dir = staging.path();
+    super::write(&dir.join("policy-table.csv"), &policy_table_bytes(&problem.policy, &outcome))?;
+    super::write(&dir.join("policy-table-results.csv"), &results_bytes(&problem.policy, &outcome))?;
+    let svg = frontier_svg(&outcome.frontier, outcome.chosen);
+    super::write(&dir.join("frontier.svg"), svg.as_bytes())?;
+    let rows = facts(args, problem, model.replications, &outcome);
+    let page = experiment_html::per_pair_report(&model.name, &rows, &svg);
+    super::write(&dir.join("report.html"), page.as_bytes())?;
+    let target_dir = staging.target().to_path_buf();
+    commit(staging, "optimize")?;
+    let missed = outcome.choices.iter().filter(|c| !c.meets_target).count();
+    if !args.quiet {
+        for (k, v) in &rows {
+            println!("{k}: {v}");
+        }
+        println!("wrote {}", target_dir.join("policy-table.csv").display());
+    }
+    if !outcome.feasible {
+        eprintln!(
+            "the target is not met within the bounds ({missed} of {} pairs fall short; they are given the upper bound): see {}",
+            outcome.choices.len(),
+            target_dir.join("policy-table-results.csv").display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The question and outcome of a per-pair search as facts (report and terminal).
+fn facts(
+    args: &OptimizeArgs,
+    problem: &Problem,
+    replications: u32,
+    outcome: &Outcome,
+) -> Vec<(&'static str, String)> {
+    let direction = if problem.objective.maximize { "maximise" } else { "minimise" };
+    let target = match &args.aggregate_target {
+        Some(t) => format!("catalogue {t} (demand-weighted)"),
+        None if problem.constraint_texts.is_empty() => "none".into(),
+        None => format!("each pair {} (by the mean)", problem.constraint_texts.join(", ")),
+    };
+    let met = outcome.choices.iter().filter(|c| c.meets_target).count();
+    vec![
+        ("Scenario file", args.scenario.display().to_string()),
+        ("Policy", problem.policy.clone()),
+        (
+            "Parameter",
+            format!("{}={}..{}", problem.bounds[0].path, problem.bounds[0].lo, problem.bounds[0].hi),
+        ),
+        ("Objective per pair", format!("{direction} {}", problem.objective.metric)),
+        ("Target", target),
+        ("Pairs optimised", format!("{} ({met} meet the target)", outcome.choices.len())),
+        ("Catalogue fill rate", format!("{:.4} %", outcome.chosen.fill_rate * 100.0)),
+        ("Inventory investment", format!("{:.2}", outcome.chosen.investment)),
+        (
+            "Simulation",
+            format!(
+                "{} catalogue runs × {replications} replications, {} pair × level evaluations",
+                outcome.runs, outcome.evaluations
+            ),
+        ),
+    ]
 }

@@ -21,6 +21,7 @@ pub mod golden;
 pub mod merge;
 pub mod optimize;
 pub mod paths;
+pub mod per_pair;
 pub mod points;
 pub mod section;
 pub mod shard;

@@ -21,6 +21,14 @@ pub enum ReportError {
         /// What the JSON reader found.
         source: serde_json::Error,
     },
+    /// `pairs.csv`, which holds the per-pair metrics of a run with many pairs, cannot be read.
+    #[error("{}: {reason}", file.display())]
+    Pairs {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A CSV file cannot be parsed.
     #[error("{}: {source}", file.display())]
     Csv {

@@ -181,3 +181,13 @@ fn trace(question: &Question, optimum: &Optimum) -> String {
     }
     out + "</tbody></table>"
 }
+
+/// The report of a per-pair optimisation named `name`: the question and its outcome as facts,
+/// then the efficient-frontier plot (SVG text) inline.
+pub fn per_pair_report(name: &str, rows: &[(&str, String)], frontier_svg: &str) -> String {
+    let mut out = open(&format!("Per-pair optimisation: {name}"));
+    out.push_str(&facts(rows));
+    out.push_str("<h2>Efficient frontier</h2><p>Each point: an allocation of levels across the pairs, reached by raising one pair at a time where it adds the most filled units per unit of inventory investment; the large marker is the allocation chosen. The levels of every pair are in <code>policy-table.csv</code>, their metrics in <code>policy-table-results.csv</code>.</p>");
+    out.push_str(frontier_svg);
+    out + "</body></html>\n"
+}

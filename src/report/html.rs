@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::json::{Metrics, PolicySummary, Stat, Summary};
+use super::json::{Metrics, PAIRS_IN_SUMMARY, PolicySummary, Stat, Summary};
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
 use super::verdicts::Mark;
@@ -120,6 +120,12 @@ fn by_pair(s: &Summary) -> String {
     if names.len() < 2 {
         return String::new();
     }
+    if names.len() > PAIRS_IN_SUMMARY {
+        return format!(
+            "<h2>By location and item</h2><p class=\"note\">{} stocked pairs: every pair's metrics are in <code>pairs.csv</code>; the per-SKU view above shows the worst.</p>",
+            names.len()
+        );
+    }
     let mut out = String::from(
         "<h2>By location and item</h2><p class=\"note\">Each stocked (location, item) pair: mean over replications ± 95 % half-width. The totals above pool them (service levels over the pairs where customers buy).</p>",
     );
@@ -209,6 +215,7 @@ pub fn report(view: &RunView) -> String {
             esc(kind.caption())
         ));
     }
+    out.push_str(&super::skus::view(s));
     out.push_str(&by_pair(s));
     // One table per supplier and per segment and lane (segments and lanes only when there are
     // several).

@@ -136,6 +136,26 @@ pub struct Summary {
     /// The customer order streams and the demand they imply (absent without order streams).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order_streams: Vec<OrderStreamInfo>,
+    /// Present when the run has more stocked pairs than [`PAIRS_IN_SUMMARY`]: the per-pair
+    /// metrics (`policies[].pairs`) are then left out of `summary.json` and only `pairs.csv`
+    /// holds them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairs_left_out: Option<PairsLeftOut>,
+}
+
+/// Most stocked pairs whose metrics `summary.json` holds: above it the file would grow with the
+/// catalogue (64 MB at 10,000 items), so the per-pair metrics go to `pairs.csv` alone.
+pub const PAIRS_IN_SUMMARY: usize = 200;
+
+/// Why `summary.json` has no per-pair metrics, and where they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairsLeftOut {
+    /// Stocked pairs of the run.
+    pub pairs: usize,
+    /// The bound they exceed ([`PAIRS_IN_SUMMARY`]).
+    pub bound: usize,
+    /// The file holding them.
+    pub file: String,
 }
 
 /// A customer order stream and the per-item demand it implies.
@@ -240,11 +260,25 @@ pub(crate) fn summary(run: &Run) -> Summary {
         comparison: Some(comparison(&policies, u64::from(run.info.replications), model.objective())),
         policies,
         order_streams: order_streams(model),
+        pairs_left_out: (model.pairs.len() > PAIRS_IN_SUMMARY).then(|| PairsLeftOut {
+            pairs: model.pairs.len(),
+            bound: PAIRS_IN_SUMMARY,
+            file: "pairs.csv".into(),
+        }),
     }
 }
 
 /// The summary as pretty-printed JSON bytes with a final newline.
 pub fn summary_bytes(summary: &Summary) -> Vec<u8> {
+    let slim;
+    let summary = if summary.pairs_left_out.is_some() {
+        let mut s = summary.clone();
+        s.policies.iter_mut().for_each(|p| p.pairs.clear());
+        slim = s;
+        &slim
+    } else {
+        summary
+    };
     let mut out = serde_json::to_vec_pretty(summary).expect("the summary serialises");
     out.push(b'\n');
     out

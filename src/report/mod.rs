@@ -18,6 +18,7 @@ mod glossary;
 pub mod html;
 pub mod json;
 pub mod plots;
+mod skus;
 pub mod sweep_plots;
 pub mod table;
 pub mod verdicts;

@@ -95,8 +95,12 @@ impl RunView {
     /// `daily-locations.csv`.
     pub fn load(dir: &Path) -> Result<RunView, ReportError> {
         let summary_file = dir.join("summary.json");
-        let summary: Summary = serde_json::from_slice(&read(&summary_file)?)
+        let mut summary: Summary = serde_json::from_slice(&read(&summary_file)?)
             .map_err(|source| ReportError::Summary { file: summary_file, source })?;
+        if let Some(left_out) = &summary.pairs_left_out {
+            let file = dir.join(&left_out.file);
+            read_pairs(&read(&file)?, &mut summary).map_err(|reason| ReportError::Pairs { file, reason })?;
+        }
         let policies: Vec<&str> = summary.policies.iter().map(|p| p.name.as_str()).collect();
         let daily_file = dir.join("daily.csv");
         let daily = csv::read_daily(&read(&daily_file)?, &policies, &daily_file)?;
@@ -118,6 +122,32 @@ impl RunView {
     pub fn warmup_days(&self) -> usize {
         self.daily.first().map_or(0, |days| days.iter().filter(|d| d.warmup).count())
     }
+}
+
+/// Puts the metrics of `pairs.csv` (`bytes`) back into the summary's policies: each metric's
+/// mean and half-width (the standard deviation is not in the file).
+fn read_pairs(bytes: &[u8], summary: &mut Summary) -> Result<(), String> {
+    let mut reader = ::csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(|e| e.to_string())?.clone();
+    for record in reader.records() {
+        let record = record.map_err(|e| e.to_string())?;
+        let unquote = |k: usize| record.get(k).map(|c| super::csv::id_from_cell(c).to_string());
+        let (Some(policy), Some(location), Some(item)) = (unquote(0), unquote(1), unquote(2)) else {
+            return Err(format!("line {}: fewer than 3 columns", record.position().map_or(0, |p| p.line())));
+        };
+        let Some(p) = summary.policies.iter_mut().find(|p| p.name == policy) else {
+            return Err(format!("policy {policy:?} is not in summary.json"));
+        };
+        let cell = |k: usize| record.get(k).and_then(|c| c.parse::<f64>().ok());
+        let mut metrics = crate::report::json::Metrics::new();
+        for k in (3..header.len()).step_by(2) {
+            let Some(key) = header[k].strip_suffix("_mean") else { continue };
+            let stat = crate::report::json::Stat { mean: cell(k), sd: None, half_width: cell(k + 1), n: 0 };
+            metrics.insert(key.to_string(), stat);
+        }
+        p.pairs.insert(format!("{location}/{item}"), metrics);
+    }
+    Ok(())
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ReportError> {

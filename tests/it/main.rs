@@ -25,6 +25,8 @@ mod fuzz_input;
 mod history;
 mod network;
 mod orders;
+mod per_pair;
+mod per_sku_report;
 mod plot_layout;
 mod policies;
 mod rand_interop;

@@ -12,6 +12,7 @@ use plotters::prelude::*;
 
 mod axes;
 mod days;
+mod frontier;
 mod policies;
 mod waits;
 
@@ -21,6 +22,7 @@ use super::view::RunView;
 pub use axes::KEY_FRAME;
 pub(crate) use axes::{Swatch, Ticked, tidy, whole_axis, with_key};
 use days::{LOCATION_COLUMNS, shown_locations};
+pub use frontier::frontier_svg;
 
 static FONT: Once = Once::new();
 

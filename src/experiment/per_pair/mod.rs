@@ -1,0 +1,294 @@
+//! Per-pair optimisation: the cheapest level of one inventory parameter for every stocked
+//! (location, item) pair of a catalogue, to each pair's own service target or to one
+//! catalogue-wide target.
+//!
+//! Pairs that share no upstream location, no lane capacity and no customer order stream are
+//! independent: a pair's results depend only on its own level and its own random streams
+//! (demand by stream, lead times by lane and day), never on the levels of the others. So one
+//! run of the whole catalogue evaluates a candidate level at every pair at once, each pair at
+//! its own level (the policy's rules patched pair by pair), and every run uses the same seed
+//! and replications (common random numbers): a pair's result at a level is the same whichever
+//! run measured it, and is cached.
+//!
+//! - **Per-pair targets** (`search_each`): the service metrics of a pair rise with its level
+//!   (replication by replication, on common random numbers), so the smallest level meeting the
+//!   target is found by bisection, all pairs bisecting together: each round is one run in which
+//!   every unresolved pair sits at the middle of its interval. From there a pair whose
+//!   objective still improves one level up (a pair whose backorder penalty outweighs holding
+//!   is cheaper above its smallest feasible level) climbs to the first level whose next is no
+//!   cheaper, by bisection on that question (two runs a round: the middles and the levels above
+//!   them); the objective is taken to be unimodal in the level. About `2 + log2(HI − LO + 1)`
+//!   runs when no pair climbs, plus `2 log2(HI − LO + 1)` when some do.
+//! - **A catalogue target** (`search_catalogue`): every level `LO..=HI` is one run (every pair
+//!   at that level), giving each pair's whole curve; each pair starts at its cheapest level and
+//!   marginal analysis raises, one step at a time, the pair with the most filled units per unit
+//!   of extra cost, until the demand-weighted fill rate reaches the target.
+//!
+//! A target is met *by the mean* over the replications (as in the policy search); the results
+//! carry the half-widths, so a planner can see how sure each pair is.
+
+mod marginal;
+mod search;
+mod tables;
+
+use crate::experiment::RunSpec;
+use crate::experiment::optimize::{Constraint, Objective};
+use crate::experiment::stats::Moments;
+use crate::metrics::Metric;
+use crate::model::Model;
+use crate::sim::policy::RuleKind;
+use search::Search;
+pub use tables::{policy_table_bytes, results_bytes};
+
+/// Why a per-pair optimisation cannot run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PerPairError {
+    /// The pairs interact, so they cannot be optimised one by one.
+    #[error(
+        "per-pair optimisation needs pairs that do not interact, and these do: {}; optimise such a scenario as a whole with `scsim optimize` without --per-pair",
+        .0.join("; ")
+    )]
+    Coupled(Vec<String>),
+    /// The parameter is not one a per-pair search can set.
+    #[error(
+        "--param {0:?}: a per-pair search sets inventory.S (base_stock, or s_S with S − s kept), inventory.s (s_S with S − s kept) or inventory.r (r_Q with Q kept)"
+    )]
+    Parameter(String),
+    /// Some pairs' policies have no such parameter.
+    #[error("{field} is not a parameter of the policy {policy:?} at {}{}", .pairs.iter().take(5).cloned().collect::<Vec<_>>().join(", "), if .pairs.len() > 5 { format!(" and {} more pairs", .pairs.len() - 5) } else { String::new() })]
+    Mismatch {
+        /// The parameter.
+        field: &'static str,
+        /// The policy.
+        policy: String,
+        /// The pairs (`location/item`).
+        pairs: Vec<String>,
+    },
+    /// The range allows a level the policy cannot take.
+    #[error("--param {0}: an order-up-to level below 0 is not a level")]
+    Negative(String),
+    /// No pair has demand.
+    #[error("no stocked pair has demand, so there is nothing to optimise")]
+    NoDemand,
+    /// A catalogue target is not a fill-rate lower bound.
+    #[error(
+        "--aggregate-target {0:?}: the catalogue target is a demand-weighted fill rate, written fill_rate>=VALUE"
+    )]
+    Aggregate(String),
+}
+
+/// The parameter a per-pair search sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The order-up-to level S (base_stock; s_S with S − s kept).
+    UpTo,
+    /// The reorder point s of s_S (S − s kept).
+    Reorder,
+    /// The reorder point r of r_Q (Q kept).
+    ReorderQ,
+}
+
+impl Field {
+    /// The field a path `inventory.S`, `inventory.s` or `inventory.r` names.
+    pub fn parse(path: &str) -> Result<Field, PerPairError> {
+        match path.strip_prefix("inventory.").unwrap_or(path) {
+            "S" => Ok(Field::UpTo),
+            "s" => Ok(Field::Reorder),
+            "r" => Ok(Field::ReorderQ),
+            _ => Err(PerPairError::Parameter(path.to_string())),
+        }
+    }
+
+    /// The JSON name of the field.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::UpTo => "S",
+            Field::Reorder => "s",
+            Field::ReorderQ => "r",
+        }
+    }
+
+    /// The rule `kind` with this field at `v`, other parameters moved with it (`None`: the
+    /// rule has no such field).
+    pub(crate) fn set(self, kind: &RuleKind, v: i64) -> Option<RuleKind> {
+        match (self, kind) {
+            (Field::UpTo, RuleKind::BaseStock { .. }) => Some(RuleKind::BaseStock { level: v }),
+            (Field::UpTo, &RuleKind::SS { s, level }) => Some(RuleKind::SS { s: v - (level - s), level: v }),
+            (Field::Reorder, &RuleKind::SS { s, level }) => {
+                Some(RuleKind::SS { s: v, level: v + (level - s) })
+            }
+            (Field::ReorderQ, &RuleKind::RQ { q, .. }) => Some(RuleKind::RQ { r: v, q }),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON fields and values a rule kind writes in a policy table (`s,S` for s_S).
+pub(crate) fn columns(kind: &RuleKind) -> Vec<(&'static str, i64)> {
+    match *kind {
+        RuleKind::BaseStock { level } => vec![("S", level)],
+        RuleKind::SS { s, level } => vec![("s", s), ("S", level)],
+        RuleKind::RQ { r, .. } => vec![("r", r)],
+        _ => Vec::new(),
+    }
+}
+
+/// What the pairs must reach.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// Every pair meets these constraints on its own metrics (by the mean).
+    EachPair(Vec<Constraint>),
+    /// The catalogue's demand-weighted fill rate reaches this share.
+    Catalogue(f64),
+}
+
+impl Target {
+    /// The catalogue target of a constraint text, which must be `fill_rate>=VALUE`.
+    pub fn catalogue(c: &Constraint, text: &str) -> Result<Target, PerPairError> {
+        if c.metric == Metric::FillRate.def().key && c.at_least {
+            Ok(Target::Catalogue(c.bound))
+        } else {
+            Err(PerPairError::Aggregate(text.to_string()))
+        }
+    }
+}
+
+/// A per-pair search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    /// Index of the policy whose rules are set.
+    pub policy: usize,
+    /// The parameter set.
+    pub field: Field,
+    /// Smallest level tried.
+    pub lo: i64,
+    /// Largest level tried.
+    pub hi: i64,
+    /// What "cheapest" means: the objective of each pair (a cost to minimise or a profit to
+    /// maximise).
+    pub objective: Objective,
+    /// What must be met.
+    pub target: Target,
+}
+
+/// The level chosen for one pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// Location id.
+    pub location: String,
+    /// Item id.
+    pub item: String,
+    /// The policy table's columns for the pair (e.g. `S`, or `s` and `S`) and their values.
+    pub values: Vec<(&'static str, i64)>,
+    /// Whether the pair meets its target (per-pair targets; with a catalogue target, whether
+    /// the catalogue does).
+    pub meets_target: bool,
+    /// The pair's metrics at the chosen level (indexed like `METRICS`).
+    pub metrics: Vec<Moments>,
+    /// Inventory investment: the item's unit cost × mean units on hand.
+    pub investment: f64,
+}
+
+/// One allocation of levels on the efficient frontier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrontierPoint {
+    /// Demand-weighted fill rate of the catalogue.
+    pub fill_rate: f64,
+    /// Σ unit cost × mean on hand.
+    pub investment: f64,
+}
+
+/// The outcome of a per-pair search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// One choice per pair with demand, in pair order.
+    pub choices: Vec<Choice>,
+    /// Whether every pair (per-pair targets) or the catalogue meets the target.
+    pub feasible: bool,
+    /// The chosen allocation's catalogue figures.
+    pub chosen: FrontierPoint,
+    /// The efficient frontier through the simulated levels, by increasing investment.
+    pub frontier: Vec<FrontierPoint>,
+    /// Catalogue runs simulated.
+    pub runs: u32,
+    /// Pair-level evaluations they gave (distinct pair × level).
+    pub evaluations: usize,
+}
+
+/// The reasons the stocked pairs of `model` interact (empty: independent).
+pub fn couplings(model: &Model) -> Vec<String> {
+    let mut why = Vec::new();
+    if model.has_network {
+        why.push("some lanes ship from a location, so pairs share upstream stock".to_string());
+    }
+    if !model.orders.is_empty() {
+        why.push(format!("customer order streams span items ({})", model.orders.len()));
+    }
+    for (l, lane) in model.lanes.iter().enumerate() {
+        let users = model.pairs.iter().filter(|p| p.sources.iter().any(|s| s.lane == l)).count();
+        if lane.capacity_per_day != i64::MAX && users > 1 {
+            why.push(format!(
+                "lane {:?} ships at most {} units a day for {users} pairs",
+                lane.id, lane.capacity_per_day
+            ));
+        }
+    }
+    why
+}
+
+/// Runs the search of `question` on `model` with `replications` replications and `seed`;
+/// `progress` hears each catalogue run finish (its number). Runs in the current thread pool.
+pub fn optimize_pairs(
+    model: &Model,
+    question: &Question,
+    replications: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(u32),
+) -> Result<Outcome, PerPairError> {
+    let why = couplings(model);
+    if !why.is_empty() {
+        return Err(PerPairError::Coupled(why));
+    }
+    if question.field == Field::UpTo && question.lo < 0 {
+        return Err(PerPairError::Negative(format!("inventory.S={}..{}", question.lo, question.hi)));
+    }
+    let mut search = Search::new(model, question, RunSpec { replications, seed, baseline: 0, daily: false })?;
+    search.progress = Some(progress);
+    let (levels, feasible) = match &question.target {
+        Target::EachPair(constraints) => search.each_pair(constraints),
+        Target::Catalogue(target) => search.catalogue(*target),
+    };
+    Ok(search.outcome(&levels, &feasible))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search::thin;
+    use super::*;
+
+    #[test]
+    fn fields_move_their_partner_by_the_fixed_gap() {
+        let ss = RuleKind::SS { s: 20, level: 50 };
+        assert_eq!(Field::UpTo.set(&ss, 70), Some(RuleKind::SS { s: 40, level: 70 }));
+        assert_eq!(Field::Reorder.set(&ss, 5), Some(RuleKind::SS { s: 5, level: 35 }));
+        assert_eq!(Field::ReorderQ.set(&RuleKind::RQ { r: 3, q: 12 }, 9), Some(RuleKind::RQ { r: 9, q: 12 }));
+        assert_eq!(
+            Field::UpTo.set(&RuleKind::BaseStock { level: 4 }, 9),
+            Some(RuleKind::BaseStock { level: 9 })
+        );
+        assert_eq!(Field::Reorder.set(&RuleKind::BaseStock { level: 4 }, 9), None);
+        assert_eq!(columns(&RuleKind::SS { s: 40, level: 70 }), vec![("s", 40), ("S", 70)]);
+        assert_eq!(Field::parse("inventory.S"), Ok(Field::UpTo));
+        assert!(Field::parse("inventory.Q").is_err());
+    }
+
+    #[test]
+    fn thinning_keeps_the_ends() {
+        let points: Vec<FrontierPoint> = (0..1000)
+            .map(|i| FrontierPoint { fill_rate: f64::from(i) / 1000.0, investment: f64::from(i) })
+            .collect();
+        let thin = thin(points, 400);
+        assert_eq!(thin.len(), 400);
+        assert_eq!((thin[0].investment, thin[399].investment), (0.0, 999.0));
+    }
+}
