@@ -46,6 +46,7 @@ use crate::metrics::{
 };
 use crate::model::Model;
 use crate::sim::backlog::Backlog;
+use crate::sim::bulk;
 use crate::sim::calendar::Calendar;
 use crate::sim::forecast::Forecaster;
 use crate::sim::orders::OrderBook;
@@ -79,6 +80,8 @@ pub struct Workspace {
     /// Forecasters by policy and pair (`None` where the rule does not forecast).
     pub(super) forecasters: Vec<Vec<Option<Forecaster>>>,
     pub(super) demand_states: Vec<StreamState>,
+    /// Whether each demand stream's backorders are kept in bulk (see `bulk`).
+    pub(super) in_bulk: Vec<bool>,
     pub(super) suppliers: Vec<SupplierState>,
     pub(super) supplier_days: Vec<SupplierDays>,
     pub(super) lanes: Vec<LaneCounters>,
@@ -140,6 +143,7 @@ impl Workspace {
             pairs,
             forecasters,
             demand_states: vec![StreamState::FRESH; model.demands.len()],
+            in_bulk: bulk::in_bulk(model),
             suppliers: vec![SupplierState::default(); model.suppliers.len()],
             supplier_days: vec![SupplierDays::default(); model.suppliers.len()],
             lanes: vec![LaneCounters::default(); model.lanes.len()],

@@ -3,10 +3,11 @@
 //! counter-based random streams). No I/O, no threads.
 //!
 //! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
-//! `state`, `outages`, `flow`, `customers`, `review` and `accounting`.
+//! `state`, `outages`, `flow`, `customers` (with `bulk` for backorders kept in bulk), `review` and `accounting`.
 
 mod accounting;
 pub mod backlog;
+mod bulk;
 pub mod calendar;
 mod customers;
 pub mod day;
