@@ -118,7 +118,9 @@ impl Workspace {
             .iter()
             .map(|pair| PairState {
                 backlog: Backlog::new(pair.classes.clone(), model.calendar_span() as usize + 8),
-                waits: WaitHistogram::with_max(max_wait),
+                // Room for the usual waits (a lead time or so); longer ones grow it once (a
+                // histogram up to the horizon would be most of a pair's memory).
+                waits: WaitHistogram::with_max(model.calendar_span() + 8),
                 ..PairState::default()
             })
             .collect();
