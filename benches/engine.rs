@@ -157,8 +157,21 @@ fn judged_by(name: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-fn print_table(cases: &mut [Case]) {
-    let rates: Vec<(&str, f64)> = cases.iter_mut().map(|c| (c.name, throughput(c))).collect();
+/// Whether the table times `name`: every case without a filter on the command line, else the
+/// cases whose name contains the filter (or one of its `|`-separated parts), the floor loop and the cases those are judged by.
+fn in_table(name: &str, all: &[&str], filter: Option<&str>) -> bool {
+    let Some(filter) = filter else { return true };
+    let named = |c: &str| filter.split('|').any(|f| c.contains(f));
+    let judged_against = |c: &str| judged_by(c).is_some_and(|(base, _)| base == name);
+    name == "floor-canonical" || named(name) || all.iter().any(|c| named(c) && judged_against(c))
+}
+
+fn print_table(cases: &mut [Case], filter: Option<&str>) {
+    let all: Vec<&str> = cases.iter().map(|c| c.name).collect();
+    let rates: Vec<(&str, f64)> = (cases.iter_mut())
+        .filter(|c| in_table(c.name, &all, filter))
+        .map(|c| (c.name, throughput(c)))
+        .collect();
     let rate = |name: &str| rates.iter().find(|(n, _)| *n == name).map_or(f64::NAN, |r| r.1);
     println!("\n| case | SKU-days/s | × floor | judged by | ratio | target |");
     println!("|---|---|---|---|---|---|");
@@ -189,7 +202,9 @@ fn main() {
     group.finish();
     c.final_summary();
     // `cargo test --benches` runs each case once without `--bench`: no table then.
-    if std::env::args().any(|a| a == "--bench") {
-        print_table(&mut cases);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--bench") {
+        let filter = args.iter().find(|a| !a.starts_with('-')).map(String::as_str);
+        print_table(&mut cases, filter);
     }
 }

@@ -428,7 +428,9 @@ struct Reducer<'a> {
     pending: BTreeMap<u32, ChunkResult>,
     /// The statistics of the block being assembled from its chunks.
     block: Option<Vec<Ordered>>,
-    ordered: Vec<Ordered>,
+    /// The statistics of the blocks merged so far (none yet: the first block is taken whole,
+    /// which is what merging it into empty statistics gives, without a second copy).
+    ordered: Option<Vec<Ordered>>,
     kept: Option<Vec<Vec<Ordered>>>,
     rows: &'a mut (dyn FnMut(&Rows) + Send),
 }
@@ -451,11 +453,20 @@ impl Reducer<'_> {
                 continue;
             }
             let block = self.block.take().expect("a block is being assembled");
-            for (a, b) in self.ordered.iter_mut().zip(&block) {
-                a.merge(b);
-            }
-            if let Some(kept) = &mut self.kept {
-                kept.push(block);
+            match (&mut self.ordered, &mut self.kept) {
+                (None, None) => self.ordered = Some(block),
+                (None, Some(kept)) => {
+                    self.ordered = Some(block.clone());
+                    kept.push(block);
+                }
+                (Some(ordered), kept) => {
+                    for (a, b) in ordered.iter_mut().zip(&block) {
+                        a.merge(b);
+                    }
+                    if let Some(kept) = kept {
+                        kept.push(block);
+                    }
+                }
             }
             self.next = self.chunks.first(self.chunks.locate(self.next).0 + 1);
         }
@@ -487,7 +498,7 @@ pub fn run_blocks(
         next: first,
         pending: BTreeMap::new(),
         block: None,
-        ordered: (0..model.policies.len()).map(|_| Ordered::new(model)).collect(),
+        ordered: None,
         kept: keep_blocks.then(Vec::new),
         rows,
     });
@@ -523,8 +534,8 @@ pub fn run_blocks(
     let total = counted.into_inner().expect("not poisoned").expect("every pool has a thread");
     let replications = blocks.map(|b| ((b + 1) * size).min(spec.replications) - b * size).sum();
     RunStats {
-        policies: reducer
-            .ordered
+        policies: (reducer.ordered)
+            .unwrap_or_else(|| (0..model.policies.len()).map(|_| Ordered::new(model)).collect())
             .into_iter()
             .zip(total)
             .map(|(ordered, counted)| PolicyStats { ordered, counted })

@@ -2,6 +2,8 @@
 //! a log-linear histogram for quantile bands. Both have bounded memory whatever the number of
 //! replications.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -67,9 +69,22 @@ impl Moments {
     }
 }
 
-/// The 0.975 quantile of Student's t with `df` degrees of freedom.
+/// The 0.975 quantile of Student's t with `df` degrees of freedom. The inversion is computed
+/// once per `df` in a row (every statistic of a run has the same number of replications).
 pub fn t_quantile_975(df: u64) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64).map(|t| t.inverse_cdf(0.975)).unwrap_or(f64::NAN)
+    thread_local! {
+        // The last degrees of freedom asked for and their quantile (0 has none: NaN).
+        static LAST: Cell<(u64, f64)> = const { Cell::new((0, f64::NAN)) };
+    }
+    LAST.with(|last| {
+        let (known, t) = last.get();
+        if known == df {
+            return t;
+        }
+        let t = StudentsT::new(0.0, 1.0, df as f64).map(|t| t.inverse_cdf(0.975)).unwrap_or(f64::NAN);
+        last.set((df, t));
+        t
+    })
 }
 
 /// Counts of non-negative integers in log-linear buckets: exact below 128, then 64 buckets per
@@ -179,6 +194,10 @@ mod tests {
         assert!((t_quantile_975(1) - 12.706).abs() < 1e-3);
         assert!((t_quantile_975(9) - 2.262).abs() < 1e-3);
         assert!((t_quantile_975(99) - 1.984).abs() < 1e-3);
+        // Remembered per degrees of freedom: asking again, in any order, gives the same values.
+        assert_eq!(t_quantile_975(1), t_quantile_975(1));
+        assert!((t_quantile_975(9) - 2.262).abs() < 1e-3 && (t_quantile_975(1) - 12.706).abs() < 1e-3);
+        assert!(t_quantile_975(0).is_nan());
         let mut m = Moments::default();
         [1.0, 2.0, 3.0, 4.0].iter().for_each(|&x| m.push(x));
         // sd = 1.29099, t(3) = 3.18245: half-width = 3.18245 * 1.29099 / 2.

@@ -133,12 +133,12 @@ counters! {
 }
 
 impl Counters {
-    /// Counts a backordered line completed on `day` against its `promise`d day.
+    /// Counts `lines` backordered lines completed on `day` against their `promise`d day.
     #[inline]
-    pub(crate) fn complete_line(&mut self, day: u32, promise: u32) {
-        self.lines_completed += 1;
-        self.lines_on_time += u64::from(day <= promise);
-        self.lateness_days += u64::from(day.saturating_sub(promise));
+    pub(crate) fn complete_lines(&mut self, day: u32, promise: u32, lines: u64) {
+        self.lines_completed += lines;
+        self.lines_on_time += lines * u64::from(day <= promise);
+        self.lateness_days += lines * u64::from(day.saturating_sub(promise));
     }
 
     /// Adds the counts of one of the pair's demand streams (the counts a pair and its streams

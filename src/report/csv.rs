@@ -11,6 +11,7 @@
 //! OWASP guidance on CSV injection lists them) is written with a leading `'`, and so is an id
 //! that starts with `'` itself, so that [`id_cell`] and [`id_from_cell`] undo each other.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::error::ReportError;
 use super::json::Summary;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
-use super::{create_temp, fmt_f64};
+use super::{create_temp, fmt_f64, write_f64};
 use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
@@ -34,6 +35,8 @@ pub struct ReplicationsCsv {
     tmp: PathBuf,
     path: PathBuf,
     policy_names: Vec<String>,
+    /// The cell being formatted (reused: no allocation per number).
+    cell: String,
 }
 
 impl ReplicationsCsv {
@@ -46,18 +49,23 @@ impl ReplicationsCsv {
             out: Some(out),
             tmp,
             path: path.to_path_buf(),
-            policy_names: model.policies.iter().map(|p| p.name.clone()).collect(),
+            policy_names: model.policies.iter().map(|p| id_cell(&p.name).into_owned()).collect(),
+            cell: String::with_capacity(32),
         })
     }
 
     /// Appends a block of rows.
     pub fn write(&mut self, rows: &Rows) -> Result<(), csv::Error> {
         let out = self.out.as_mut().expect("not finished");
+        let cell = &mut self.cell;
         for (r, p, values) in rows {
-            out.write_field(r.to_string())?;
-            out.write_field(id_cell(&self.policy_names[*p]).as_bytes())?;
+            cell.clear();
+            write!(cell, "{r}").expect("writing to a String");
+            out.write_field(&*cell)?;
+            out.write_field(&self.policy_names[*p])?;
             for v in values {
-                out.write_field(fmt_f64(*v))?;
+                write_f64(cell, *v);
+                out.write_field(&*cell)?;
             }
             out.write_record(None::<&[u8]>)?;
         }

@@ -102,5 +102,17 @@ pub(crate) fn unique_suffix() -> String {
 
 /// Formats a float for CSV and tables: shortest round-trip digits, empty when undefined.
 pub fn fmt_f64(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    let mut s = String::new();
+    write_f64(&mut s, x);
+    s
+}
+
+/// Writes `x` as [`fmt_f64`] does into `out`, replacing its contents (no allocation once `out`
+/// is large enough).
+pub fn write_f64(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    out.clear();
+    if x.is_finite() {
+        write!(out, "{x}").expect("writing to a String");
+    }
 }

@@ -5,6 +5,10 @@
 //! allocation), each a queue in arrival order. A line keeps its place until it is filled or cancelled; a cancelled
 //! line is only marked (its units set to 0) and leaves the queue when it reaches the front, so
 //! a line can be found by its id in O(1): ids within a class are consecutive.
+//!
+//! Customers who need no state of their own (one unit a line, no patience, always waiting) are
+//! kept in bulk: one line stands for `units` lines of one unit each, demanded the same day and
+//! promised the same day, so that a day costs the same however many customers wait.
 
 use std::collections::VecDeque;
 
@@ -40,6 +44,8 @@ pub struct Line {
     pub units: i64,
     /// Whether it may be filled in part.
     pub partial: bool,
+    /// Whether it stands for `units` lines of one unit each (customers kept in bulk).
+    pub unit_lines: bool,
 }
 
 /// Lines of one priority, in arrival order.
@@ -72,6 +78,8 @@ pub struct NewLine {
     pub units: i64,
     /// Whether it may be filled in part.
     pub partial: bool,
+    /// Whether it stands for `units` lines of one unit each (customers kept in bulk).
+    pub unit_lines: bool,
 }
 
 impl Backlog {
@@ -108,8 +116,8 @@ impl Backlog {
         let c = &mut self.classes[class];
         let id = c.next_id;
         c.next_id += 1;
-        let NewLine { day, promise, by, units, partial } = line;
-        c.lines.push_back(Line { id, day, promise, by, units, partial });
+        let NewLine { day, promise, by, units, partial, unit_lines } = line;
+        c.lines.push_back(Line { id, day, promise, by, units, partial, unit_lines });
         id
     }
 
@@ -250,14 +258,37 @@ fn split(
 /// day `d` in `day + 1 ..= day + horizon` by which the shipments due, `due(d)`, add up to
 /// `need`; if the pipeline never covers it, `day + fallback` (the lead time of a new order).
 pub fn promise_day(day: u32, need: i64, horizon: u32, due: impl Fn(u32) -> i64, fallback: u32) -> u32 {
+    let mut promise = 0;
+    promise_days(day, need, 1, horizon, due, fallback, |d, _| promise = d);
+    promise
+}
+
+/// The promised days of `n` lines of one unit backordered on `day` one after the other, the
+/// first needing `first_need` units covered (see [`promise_day`]): calls `promised(d, units)`
+/// for each run of consecutive lines promised the same day `d`, in order.
+pub fn promise_days(
+    day: u32,
+    first_need: i64,
+    n: i64,
+    horizon: u32,
+    due: impl Fn(u32) -> i64,
+    fallback: u32,
+    mut promised: impl FnMut(u32, i64),
+) {
+    let (mut next, last) = (first_need, first_need + n - 1);
     let mut covered = 0;
     for d in day + 1..=day + horizon {
         covered += due(d);
-        if covered >= need {
-            return d;
+        if covered >= next {
+            let upto = covered.min(last);
+            promised(d, upto - next + 1);
+            next = upto + 1;
+            if next > last {
+                return;
+            }
         }
     }
-    day + fallback
+    promised(day + fallback, last - next + 1);
 }
 
 #[cfg(test)]
@@ -282,8 +313,36 @@ mod tests {
         assert_eq!(promise_day(0, 16, 5, due, 2), 2, "beyond the horizon looked at");
     }
 
+    #[test]
+    fn runs_of_lines_get_each_lines_own_promise() {
+        let due = |d: u32| [0, 0, 0, 10, 5, 0, 0, 20][d as usize % 8];
+        for first in 1..40 {
+            for n in 1..40 {
+                let mut runs = Vec::new();
+                promise_days(0, first, n, 7, due, 4, |d, k| runs.push((d, k)));
+                let each: Vec<u32> = (first..first + n).map(|need| promise_day(0, need, 7, due, 4)).collect();
+                let expanded: Vec<u32> =
+                    runs.iter().flat_map(|&(d, k)| std::iter::repeat_n(d, k as usize)).collect();
+                assert_eq!(expanded, each, "first need {first}, {n} lines");
+                assert!(runs.windows(2).all(|w| w[0].0 != w[1].0), "runs are maximal: {runs:?}");
+            }
+        }
+        // By hand: needs 9..=12 with 10 due on day 3, 5 on day 4: 9 and 10 on day 3, 11 and 12
+        // on day 4.
+        let mut runs = Vec::new();
+        promise_days(0, 9, 4, 7, due, 4, |d, k| runs.push((d, k)));
+        assert_eq!(runs, vec![(3, 2), (4, 2)]);
+    }
+
     fn line(day: u32, units: i64, partial: bool) -> NewLine {
-        NewLine { day, promise: day + 1, by: Orderer::Customer { stream: 0 }, units, partial }
+        NewLine {
+            day,
+            promise: day + 1,
+            by: Orderer::Customer { stream: 0 },
+            units,
+            partial,
+            unit_lines: false,
+        }
     }
 
     fn fill(b: &mut Backlog, available: i64) -> Vec<(u32, i64, i64)> {
@@ -334,7 +393,14 @@ mod tests {
     }
 
     fn internal(day: u32, pair: u32, units: i64) -> NewLine {
-        NewLine { day, promise: day, by: Orderer::Location { pair, source: 0 }, units, partial: true }
+        NewLine {
+            day,
+            promise: day,
+            by: Orderer::Location { pair, source: 0 },
+            units,
+            partial: true,
+            unit_lines: false,
+        }
     }
 
     #[test]

@@ -55,8 +55,13 @@ impl Workspace {
                 self.fill_from_stock::<FULL>(d, pi, units, measured, rec);
                 continue;
             }
-            // Short: serve line by line.
             self.pairs[pi].cycle_stockout = true;
+            if self.in_bulk[d] {
+                self.wait_in_bulk(model, controls, d, day, units - available);
+                self.fill_from_stock::<FULL>(d, pi, available, measured, rec);
+                continue;
+            }
+            // Short: serve line by line.
             let mut left = available;
             let mut filled = 0;
             for k in 0..lines {
@@ -198,6 +203,7 @@ impl Workspace {
                 by: Orderer::Customer { stream: d as u32 },
                 units: short,
                 partial: segment.partial_fill,
+                unit_lines: false,
             },
         );
         p.backorders += short;

@@ -46,6 +46,7 @@ use crate::metrics::{
 };
 use crate::model::Model;
 use crate::sim::backlog::Backlog;
+use crate::sim::bulk;
 use crate::sim::calendar::Calendar;
 use crate::sim::forecast::Forecaster;
 use crate::sim::orders::OrderBook;
@@ -79,6 +80,8 @@ pub struct Workspace {
     /// Forecasters by policy and pair (`None` where the rule does not forecast).
     pub(super) forecasters: Vec<Vec<Option<Forecaster>>>,
     pub(super) demand_states: Vec<StreamState>,
+    /// Whether each demand stream's backorders are kept in bulk (see `bulk`).
+    pub(super) in_bulk: Vec<bool>,
     pub(super) suppliers: Vec<SupplierState>,
     pub(super) supplier_days: Vec<SupplierDays>,
     pub(super) lanes: Vec<LaneCounters>,
@@ -118,7 +121,9 @@ impl Workspace {
             .iter()
             .map(|pair| PairState {
                 backlog: Backlog::new(pair.classes.clone(), model.calendar_span() as usize + 8),
-                waits: WaitHistogram::with_max(max_wait),
+                // Room for the usual waits (a lead time or so); longer ones grow it once (a
+                // histogram up to the horizon would be most of a pair's memory).
+                waits: WaitHistogram::with_max(model.calendar_span() + 8),
                 ..PairState::default()
             })
             .collect();
@@ -143,6 +148,7 @@ impl Workspace {
             pairs,
             forecasters,
             demand_states: vec![StreamState::FRESH; model.demands.len()],
+            in_bulk: bulk::in_bulk(model),
             suppliers: vec![SupplierState::default(); model.suppliers.len()],
             supplier_days: vec![SupplierDays::default(); model.suppliers.len()],
             lanes: vec![LaneCounters::default(); model.lanes.len()],

@@ -26,11 +26,17 @@ pub(super) fn count_transit(
     }
 }
 
+/// Index of `(pair, day)` in a pipeline ring of `ring` days per pair (a power of two).
+#[inline]
+pub(super) fn ring_slot(ring: usize, pair: usize, day: u32) -> usize {
+    pair * ring + (day as usize & (ring - 1))
+}
+
 impl Workspace {
-    /// Index of `(pair, day)` in the pipeline ring (its size is a power of two).
+    /// Index of `(pair, day)` in the pipeline ring.
     #[inline]
     pub(super) fn slot(&self, pair: usize, day: u32) -> usize {
-        pair * self.ring + (day as usize & (self.ring - 1))
+        ring_slot(self.ring, pair, day)
     }
 
     /// Books `units` leaving for pair `pi` on `day` in the pipeline on their confirmed day,
@@ -175,9 +181,8 @@ impl Workspace {
                 let stream = &mut demand_states[stream].counters;
                 stream.late_units += take as u64;
                 stream.wait_unit_days += take as u64 * wait as u64;
-                if line.units == 0 {
-                    counters.complete_line(day, line.promise);
-                }
+                let completed = if line.unit_lines { take as u64 } else { u64::from(line.units == 0) };
+                counters.complete_lines(day, line.promise, completed);
             }
         };
         let shipped = if model.pairs[pi].fair_share {
@@ -265,6 +270,7 @@ impl Workspace {
             by: Orderer::Location { pair: pi as u32, source: src as u32 },
             units,
             partial: true,
+            unit_lines: false,
         };
         u.backlog.push(model.pairs[pi].sources[src].class, line);
         self.pairs[pi].awaiting += units;

@@ -3,11 +3,13 @@
 //! counter-based random streams). No I/O, no threads.
 //!
 //! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
-//! `state`, `outages`, `flow`, `customers`, `review` and `accounting`; `external` holds the
-//! rule whose orders come from outside and the day-by-day entry points of the environment.
+//! `state`, `outages`, `flow`, `customers` (with `bulk` for backorders kept in bulk), `review`
+//! and `accounting`; `external` holds the rule whose orders come from outside and the
+//! day-by-day entry points of the environment.
 
 mod accounting;
 pub mod backlog;
+mod bulk;
 pub mod calendar;
 mod customers;
 pub mod day;

@@ -302,7 +302,7 @@ impl Workspace {
             c.late_units += units as u64;
             c.wait_unit_days += units as u64 * wait as u64;
             if line.units == 0 {
-                c.complete_line(day, line.promise);
+                c.complete_lines(day, line.promise, 1);
             }
         }
     }
