@@ -340,7 +340,9 @@ impl Builder<'_> {
         }
         self.range_i64(&format!("{path}.shift"), shift, 0, MAX_UNITS);
         let size_path = format!("{path}.size");
-        if let IntDistSpec::Compound { .. } | IntDistSpec::Bootstrap { .. } | IntDistSpec::Replay { .. } = size {
+        if let IntDistSpec::Compound { .. } | IntDistSpec::Bootstrap { .. } | IntDistSpec::Replay { .. } =
+            size
+        {
             self.problem(
                 format!("{size_path}.type"),
                 "must not be compound, bootstrap or replay; allowed: constant, poisson, normal, negative_binomial, gamma, uniform, empirical (give the sizes seen as empirical values)",
