@@ -215,7 +215,7 @@ fn date_of(d: usize) -> String {
 const SCENARIO: &str = r#"{
   "schema_version": 1,
   "name": "catalog",
-  "description": "A store's catalogue of 500 SKUs: smooth, seasonal (weekend peak), intermittent and lumpy items, each bought from an overseas supplier (cheap, 21 days, cases of 12 for faster movers) or a local one (25 % dearer, 4 days). Items and lane terms come from items.csv and lanes.csv; the demand of each SKU is what `scsim fit history.csv --out fit` fitted to two years of history (run scripts/catalog). Two policies: base stock at 30 days of cover from the overseas supplier with the local one as backup, and safety stock for a 95 % fill rate.",
+  "description": "A store's catalogue of 500 SKUs: smooth, seasonal (weekend peak), intermittent and lumpy items, each bought from an overseas supplier (cheap, 21 days, cases of 12 for faster movers) or a local one (25 % dearer, 4 days). Items and lane terms come from items.csv and lanes.csv; the demand of each SKU is what `scsim fit history.csv --out fit` fitted to two years of history (run scripts/catalog). Three policies, each ordering overseas and locally only while the overseas supplier is down: base stock at 30 days of cover, and safety stock for a 95 % fill rate from two forecasters (exponential smoothing, and SBA, made for intermittent demand).",
   "start_date": "2025-12-31",
   "horizon_days": 180,
   "warmup_days": 30,
@@ -225,7 +225,14 @@ const SCENARIO: &str = r#"{
   "items": [],
   "locations": [{ "id": "store", "description": "The store whose sales history is history.csv." }],
   "suppliers": [
-    { "id": "far", "description": "Overseas: the cheapest, three weeks away." },
+    {
+      "id": "far",
+      "description": "Overseas: the cheapest, three weeks away; its port closes for two weeks from day 60 and it breaks down about every 90 days for a week.",
+      "outages": {
+        "scheduled": [{ "start_day": 60, "days": 14 }],
+        "random": { "type": "mtbf", "mean_days_between_failures": 90, "mean_days_to_repair": 7 }
+      }
+    },
     { "id": "near", "description": "Local: 25 % dearer, four days away." }
   ],
   "lanes": [
@@ -238,7 +245,7 @@ const SCENARIO: &str = r#"{
   "policies": [
     {
       "name": "cover-30-days",
-      "description": "Order up to 30 days of the SKU's mean demand, overseas first, locally what overseas cannot take.",
+      "description": "Order up to 30 days of the SKU's mean demand, overseas, or locally while the overseas supplier is down.",
       "inventory": { "type": "base_stock", "S_cover_days": 30 },
       "sourcing": { "type": "primary_backup", "sources": ["far", "near"] }
     },
@@ -246,6 +253,12 @@ const SCENARIO: &str = r#"{
       "name": "safety-stock-95",
       "description": "Safety stock for a 95 % fill rate over the overseas lead time, from an exponentially smoothed forecast recomputed weekly.",
       "inventory": { "type": "safety_stock", "forecast": { "type": "ses", "alpha": 0.1 }, "service": { "type": "fill_rate", "target": 0.95 }, "recompute_every": 7 },
+      "sourcing": { "type": "primary_backup", "sources": ["far", "near"] }
+    },
+    {
+      "name": "safety-stock-95-sba",
+      "description": "The same with the Syntetos-Boylan approximation (SBA) forecaster, which forecasts intermittent demand from the sizes and the intervals of demand separately.",
+      "inventory": { "type": "safety_stock", "forecast": { "type": "sba", "alpha": 0.1 }, "service": { "type": "fill_rate", "target": 0.95 }, "recompute_every": 7 },
       "sourcing": { "type": "primary_backup", "sources": ["far", "near"] }
     }
   ]
