@@ -211,7 +211,7 @@ fn date_of(d: usize) -> String {
 }
 
 /// The scenario: the shared settings in JSON, the items, lane terms and fitted demand from the
-/// tables (contracts C1, C2, C3 of issue 12).
+/// tables, `start_date` and days of cover.
 const SCENARIO: &str = r#"{
   "schema_version": 1,
   "name": "catalog",

@@ -1,10 +1,11 @@
-//! Reading a long-format demand history (C2 columns: date, location, item, quantity) into one
+//! Reading a long-format demand history (columns date, location, item, quantity) into one
 //! sparse series per location × item, fast: byte records, no per-row allocation.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use super::{Columns, FitError, Problem};
+use crate::scenario::date::Date;
 
 /// Problems kept before reading stops (the count of the rest is reported).
 const MAX_PROBLEMS: usize = 50;
@@ -192,46 +193,15 @@ fn parse_quantity(cell: &[u8]) -> Option<u32> {
     (x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64).then_some(x as u32)
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the scenario's one date type).
 pub(crate) fn parse_date(cell: &[u8]) -> Option<i32> {
-    let cell = cell.trim_ascii();
-    if cell.len() != 10 || cell[4] != b'-' || cell[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i32> {
-        cell[r].iter().try_fold(0i32, |n, &b| b.is_ascii_digit().then(|| n * 10 + i32::from(b - b'0')))
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month[(m - 1) as usize] {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-/// Days since 1970-01-01 (H. Hinnant's algorithm).
-fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let date = Date::parse(std::str::from_utf8(cell).ok()?)?;
+    i32::try_from(date.0).ok()
 }
 
 /// `YYYY-MM-DD` of a day number (inverse of [`parse_date`]).
 pub fn format_date(z: i32) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    Date(i64::from(z)).to_string()
 }
 
 #[cfg(test)]

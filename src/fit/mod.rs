@@ -1,6 +1,6 @@
 //! Input modelling: fitting a demand model to each location × item of a long-format history
-//! (`scsim fit`, contract C5). It sits before the scenario in the pipeline: its output is a
-//! demand table (C1) that a scenario reads, so it depends on nothing downstream but the
+//! (`scsim fit`). It sits before the scenario in the pipeline: its output is a
+//! `demand` table that a scenario reads, so it depends on nothing downstream but the
 //! simulator's distributions (`sim::dist`), whose exact laws its likelihood uses.
 //!
 //! Per pair: the daily series from the history's first to its last date (dates without a row
@@ -24,7 +24,7 @@ pub use write::write_outputs;
 
 use crate::sim::dist::IntDist;
 
-/// The names of the history's columns (C2 defaults: `date`, `location`, `item`, `quantity`).
+/// The names of the history's columns (defaults: `date`, `location`, `item`, `quantity`).
 #[derive(Debug, Clone)]
 pub struct Columns {
     /// Column of the date (`YYYY-MM-DD`).

@@ -1,4 +1,4 @@
-//! The files of a fit: `demand.csv` (strictly the C1 demand table: only the columns some row
+//! The files of a fit: `demand.csv` (strictly the `demand` table of scenario `tables`: only the columns some row
 //! uses) and `fit.csv` (the figures of every pair).
 
 use std::path::Path;
@@ -20,7 +20,7 @@ pub fn write_outputs(fit: &Fit, dir: &Path) -> Result<(), FitError> {
     Ok(())
 }
 
-/// The C1 demand table: `location,item,distribution`, the distribution fields some row uses,
+/// The `demand` table of scenario `tables`: `location,item,distribution`, the distribution fields some row uses,
 /// then `weekly_profile` and `trend_per_day` when some row has them.
 pub(crate) fn demand_csv(fit: &Fit) -> Vec<u8> {
     let rows: Vec<Vec<(&str, String)>> = fit.pairs.iter().map(|p| fields(&p.choice.dist)).collect();
@@ -105,7 +105,7 @@ fn family(dist: &IntDist) -> &'static str {
     }
 }
 
-/// The distribution's fields as C1 columns (a compound's size as `size_…`).
+/// The distribution's fields as demand-table columns (a compound's size as `size_…`).
 fn fields(dist: &IntDist) -> Vec<(&'static str, String)> {
     match *dist {
         IntDist::Constant(v) => vec![("value", v.to_string())],

@@ -23,7 +23,7 @@ pub(super) struct Builder<'a> {
     /// then unknown, and problems that follow from it are not reported.
     pub(super) demand_unresolved: bool,
     /// The calendar date of day 0 (`start_date`), when given and valid.
-    pub(super) start: Option<super::date::Date>,
+    pub(super) start: Option<crate::scenario::date::Date>,
     /// The horizon in days (clamped to the allowed range).
     pub(super) horizon: u32,
     /// The long-format history files read so far, by file and column names (`None`: the file
@@ -93,7 +93,7 @@ impl<'a> Builder<'a> {
             inputs: &file.inputs,
             kinds,
             demand_unresolved: false,
-            start: s.start_date.as_deref().and_then(super::date::Date::parse),
+            start: s.start_date.as_deref().and_then(crate::scenario::date::Date::parse),
             horizon: s.horizon_days.clamp(1, MAX_HORIZON) as u32,
             long_files: Default::default(),
             notes: Default::default(),
@@ -255,7 +255,9 @@ impl<'a> Builder<'a> {
             );
         }
         self.range_i64("replications", s.replications, 1, MAX_REPLICATIONS);
-        if let Some(text) = s.start_date.as_deref().filter(|t| super::date::Date::parse(t).is_none()) {
+        if let Some(text) =
+            s.start_date.as_deref().filter(|t| crate::scenario::date::Date::parse(t).is_none())
+        {
             self.problem("start_date", format!("is {text:?}; allowed: a date written YYYY-MM-DD"));
         }
         for (list, empty, what) in [

@@ -329,7 +329,7 @@ impl Builder<'_> {
         (self.problems.len() == before).then_some(dist)
     }
 
-    /// Validates and builds a compound distribution (C4): probability in (0, 1], a size of
+    /// Validates and builds a compound distribution: probability in (0, 1], a size of
     /// any family but compound, bootstrap and replay, a shift ≥ 0.
     fn compound(&mut self, path: &str, probability: f64, size: &IntDistSpec, shift: i64) -> Option<IntDist> {
         if !(probability.is_finite() && probability > 0.0 && probability <= 1.0) {

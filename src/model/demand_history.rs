@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use super::Model;
 use super::build::Builder;
-use super::date::Date;
 use super::history::{HistoryError, Series};
 use super::history_long::{LongTable, read_long};
+use crate::scenario::date::Date;
 use crate::scenario::{self, BootstrapMethod, HistorySource, IntDistSpec, Layout};
 use crate::sim::dist::IntDist;
 use crate::sim::history::{HistoryDraw, by_class, class};
@@ -219,7 +219,7 @@ impl Builder<'_> {
             let month = if by_month { format!(" in month {}", date.civil().1) } else { String::new() };
             self.problem(
                 format!("{path}.method"),
-                format!("the history has no {}{month}, which the simulated day {date} needs; use a longer history or \"method\": \"weekday\"", super::date::WEEKDAYS[date.weekday()]),
+                format!("the history has no {}{month}, which the simulated day {date} needs; use a longer history or \"method\": \"weekday\"", crate::scenario::date::WEEKDAYS[date.weekday()]),
             );
             return None;
         }

@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::MAX_UNITS;
-use super::date::Date;
 use crate::scenario::InputFile;
+use crate::scenario::date::Date;
 
 /// A daily series: day i is `first + i` when the history is dated.
 #[derive(Debug, Clone, Default)]

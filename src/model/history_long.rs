@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::date::Date;
 use super::history::{HistoryError, date, find_column, short, text, units};
+use crate::scenario::date::Date;
 use crate::scenario::{HistorySource, InputFile};
 
 /// The most located problems reported for one file (the rest are counted).

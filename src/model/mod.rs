@@ -6,7 +6,6 @@
 
 mod build;
 mod cover;
-pub(crate) mod date;
 mod demand;
 mod demand_history;
 mod economics;

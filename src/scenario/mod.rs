@@ -6,6 +6,7 @@
 //! descriptions of the JSON Schema printed by `scsim schema`; `docs/scenario.md` is the
 //! planner's guide to the same fields.
 
+pub(crate) mod date;
 mod demand;
 pub mod error;
 mod load;

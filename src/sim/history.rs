@@ -2,7 +2,7 @@
 //! month), moving blocks of consecutive days, or the recorded sequence itself (replay). The
 //! uniform `day` bootstrap needs none of this: it is an empirical distribution (`sim/dist.rs`).
 
-use crate::model::date::Date;
+use crate::scenario::date::Date;
 use crate::sim::rng::Uniform;
 
 /// How a demand stream draws its day of history.

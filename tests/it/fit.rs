@@ -1,5 +1,5 @@
 //! `scsim fit`: classification, fitted parameters within their sampling error, weekly profile
-//! and trend detection, the C1 format of demand.csv, errors located by file, line and column,
+//! and trend detection, the format of demand.csv (the scenario `demand` table), errors located by file, line and column,
 //! and a round trip through the simulator.
 
 use std::fmt::Write as _;
@@ -179,7 +179,7 @@ fn demand_csv_is_the_c1_demand_table() {
     let text = std::fs::read_to_string(out.join("demand.csv")).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    // The key columns first, then only columns C1 allows: distribution fields, a compound's
+    // The key columns first, then only columns the demand table allows: distribution fields, a compound's
     // size_… fields, weekly_profile, trend_per_day.
     assert_eq!(header[..3], ["location", "item", "distribution"]);
     let allowed =

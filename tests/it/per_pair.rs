@@ -205,7 +205,7 @@ fn the_command_writes_the_policy_table_and_refuses_interacting_pairs() {
     assert!(!dir.path().join("refused").exists());
 }
 
-/// The policy table the search writes is the `policies` table a scenario reads back (C6): a run
+/// The policy table the search writes is the `policies` table a scenario reads back: a run
 /// of the scenario with it, on the search's seed, replications and days, gives every pair the
 /// fill rate the search reported at its chosen level, exactly (pairs are independent and their
 /// random streams are keyed by pair, so a catalogue run and a run of the table are the same).

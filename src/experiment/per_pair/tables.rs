@@ -1,4 +1,4 @@
-//! The files of a per-pair optimisation: `policy-table.csv` (contract C6) and
+//! The files of a per-pair optimisation: `policy-table.csv` and
 //! `policy-table-results.csv`.
 
 use super::{Choice, Outcome};
@@ -13,7 +13,7 @@ fn parameter_columns(outcome: &Outcome) -> Vec<&'static str> {
         .collect()
 }
 
-/// The bytes of `policy-table.csv` (contract C6: exactly the `policies` table of a scenario's
+/// The bytes of `policy-table.csv` (exactly the `policies` table of a scenario's
 /// `tables`): `policy,location,item`, then one column per parameter set.
 pub fn policy_table_bytes(policy: &str, outcome: &Outcome) -> Vec<u8> {
     table(policy, outcome, &[], |_| Vec::new())
