@@ -64,6 +64,7 @@ mod tests {
     use crate::model::Model;
     use crate::scenario::ScenarioFile;
     use crate::sim::engine::Workspace;
+    use crate::sim::engine::tests::outcome;
     use std::path::Path;
 
     /// A store supplied by a DC, customers at both, always short (S far below the lead-time
@@ -90,14 +91,6 @@ mod tests {
         let json = NETWORK.replace("PATIENCE", patience);
         Model::build(&ScenarioFile::parse(json.as_bytes(), Path::new("bulk.json")).expect("parses"))
             .expect("valid")
-    }
-
-    /// Everything a replication reports, as text.
-    fn outcome(ws: &Workspace) -> String {
-        let pairs: Vec<_> = ws.pair_counters().map(|(c, w)| format!("{c:?} {w:?}")).collect();
-        let streams: Vec<_> = ws.stream_counters().collect();
-        let ledgers: Vec<_> = ws.ledgers().collect();
-        format!("{pairs:?} {:?} {:?} {streams:?} {ledgers:?} {:?}", ws.total(), ws.lane_counters(), ws.days())
     }
 
     #[test]

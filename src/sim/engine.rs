@@ -337,7 +337,7 @@ impl Workspace {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::scenario::ScenarioFile;
     use std::path::Path;
@@ -380,7 +380,7 @@ mod tests {
     }"#;
 
     /// Everything a replication reports, as text.
-    fn outcome(ws: &Workspace) -> String {
+    pub(in crate::sim) fn outcome(ws: &Workspace) -> String {
         let pairs: Vec<_> = ws.pair_counters().map(|(c, w)| format!("{c:?} {w:?}")).collect();
         let streams: Vec<_> = ws.stream_counters().collect();
         let ledgers: Vec<_> = ws.ledgers().collect();
