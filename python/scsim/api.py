@@ -177,7 +177,7 @@ def _only_policies(scenario: Scenario, names: Sequence[str]) -> Scenario:
 
 def sweep(
     scenario: Union[Scenario, PathLike, Mapping[str, Any]],
-    set: Sequence[str],
+    set: Sequence[str] = (),
     policies: Sequence[str] = (),
     replications: Optional[int] = None,
     seed: Optional[int] = None,
@@ -187,7 +187,8 @@ def sweep(
 ) -> pd.DataFrame:
     """A grid of runs on common random numbers (as ``scsim sweep --set PATH=VALUES ...``).
 
-    ``set`` lists ``"PATH=2,4,8"`` or ``"PATH=80..140:10"`` texts. Returns ``sweep.csv``: one
+    ``set`` lists ``"PATH=2,4,8"`` or ``"PATH=80..140:10"`` texts; without it the scenario's own
+    ``sweep`` section is swept (a problem in it raises ``ScenarioError``). Returns ``sweep.csv``: one
     row per valid point and policy (``point``, each path, ``policy``, every metric's
     ``_mean`` and ``_half_width``); the invalid points and why are in ``.attrs["invalid"]``.
     """

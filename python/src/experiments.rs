@@ -10,11 +10,13 @@ use serde_json::Value;
 
 use scsim::experiment::optimize::{self as search, Bounds, Constraint, Objective, Question};
 use scsim::experiment::points;
+use scsim::experiment::section;
 use scsim::experiment::shard::{Origin, Settings, SweepSpec};
 use scsim::experiment::sweep::{self as grid, Grid, Parameter, parse_set};
 use scsim::metrics::metric_index;
 use scsim::model::Model;
 use scsim::scenario::ScenarioFile;
+use scsim::scenario::error::ScenarioError as LibError;
 
 use crate::background;
 use crate::errors::scenario_error;
@@ -89,10 +91,17 @@ pub(crate) fn sweep(
 ) -> PyResult<()> {
     let overrides = Overrides { replications, days, warmup, seed };
     let (file, model, mut doc) = prepare(py, scenario, &overrides)?;
-    let parameters: Vec<Parameter> =
-        sets.iter().map(|s| parse_set(s).map_err(invalid)).collect::<PyResult<_>>()?;
+    let parameters: Vec<Parameter> = if sets.is_empty() {
+        // The scenario's own `sweep` section, as `scsim sweep` without `--set`.
+        section::section(&file.scenario.sweep, &doc).map_err(|mut problems| {
+            file.place(&mut problems);
+            scenario_error(py, &LibError::Invalid { file: scenario.path.clone(), problems })
+        })?
+    } else {
+        sets.iter().map(|s| parse_set(s).map_err(invalid)).collect::<PyResult<_>>()?
+    };
     if parameters.is_empty() {
-        return Err(invalid("nothing to sweep: give set=['PATH=VALUES', ...]"));
+        return Err(invalid("nothing to sweep: give set=['PATH=VALUES', ...] or a `sweep` section in the scenario"));
     }
     if grid::grid_size(&parameters) > grid::DEFAULT_POINT_LIMIT {
         return Err(invalid(format!(

@@ -195,6 +195,22 @@ def test_sweep_reports_invalid_points(repo):
         scsim.sweep(QUICKSTART, set=["policies.nobody.inventory.S=1"], replications=5)
 
 
+def test_sweep_without_set_takes_the_scenarios_sweep_section(repo):
+    with open(QUICKSTART) as f:
+        doc = json.load(f)
+    path = "policies.safety-stock.inventory.S"
+    doc["sweep"] = [{"path": path, "values": [90, 110]}]
+    frame = scsim.sweep(scsim.load(doc, path=QUICKSTART), policies=["safety-stock"], replications=5, days=60)
+    assert sorted(frame[path].tolist()) == [90, 110]
+    # The same points as with set=: the section is only another way to name them.
+    same = scsim.sweep(QUICKSTART, set=[f"{path}=90,110"], policies=["safety-stock"], replications=5, days=60)
+    assert frame["fill_rate_mean"].tolist() == same["fill_rate_mean"].tolist()
+    doc["sweep"] = [{"path": path}]
+    with pytest.raises(scsim.ScenarioError) as error:
+        scsim.sweep(scsim.load(doc, path=QUICKSTART), replications=5, days=60)
+    assert [p["path"] for p in error.value.problems] == ["sweep[0]"]
+
+
 def test_optimize_returns_the_candidates(repo):
     frame = scsim.optimize(
         QUICKSTART, param=["policies.safety-stock.inventory.S=60..200"], minimize="cost_total_per_day",

@@ -18,6 +18,7 @@ use scsim::report::folder::Staging;
 use scsim::report::sweep_plots;
 use scsim::report::table::format_value;
 use scsim::scenario::ScenarioFile;
+use scsim::scenario::error::ScenarioError;
 
 use super::{InputError, Output, Overrides, commit, load, progress_bar, write};
 
@@ -71,31 +72,16 @@ pub fn sweep_objective(spec: &SweepSpec) -> Result<Objective> {
     Ok(scsim::model::Model::build(&file)?.objective().clone())
 }
 
-/// The parameters of the scenario's `sweep` section.
-fn section_parameters(file: &ScenarioFile) -> Result<Vec<Parameter>> {
-    let mut out = Vec::new();
-    for (i, p) in file.scenario.sweep.iter().enumerate() {
-        let values = match (&p.values, p.from, p.to) {
-            (Some(v), None, None) => v.clone(),
-            (None, Some(from), Some(to)) => {
-                sweep::range(&from.to_string(), &to.to_string(), &p.step.unwrap_or(1.0).to_string())
-                    .map_err(|e| InputError(format!("sweep[{i}]: {e}")))?
-            }
-            _ => {
-                return Err(InputError(format!("sweep[{i}]: give either `values` or `from` and `to`")).into());
-            }
-        };
-        out.push(Parameter { path: p.path.clone(), values });
-    }
-    Ok(out)
-}
-
 pub fn sweep(args: &SweepArgs) -> Result<ExitCode> {
     let loaded = load(&args.scenario, &args.overrides, args.output.force)?;
     let parameters = if args.set.is_empty() {
         let mut file = ScenarioFile::read(&args.scenario)?;
         args.overrides.apply(&mut file.scenario);
-        section_parameters(&file)?
+        let doc: Value = serde_json::from_str(&loaded.text).context("the scenario parsed once already")?;
+        scsim::experiment::section::section(&file.scenario.sweep, &doc).map_err(|mut problems| {
+            file.place(&mut problems);
+            ScenarioError::Invalid { file: args.scenario.clone(), problems }
+        })?
     } else {
         args.set.clone()
     };

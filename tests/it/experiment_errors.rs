@@ -204,3 +204,23 @@ fn a_failing_golden_check_says_first_what_changed_then_the_headline_metrics() {
     assert_eq!(code, 2);
     assert!(err.contains("finite number"), "{err}");
 }
+
+/// Without `--set`, a sweep takes the scenario's own `sweep` section, checked by the same code
+/// as `scsim validate`: every problem at its place in the file, exit code 2, nothing written.
+#[test]
+fn a_sweep_section_with_problems_exits_2_with_each_problem_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(QUICKSTART).unwrap()).unwrap();
+    doc["sweep"] = serde_json::json!([
+        {"path": "policies.lean.inventory.S"},
+        {"path": "policies.nope.inventory.S", "values": [90, 100]}
+    ]);
+    let scenario = dir.path().join("with-section.json");
+    fs::write(&scenario, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let (code, _, err) = scsim(&["sweep", scenario.to_str().unwrap(), "--quiet"], &out);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at sweep[0]: give either `values` or `from` and `to`"), "{err}");
+    assert!(err.contains("at sweep[1].path:") && err.contains("nope"), "{err}");
+    assert!(!out.exists());
+}
