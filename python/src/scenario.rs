@@ -13,48 +13,8 @@ use scsim::scenario::error::ScenarioError as LibError;
 
 use crate::errors::scenario_error;
 
-/// Run settings that replace the scenario's own (None: the scenario's).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Overrides {
-    pub(crate) replications: Option<u32>,
-    pub(crate) days: Option<u32>,
-    pub(crate) warmup: Option<u32>,
-    pub(crate) seed: Option<u64>,
-}
-
-impl Overrides {
-    /// The settings applied to a parsed scenario.
-    fn apply(&self, s: &mut scsim::scenario::Scenario) {
-        if let Some(n) = self.replications {
-            s.replications = n.into();
-        }
-        if let Some(d) = self.days {
-            s.horizon_days = d.into();
-        }
-        if let Some(w) = self.warmup {
-            s.warmup_days = w.into();
-        }
-        if let Some(seed) = self.seed {
-            s.seed = seed;
-        }
-    }
-
-    /// The settings applied to a scenario document (for sweeps and searches).
-    pub(crate) fn apply_json(&self, doc: &mut serde_json::Value) {
-        let Some(map) = doc.as_object_mut() else { return };
-        let fields = [
-            ("replications", self.replications.map(u64::from)),
-            ("horizon_days", self.days.map(u64::from)),
-            ("warmup_days", self.warmup.map(u64::from)),
-            ("seed", self.seed),
-        ];
-        for (key, value) in fields {
-            if let Some(v) = value {
-                map.insert(key.into(), v.into());
-            }
-        }
-    }
-}
+/// Run settings that replace the scenario's own (the library's, as the CLI's flags give them).
+pub(crate) use scsim::scenario::SettingOverrides as Overrides;
 
 /// A validated scenario. Made by `scsim.load`; `to_dict()` gives its document back.
 #[pyclass(frozen, module = "scsim._scsim")]

@@ -22,8 +22,8 @@ use scsim::experiment::shard::{Origin, Settings};
 use scsim::model::Model;
 use scsim::report::folder::{self, FolderError, Staging};
 use scsim::report::{self, Run, RunInfo, RunView};
-use scsim::scenario::ScenarioFile;
 use scsim::scenario::error::ScenarioError;
+use scsim::scenario::{ScenarioFile, SettingOverrides};
 
 /// scsim: simulate inventory policies under uncertain demand and supply, and compare their
 /// fill rates, backorders and costs.
@@ -96,41 +96,24 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    /// Applies the overrides to a parsed scenario.
-    fn apply(&self, s: &mut scsim::scenario::Scenario) {
-        if let Some(n) = self.replications {
-            s.replications = n.into();
-        }
-        if let Some(d) = self.days {
-            s.horizon_days = d.into();
-        }
-        if let Some(w) = self.warmup {
-            s.warmup_days = w.into();
-        }
-        if let Some(seed) = self.seed {
-            s.seed = seed;
+    /// The settings these flags replace.
+    fn settings(&self) -> SettingOverrides {
+        SettingOverrides {
+            replications: self.replications,
+            days: self.days,
+            warmup: self.warmup,
+            seed: self.seed,
         }
     }
 
-    /// Applies the overrides to a scenario document (for sweeps).
+    /// Applies the overrides to a parsed scenario.
+    fn apply(&self, s: &mut scsim::scenario::Scenario) {
+        self.settings().apply(s);
+    }
+
+    /// Applies the overrides to a scenario document (for sweeps and searches).
     fn apply_json(&self, doc: &mut serde_json::Value) {
-        let set = |doc: &mut serde_json::Value, key: &str, v: serde_json::Value| {
-            if let Some(map) = doc.as_object_mut() {
-                map.insert(key.to_string(), v);
-            }
-        };
-        if let Some(n) = self.replications {
-            set(doc, "replications", n.into());
-        }
-        if let Some(d) = self.days {
-            set(doc, "horizon_days", d.into());
-        }
-        if let Some(w) = self.warmup {
-            set(doc, "warmup_days", w.into());
-        }
-        if let Some(seed) = self.seed {
-            set(doc, "seed", seed.into());
-        }
+        self.settings().apply_json(doc);
     }
 
     /// A note naming the flags in effect, for error messages about the values they set.

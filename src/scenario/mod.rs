@@ -14,6 +14,7 @@ mod objective;
 mod orders;
 mod policy;
 mod positions;
+mod settings;
 pub(crate) mod structure;
 mod supply;
 pub(crate) mod tables;
@@ -35,6 +36,7 @@ pub use policy::{
     SourcingSpec,
 };
 pub use positions::{Cell, Position};
+pub use settings::SettingOverrides;
 pub use supply::{
     Delays, FractionSpec, InTransit, ItemTerms, Lane, OutageWindow, Outages, RandomOutages, Shortfall,
     Supplier, Yield,
