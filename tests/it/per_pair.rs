@@ -161,14 +161,21 @@ fn a_catalogue_target_is_met_at_no_more_cost_than_per_sku_targets() {
     assert!(f.first().unwrap().fill_rate < 0.95 && f.last().unwrap().fill_rate > 0.95);
 }
 
+/// Writes the catalogue (20 replications × 300 days) into `dir` and optimises every SKU's S in
+/// 0..60 to a 90 % fill rate with the command; returns its output folder.
+fn optimize_catalogue(dir: &Path) -> std::path::PathBuf {
+    let scenario = dir.join("catalogue.json");
+    std::fs::write(&scenario, catalogue(20, 300, None)).unwrap();
+    let out = dir.join("out");
+    let args = ["optimize", scenario.to_str().unwrap(), "--per-pair", "--param", "inventory.S=0..60"];
+    crate::common::run_scsim(&[&args[..], &["--subject-to", "fill_rate>=0.9"]].concat(), &out);
+    out
+}
+
 #[test]
 fn the_command_writes_the_policy_table_and_refuses_interacting_pairs() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("catalogue.json");
-    std::fs::write(&scenario, catalogue(20, 300, None)).unwrap();
-    let out = dir.path().join("out");
-    let args = ["optimize", scenario.to_str().unwrap(), "--per-pair", "--param", "inventory.S=0..60"];
-    crate::common::run_scsim(&[&args[..], &["--subject-to", "fill_rate>=0.9"]].concat(), &out);
+    let out = optimize_catalogue(dir.path());
     let table = std::fs::read_to_string(out.join("policy-table.csv")).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines[0], "policy,location,item,S");
@@ -212,11 +219,7 @@ fn the_command_writes_the_policy_table_and_refuses_interacting_pairs() {
 #[test]
 fn the_policy_table_read_back_as_scenario_tables_gives_the_searched_results() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = dir.path().join("catalogue.json");
-    std::fs::write(&scenario, catalogue(20, 300, None)).unwrap();
-    let out = dir.path().join("out");
-    let args = ["optimize", scenario.to_str().unwrap(), "--per-pair", "--param", "inventory.S=0..60"];
-    crate::common::run_scsim(&[&args[..], &["--subject-to", "fill_rate>=0.9"]].concat(), &out);
+    let out = optimize_catalogue(dir.path());
     std::fs::copy(out.join("policy-table.csv"), dir.path().join("policy-table.csv")).unwrap();
     let mut with_table: serde_json::Value = serde_json::from_str(&catalogue(20, 300, None)).unwrap();
     with_table["tables"] = serde_json::json!({"policies": "policy-table.csv"});
