@@ -18,22 +18,30 @@ thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
 }
 
-fn note() {
+thread_local! {
+    /// Bytes allocated and not yet freed by this thread.
+    static LIVE: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Counts an allocation (when counting) and `bytes` more live on this thread.
+fn note(bytes: i64) {
     if COUNTING.with(Cell::get) {
         ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
     }
+    LIVE.with(|l| l.set(l.get() + bytes));
 }
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note();
+        note(layout.size() as i64);
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.with(|l| l.set(l.get() - layout.size() as i64));
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note();
+        note(new_size as i64 - layout.size() as i64);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -124,4 +132,45 @@ fn a_network_replication_allocates_nothing_after_set_up() {
     let ws = second_run_allocates_nothing(&m, 3, 1);
     assert!(ws.total().0.demand_units > 0);
     assert!(ws.total().0.owed_unit_days > 0, "the DCs did run short");
+}
+
+/// Bytes held while simulating a catalogue of `items` copies of the canonical item (Poisson
+/// 20/day, lead time 5, base-stock S = 110) at one location: the model and a workspace that
+/// has run one replication.
+fn catalogue_bytes(items: usize) -> i64 {
+    let ids: Vec<String> = (0..items).map(|i| format!(r#"{{"id": "sku{i}"}}"#)).collect();
+    let demand: Vec<String> = (0..items)
+        .map(|i| {
+            format!(
+                r#"{{"location": "dc", "item": "sku{i}", "distribution": {{"type": "poisson", "mean": 20}}}}"#
+            )
+        })
+        .collect();
+    let json = format!(
+        r#"{{"schema_version": 1, "horizon_days": 365, "warmup_days": 0,
+        "items": [{}], "locations": [{{"id": "dc"}}], "suppliers": [{{"id": "sup"}}],
+        "lanes": [{{"id": "lane", "from": "sup", "to": "dc", "lead_time": {{"type": "constant", "value": 5}}}}],
+        "demand": [{}], "policies": [{{"name": "p", "inventory": {{"type": "base_stock", "S": 110}}}}]}}"#,
+        ids.join(","),
+        demand.join(",")
+    );
+    let before = LIVE.with(Cell::get);
+    let m = common::model(&json);
+    let mut ws = Workspace::new(&m);
+    ws.run(&m, 0, 1, 0);
+    assert!(ws.total().0.backordered_units > 0, "the catalogue runs short at times");
+    LIVE.with(Cell::get) - before
+}
+
+/// The bound of [`a_catalogue_holds_a_bounded_number_of_bytes_per_pair`].
+const BYTES_PER_PAIR: i64 = 4_500;
+
+#[test]
+fn a_catalogue_holds_a_bounded_number_of_bytes_per_pair() {
+    // The bytes one more pair adds (model and engine state), from the difference of two sizes,
+    // so that what does not grow with the items does not count. Issue 13: memory proportional
+    // to the items; identical demand definitions share one sampler and its tables.
+    let per_pair = (catalogue_bytes(3000) - catalogue_bytes(1000)) / 2000;
+    eprintln!("model + workspace: {per_pair} bytes per pair");
+    assert!((1000..BYTES_PER_PAIR).contains(&per_pair), "{per_pair} bytes per pair");
 }

@@ -38,12 +38,42 @@ fn ratio(a: u64, b: u64) -> f64 {
 counters! {
     /// Counts over the measured days (on or after the warm-up) of one scope: a pair, or the sum
     /// over pairs. For a total, the maximum backorders is set from the daily totals after adding.
+    /// The counts the day loop updates every day come first, so that they share two cache lines
+    /// (a catalogue sweeps every pair's counts every day).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Counters {
-        /// Units demanded.
-        pub demand_units: u64,
         /// Order lines demanded.
         pub demand_lines: u64,
+        /// Sum over measured days of the end-of-day on-hand.
+        pub on_hand_unit_days: u64,
+        /// Sum over measured days of the end-of-day backorders.
+        pub backorder_unit_days: u64,
+        /// Sum over measured days of the end-of-day units owed to downstream locations.
+        pub owed_unit_days: u64,
+        /// Largest end-of-day backorders on a measured day.
+        pub max_backorders: u64,
+        /// Measured days that ended with nothing owed, to customers or downstream locations.
+        pub ready_days: u64,
+        /// Sum over measured days of the end-of-day units in transit to the pair.
+        pub in_transit_unit_days: u64,
+        /// Review cycles that began and ended in the measured days.
+        pub cycles: u64,
+        /// Those of them in which every unit demanded (by customers or downstream locations) was
+        /// filled from stock on arrival.
+        pub cycles_without_stockout: u64,
+        /// Replenishment orders placed.
+        pub orders: u64,
+        /// Units ordered.
+        pub units_ordered: u64,
+        /// Fixed ordering cost.
+        pub ordering_cost: f64,
+        /// Purchase cost.
+        pub purchase_cost: f64,
+        /// Landed cost of the units ordered: the lane's unit cost, plus on a lane from another
+        /// location the item's unit cost.
+        pub landed_cost: f64,
+        /// Units demanded.
+        pub demand_units: u64,
         /// Units filled from stock on the day they were demanded.
         pub filled_units: u64,
         /// Units that could not be filled on arrival and were backordered.
@@ -74,46 +104,18 @@ counters! {
         pub late_units: u64,
         /// Sum over late-filled units of their wait in days.
         pub wait_unit_days: u64,
-        /// Sum over measured days of the end-of-day on-hand.
-        pub on_hand_unit_days: u64,
-        /// Sum over measured days of the end-of-day backorders.
-        pub backorder_unit_days: u64,
-        /// Sum over measured days of the end-of-day units in transit to the pair.
-        pub in_transit_unit_days: u64,
-        /// Sum over measured days of the end-of-day units owed to downstream locations.
-        pub owed_unit_days: u64,
         /// Sum over measured days of the end-of-day echelon inventory (can be negative).
         pub echelon_unit_days: i64,
-        /// Largest end-of-day backorders on a measured day.
-        pub max_backorders: u64,
-        /// Measured days that ended with nothing owed, to customers or downstream locations.
-        pub ready_days: u64,
         /// Measured days (per pair; for a total, pair-days).
         pub days: u64,
-        /// Review cycles that began and ended in the measured days.
-        pub cycles: u64,
-        /// Those of them in which every unit demanded (by customers or downstream locations) was
-        /// filled from stock on arrival.
-        pub cycles_without_stockout: u64,
-        /// Replenishment orders placed.
-        pub orders: u64,
-        /// Units ordered.
-        pub units_ordered: u64,
         /// Holding cost.
         pub holding_cost: f64,
         /// Backorder penalty.
         pub backorder_cost: f64,
         /// Lost-sales penalty.
         pub lost_cost: f64,
-        /// Fixed ordering cost.
-        pub ordering_cost: f64,
-        /// Purchase cost.
-        pub purchase_cost: f64,
         /// Pipeline holding cost (units in transit).
         pub pipeline_cost: f64,
-        /// Landed cost of the units ordered: the lane's unit cost, plus on a lane from another
-        /// location the item's unit cost.
-        pub landed_cost: f64,
         /// Cost of goods sold: units sold × the pair's unit cost.
         pub goods_sold_cost: f64,
         /// Revenue: units sold × price.

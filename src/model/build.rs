@@ -3,12 +3,14 @@
 //! (network, demand, supply, policies).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::cover::MeanDemand;
 use super::network::{PairIndex, review_order, set_starting_stock};
 use super::{MAX_COST, MAX_HORIZON, MAX_REPLICATIONS, Model, PairCosts};
 use crate::scenario::error::Problem;
 use crate::scenario::{self, InputFile, Scenario, ScenarioFile};
+use crate::sim::demand::DemandSampler;
 use crate::sim::supply::{Lane, Supplier};
 
 /// Collects problems while building the model.
@@ -31,6 +33,10 @@ pub(super) struct Builder<'a> {
     pub(super) long_files: super::demand_history::LongFiles,
     /// The notes `validate` prints (zero-filled days of long histories).
     pub(super) notes: super::demand_history::Notes,
+    /// The demand samplers built so far, by their definition: streams with the same
+    /// distribution, weekly profile and trend share one sampler and its tables, so a catalogue
+    /// of like items reads one table from cache instead of one per item.
+    pub(super) samplers: HashMap<String, Arc<DemandSampler>>,
 }
 
 /// Index of ids of one kind, reporting duplicates.
@@ -94,6 +100,7 @@ impl<'a> Builder<'a> {
             kinds,
             demand_unresolved: false,
             start: s.start_date.as_deref().and_then(crate::scenario::date::Date::parse),
+            samplers: HashMap::new(),
             horizon: s.horizon_days.clamp(1, MAX_HORIZON) as u32,
             long_files: Default::default(),
             notes: Default::default(),

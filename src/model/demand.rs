@@ -1,6 +1,8 @@
 //! Demand: customer segments, demand streams and their samplers, distributions of whole
 //! numbers (including empirical ones and bootstrap history), shocks, and the forecasters' priors.
 
+use std::sync::Arc;
+
 use super::build::{Builder, Index};
 use super::history::{HistoryError, Series, history};
 use super::network::PairIndex;
@@ -169,7 +171,7 @@ impl Builder<'_> {
             let probability = self.probability(format!("{path}.spikes.probability"), sp.probability);
             self.non_negative(&format!("{path}.spikes.multiplier"), sp.multiplier, 1e6);
             let duration = self.sampler(&format!("{path}.spikes.duration_days"), &sp.duration_days)?;
-            Some(Spikes { probability, multiplier: sp.multiplier, duration })
+            Some(Box::new(Spikes { probability, multiplier: sp.multiplier, duration }))
         });
         let promotions = d
             .promotions
@@ -184,7 +186,8 @@ impl Builder<'_> {
         (self.problems.len() == before).then_some(Shocks { spikes, promotions })
     }
 
-    pub(super) fn demand_sampler(&mut self, i: usize, d: &scenario::Demand) -> Option<DemandSampler> {
+    /// The sampler of demand entry `i` (shared with every earlier entry of the same definition).
+    pub(super) fn demand_sampler(&mut self, i: usize, d: &scenario::Demand) -> Option<Arc<DemandSampler>> {
         let path = format!("demand[{i}]");
         let before = self.problems.len();
         let dist_path = format!("{path}.distribution");
@@ -232,10 +235,17 @@ impl Builder<'_> {
         if self.problems.len() > before {
             return None;
         }
+        // A history is the stream's own; any other definition is built once and shared.
+        let key = format!("{dist:?} {profile:?} {trend:?}");
+        if draw.is_none()
+            && let Some(shared) = self.samplers.get(&key)
+        {
+            return Some(shared.clone());
+        }
         match DemandSampler::new(dist, profile, trend) {
             Ok(s) => Some(match draw {
-                Some(draw) => s.with_history(draw),
-                None => s,
+                Some(draw) => Arc::new(s.with_history(draw)),
+                None => self.samplers.entry(key).or_insert(Arc::new(s)).clone(),
             }),
             Err(e) => {
                 self.problem(format!("{path}.distribution"), e.to_string());

@@ -31,6 +31,8 @@ pub(crate) use orders::{BasketModel, OrderRules};
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use crate::scenario::ScenarioFile;
 use crate::scenario::error::{ScenarioError, group};
 use crate::sim::demand::{Churn, DemandSampler, Shocks};
@@ -182,8 +184,8 @@ pub(crate) struct DemandStream {
     pub(crate) pair: usize,
     /// Segment index.
     pub(crate) segment: usize,
-    /// Daily quantity sampler.
-    pub(crate) sampler: DemandSampler,
+    /// Daily quantity sampler (shared by the streams of the same definition).
+    pub(crate) sampler: Arc<DemandSampler>,
     /// Random spikes and promotions.
     pub(crate) shocks: Shocks,
     /// The demand entry it comes from (the key of its random streams).

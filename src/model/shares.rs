@@ -2,6 +2,8 @@
 //! built as one stream per segment, the first of which draws the day's demand and the segment
 //! of each of its order lines (`sim/customers.rs`).
 
+use std::sync::Arc;
+
 use super::build::{Builder, Index};
 use super::{DemandStream, Segment};
 use crate::scenario::Demand;
@@ -88,7 +90,8 @@ pub(super) fn split_streams(
     shares: &[(usize, f64)],
 ) -> Vec<usize> {
     let lead = demands.len();
-    let zero = DemandSampler::new(IntDist::Constant(0), None, Trend::Flat).expect("a constant samples");
+    let zero =
+        Arc::new(DemandSampler::new(IntDist::Constant(0), None, Trend::Flat).expect("a constant samples"));
     let mut members = vec![lead];
     let (pair, entry) = (first.pair, first.entry);
     demands.push(first);

@@ -6,6 +6,8 @@
 //! round it. Stationary demand and weekly profiles use precomputed tables; a trend is sampled
 //! by inversion on the fly. One uniform number is consumed per stream per day either way.
 
+use std::borrow::Cow;
+
 use crate::sim::dist::{DistError, IntDist, Sampler, Table, scale_round};
 use crate::sim::history::HistoryDraw;
 use crate::sim::rng::{Stream, Uniform};
@@ -115,7 +117,13 @@ impl DemandSampler {
                 let var = values.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
                 return (mean * m, var * m * m);
             }
-            match self.base.dist().table(m) {
+            // Without a profile every weekday has the base table: no table to build.
+            let scaled = if m == 1.0 {
+                Ok(Cow::Borrowed(self.base.table()))
+            } else {
+                self.base.dist().table(m).map(Cow::Owned)
+            };
+            match scaled {
                 Ok(t) => {
                     let mean: f64 = t.pmf().map(|(v, p)| v as f64 * p).sum();
                     let var = t.pmf().map(|(v, p)| (v as f64 - mean).powi(2) * p).sum();
@@ -191,8 +199,8 @@ pub struct Spikes {
 /// Demand shocks of one stream: random spikes and scheduled promotions.
 #[derive(Debug, Clone, Default)]
 pub struct Shocks {
-    /// Random spikes.
-    pub spikes: Option<Spikes>,
+    /// Random spikes (boxed: most streams have none, and a demand stream stays small).
+    pub spikes: Option<Box<Spikes>>,
     /// Promotions: windows with their multipliers.
     pub promotions: Vec<(Window, f64)>,
 }
@@ -253,11 +261,11 @@ mod tests {
     fn promotions_and_spikes_multiply_the_mean() {
         use crate::sim::rng::{Purpose, Stream};
         let shocks = Shocks {
-            spikes: Some(Spikes {
+            spikes: Some(Box::new(Spikes {
                 probability: 1.0,
                 multiplier: 3.0,
                 duration: Sampler::new(IntDist::Constant(2)).unwrap(),
-            }),
+            })),
             promotions: vec![(Window { start: 1, days: 1, every: Some(7) }, 1.5)],
         };
         let stream = Stream::new(1, 0, Purpose::Demand, 0);

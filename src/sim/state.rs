@@ -33,8 +33,12 @@ pub(super) struct Deadline {
     pub(super) id: u64,
 }
 
-/// The mutable state of one pair.
+/// The mutable state of one pair. The fields every day touches come first and the backlog and
+/// wait histogram (touched only while customers wait) last, laid out in this order (`repr(C)`),
+/// with the daily counts at the start of [`Counters`]: a catalogue sweeps every pair's state
+/// several times a day, and this keeps each pair's daily work to a few adjacent cache lines.
 #[derive(Debug, Clone, Default)]
+#[repr(C)]
 pub(super) struct PairState {
     pub(super) on_hand: i64,
     /// Units ordered and not yet received (in transit, or waiting at an upstream location).
@@ -46,17 +50,17 @@ pub(super) struct PairState {
     /// Units this pair ordered from upstream locations that have not left them yet (the rest of
     /// its on-order is in transit).
     pub(super) awaiting: i64,
-    pub(super) backlog: Backlog,
-    pub(super) next_review: u32,
     pub(super) levels: Levels,
-    pub(super) next_recompute: u32,
     pub(super) today_demand: i64,
-    pub(super) disrupted: bool,
+    pub(super) next_review: u32,
+    pub(super) next_recompute: u32,
     /// First day of the current review cycle (none before the first review).
     pub(super) cycle_start: Option<Day>,
+    pub(super) disrupted: bool,
     pub(super) cycle_stockout: bool,
-    pub(super) counters: Counters,
     pub(super) ledger: Ledger,
+    pub(super) counters: Counters,
+    pub(super) backlog: Backlog,
     pub(super) waits: WaitHistogram,
 }
 
