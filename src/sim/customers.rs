@@ -27,7 +27,8 @@ impl Workspace {
             };
             let u = self.streams.demand[d].draw_at(stream.sampler.draw_index(day));
             let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
-            let units = draw(shock * state.loyalty);
+            // Loyalty is below 1 only with churn, which the lean loop leaves out.
+            let units = draw(if FULL { shock * state.loyalty } else { 1.0 });
             let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
             let pi = stream.pair;
             let p = &mut self.pairs[pi];

@@ -45,6 +45,9 @@ pub struct DemandSampler {
     /// A history drawn keeping its calendar (`base` is then its empirical distribution, for
     /// means and bounds).
     history: Option<Box<HistoryDraw>>,
+    /// Whether every day draws from `base` unscaled (no profile, trend or history): the day
+    /// loop's fast path.
+    stationary: bool,
 }
 
 impl DemandSampler {
@@ -58,12 +61,21 @@ impl DemandSampler {
             }
             _ => None,
         };
-        Ok(DemandSampler { base: Sampler::new(dist)?, profile, weekday_tables, trend, history: None })
+        let stationary = profile.is_none() && trend == Trend::Flat;
+        Ok(DemandSampler {
+            base: Sampler::new(dist)?,
+            profile,
+            weekday_tables,
+            trend,
+            history: None,
+            stationary,
+        })
     }
 
     /// This sampler drawing its days from `history` instead of from `base` independently.
     pub(crate) fn with_history(mut self, history: HistoryDraw) -> DemandSampler {
         self.history = Some(Box::new(history));
+        self.stationary = false;
         self
     }
 
@@ -136,8 +148,14 @@ impl DemandSampler {
 
     /// Demand on day `day` for draw `u` with the mean also multiplied by `extra` (shocks and
     /// churn). Uses the same draw, so demand is monotone in `extra`.
-    #[inline]
+    #[inline(always)]
     pub fn sample_with(&self, day: u32, u: Uniform, extra: f64) -> u64 {
+        if self.stationary && extra == 1.0 { self.base.sample(u) } else { self.sample_varying(day, u, extra) }
+    }
+
+    /// [`Self::sample_with`] for a day whose distribution is not the base one.
+    #[inline(never)]
+    fn sample_varying(&self, day: u32, u: Uniform, extra: f64) -> u64 {
         if let Some(h) = &self.history {
             scale_round(h.value(day, u), self.multiplier(day) * extra)
         } else if extra == 1.0 {
