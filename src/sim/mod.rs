@@ -20,6 +20,7 @@ mod external;
 mod flow;
 pub mod forecast;
 pub(crate) mod history;
+pub mod loss;
 mod orders;
 mod outages;
 pub mod policy;
