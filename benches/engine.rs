@@ -17,6 +17,10 @@
 //!   policies (base-stock, s_S, r_Q, echelon base-stock).
 //! - `experiment-1-thread`, `experiment-all-cores`: 2,048 canonical replications through the
 //!   experiment in pools of one thread and of every core.
+//! - `network-1-thread`, `network-2-threads`: 64 replications of a 1 → 5 → 100-store network
+//!   (106 pairs, two policies: local and echelon base-stock) through the experiment in pools
+//!   of one and of two threads (the speed-up is meaningful only on a machine with two idle
+//!   cores).
 
 #[path = "floor/mod.rs"]
 mod floor;
@@ -76,6 +80,62 @@ fn scenario(items: usize, lead: u32, policies: &[&str]) -> Model {
     Model::build(&file).expect("valid")
 }
 
+/// A 1 → 5 → 100-store network of one item: a plant supplied in 5 days, five distribution
+/// centres 2 days from it, twenty stores per centre a day from theirs, Poisson 8 a day at each
+/// store; base-stock everywhere on local inventory position ("local") against echelon
+/// base-stock at the plant and the centres ("echelon").
+fn network() -> Model {
+    let dcs: Vec<String> = (0..5).map(|d| format!("dc{d}")).collect();
+    let stores: Vec<(String, &str)> = (0..100).map(|s| (format!("store{s}"), dcs[s / 20].as_str())).collect();
+    let locations = std::iter::once("plant").chain(dcs.iter().map(String::as_str));
+    let locations = locations.chain(stores.iter().map(|(s, _)| s.as_str()));
+    let locations: Vec<String> = locations.map(|l| format!(r#"{{"id": "{l}"}}"#)).collect();
+    let lane = |from: &str, to: &str, days: u32| {
+        format!(
+            r#"{{"id": "{from}-{to}", "from": "{from}", "to": "{to}", "lead_time": {{"type": "constant", "value": {days}}}}}"#
+        )
+    };
+    let lanes = std::iter::once(lane("sup", "plant", 5)).chain(dcs.iter().map(|d| lane("plant", d, 2)));
+    let lanes: Vec<String> = lanes.chain(stores.iter().map(|(s, d)| lane(d, s, 1))).collect();
+    let demand: Vec<String> = (stores.iter())
+        .map(|(s, _)| {
+            format!(
+                r#"{{"location": "{s}", "item": "sku", "distribution": {{"type": "poisson", "mean": 8}}}}"#
+            )
+        })
+        .collect();
+    // Local levels: a store's day of exposure plus a standard deviation (fill rate about 0.98
+    // with the centres' delays), a centre's 2 days of 160 a day, the plant's 5 of 800 a day,
+    // each with a standard deviation; echelon levels add the local levels downstream.
+    let levels = |kind: &str, dc: u32, plant: u32| {
+        let at = |l: &str, level: u32| {
+            format!(r#"{{"location": "{l}", "inventory": {{"type": "{kind}", "S": {level}}}}}"#)
+        };
+        let overrides: Vec<String> =
+            std::iter::once(at("plant", plant)).chain(dcs.iter().map(|d| at(d, dc))).collect();
+        format!(
+            r#"{{"name": "{kind}", "inventory": {{"type": "base_stock", "S": 12}}, "overrides": [{}]}}"#,
+            overrides.join(",")
+        )
+    };
+    let policies = [levels("base_stock", 340, 4060), levels("echelon_base_stock", 580, 6960)];
+    let json = format!(
+        r#"{{
+        "schema_version": 1, "horizon_days": 365, "warmup_days": 0,
+        "items": [{{"id": "sku"}}], "locations": [{}], "suppliers": [{{"id": "sup"}}],
+        "lanes": [{}], "demand": [{}],
+        "costs": {{"holding_per_unit_day": 0.1, "backorder_per_unit_day": 1.0, "order_fixed": 5.0, "unit_purchase": 2.0}},
+        "policies": [{}]
+    }}"#,
+        locations.join(","),
+        lanes.join(","),
+        demand.join(","),
+        policies.join(",")
+    );
+    let file = ScenarioFile::parse(json.as_bytes(), Path::new("network.json")).expect("parses");
+    Model::build(&file).expect("valid")
+}
+
 /// One measured case: what one iteration runs and how many SKU-days it simulates.
 struct Case {
     name: &'static str,
@@ -130,6 +190,8 @@ fn cases() -> Vec<Case> {
         experiment("policies-8", scenario(1, 5, &EIGHT_POLICIES), 64, 1),
         experiment("experiment-1-thread", scenario(1, 5, &[BASE_STOCK]), 2048, 1),
         experiment("experiment-all-cores", scenario(1, 5, &[BASE_STOCK]), 2048, 0),
+        experiment("network-1-thread", network(), 64, 1),
+        experiment("network-2-threads", network(), 64, 2),
     ]
 }
 
@@ -153,6 +215,7 @@ fn judged_by(name: &str) -> Option<(&'static str, &'static str)> {
         "items-10000" => ("canonical", "≥ 0.5"),
         "policies-8" => ("policies-1", "≥ 1"),
         "experiment-all-cores" => ("experiment-1-thread", "speed-up"),
+        "network-2-threads" => ("network-1-thread", "≥ 1.85"),
         _ => return None,
     })
 }

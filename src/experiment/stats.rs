@@ -63,6 +63,12 @@ impl Moments {
         t_quantile_975(self.n - 1) * self.sd() / (self.n as f64).sqrt()
     }
 
+    /// The moments of the same values negated, bit for bit what pushing and merging `-x` for
+    /// every `x` gives (a zero mean stays `+0`, as it is computed).
+    pub fn negated(&self) -> Moments {
+        Moments { n: self.n, mean: 0.0 - self.mean, m2: self.m2 }
+    }
+
     /// The mean, or NaN with no values.
     pub fn mean(&self) -> f64 {
         if self.n == 0 { f64::NAN } else { self.mean }
@@ -123,8 +129,18 @@ fn bucket_low(i: usize) -> u64 {
 
 impl LogHistogram {
     /// Records one value (negative values count as 0).
+    #[inline]
     pub fn record(&mut self, v: i64) {
         let b = bucket(v.max(0) as u64);
+        match self.counts.get_mut(b.wrapping_sub(self.first)) {
+            Some(count) => *count += 1,
+            None => self.record_outside(b),
+        }
+    }
+
+    /// Records a value in bucket `b`, outside the buckets kept so far.
+    #[cold]
+    fn record_outside(&mut self, b: usize) {
         self.cover(b, b + 1);
         self.counts[b - self.first] += 1;
     }
@@ -166,6 +182,7 @@ impl LogHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn moments_match_two_pass_and_merge_agrees() {
@@ -186,6 +203,35 @@ mod tests {
         let mut nan = Moments::default();
         nan.push(f64::NAN);
         assert_eq!(nan.n, 0);
+    }
+
+    /// The moments of a series pushed in two parts and merged, as the experiment does.
+    fn pushed_and_merged(xs: &[f64], split: usize) -> Moments {
+        let (mut a, mut b) = (Moments::default(), Moments::default());
+        xs[..split].iter().for_each(|&x| a.push(x));
+        xs[split..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        a
+    }
+
+    proptest! {
+        #[test]
+        fn negated_moments_are_those_of_the_negated_values_to_the_bit(
+            xs in proptest::collection::vec(
+                prop_oneof![-1e6f64..1e6, Just(0.0), Just(-0.0), Just(f64::NAN), (-1000i32..1000).prop_map(|k| k as f64 / 8.0)],
+                0..40,
+            ),
+            split in 0usize..40,
+        ) {
+            let split = split.min(xs.len());
+            // Differences a − b and b − a are each other's negation, zero as +0 both ways.
+            let negated: Vec<f64> = xs.iter().map(|&x| 0.0 - x).collect();
+            let direct = pushed_and_merged(&negated, split);
+            let mirrored = pushed_and_merged(&xs, split).negated();
+            prop_assert_eq!(direct.n, mirrored.n);
+            prop_assert_eq!(direct.mean.to_bits(), mirrored.mean.to_bits());
+            prop_assert_eq!(direct.m2.to_bits(), mirrored.m2.to_bits());
+        }
     }
 
     #[test]

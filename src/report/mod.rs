@@ -17,6 +17,7 @@ pub mod folder;
 mod glossary;
 pub mod html;
 pub mod json;
+mod number;
 pub mod plots;
 mod skus;
 pub mod sweep_plots;
@@ -110,9 +111,8 @@ pub fn fmt_f64(x: f64) -> String {
 /// Writes `x` as [`fmt_f64`] does into `out`, replacing its contents (no allocation once `out`
 /// is large enough).
 pub fn write_f64(out: &mut String, x: f64) {
-    use std::fmt::Write;
     out.clear();
     if x.is_finite() {
-        write!(out, "{x}").expect("writing to a String");
+        number::push_shortest(out, x);
     }
 }
