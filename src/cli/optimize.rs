@@ -44,8 +44,9 @@ pub struct OptimizeArgs {
     /// The policy whose metrics count (default: the one the first path names, else the first).
     #[arg(long)]
     policy: Option<String>,
-    /// Optimise every stocked pair on its own (one --param: inventory.S, inventory.s or
-    /// inventory.r): the cheapest level meeting each pair's --subject-to targets; writes
+    /// Optimise every stocked pair on its own (one --param: inventory.S, inventory.s,
+    /// inventory.r, or inventory.S_cover_days=LO..HI:STEP): the cheapest level meeting each
+    /// pair's --subject-to targets; writes
     /// policy-table.csv.
     #[arg(long)]
     per_pair: bool,
