@@ -11,8 +11,8 @@ use scsim::experiment::optimize::{
     Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
 };
 use scsim::experiment::per_pair::{
-    Field, Outcome, PerPairError, Question as PairQuestion, Target, couplings, optimize_pairs,
-    policy_table_bytes, results_bytes,
+    COARSE_REPLICATIONS, Field, Outcome, PerPairError, Question as PairQuestion, Target, couplings,
+    optimize_pairs, policy_table_bytes, results_bytes,
 };
 use scsim::experiment::shard::SweepSpec;
 use scsim::experiment::sweep::Parameter;
@@ -44,8 +44,9 @@ pub struct OptimizeArgs {
     /// The policy whose metrics count (default: the one the first path names, else the first).
     #[arg(long)]
     policy: Option<String>,
-    /// Optimise every stocked pair on its own (one --param: inventory.S, inventory.s or
-    /// inventory.r): the cheapest level meeting each pair's --subject-to targets; writes
+    /// Optimise every stocked pair on its own (one --param: inventory.S, inventory.s,
+    /// inventory.r, or inventory.S_cover_days=LO..HI:STEP): the cheapest level meeting each
+    /// pair's --subject-to targets; writes
     /// policy-table.csv.
     #[arg(long)]
     per_pair: bool,
@@ -80,9 +81,12 @@ struct Problem {
 }
 
 fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
+    // A per-pair parameter has its own syntax (a decimal step for days of cover), read by
+    // `per_pair`.
     let bounds: Vec<Bounds> = args
         .params
         .iter()
+        .filter(|_| !args.per_pair)
         .map(|t| Bounds::parse(t).map_err(|e| InputError(e.to_string())))
         .collect::<Result<_, _>>()?;
     let mut constraint_texts = Vec::new();
@@ -113,11 +117,12 @@ fn problem(args: &OptimizeArgs, loaded: &Loaded) -> Result<Problem> {
             .into());
         }
     }
-    super::sweep::no_repeats(bounds.iter().map(|b| b.path.as_str()), "--param")?;
+    let paths: Vec<&str> =
+        args.params.iter().map(|t| t.split_once('=').map_or(t.as_str(), |x| x.0)).collect();
+    super::sweep::no_repeats(paths.iter().copied(), "--param")?;
     let policies = &loaded.model.policies;
     let policy = args.policy.clone().unwrap_or_else(|| {
-        bounds[0]
-            .path
+        paths[0]
             .strip_prefix("policies.")
             .and_then(|rest| rest.split('.').next())
             .filter(|name| policies.iter().any(|p| &p.name == name))
@@ -244,14 +249,15 @@ fn print(problem: &Problem, optimum: &Optimum, replications: u32, dir: &Path) {
 
 /// `--per-pair`: the cheapest level of every stocked pair (see `experiment::per_pair`).
 fn per_pair(args: &OptimizeArgs, loaded: &Loaded, problem: &Problem) -> Result<ExitCode> {
-    let [bounds] = problem.bounds.as_slice() else {
+    let [param] = args.params.as_slice() else {
         return Err(InputError(
-            "--per-pair searches one --param (inventory.S, inventory.s or inventory.r)".into(),
+            "--per-pair searches one --param (inventory.S, inventory.s, inventory.r or inventory.S_cover_days)"
+                .into(),
         )
         .into());
     };
     let input = |e: PerPairError| anyhow::Error::from(InputError(e.to_string()));
-    let field = Field::parse(&bounds.path).map_err(input)?;
+    let (field, lo, hi) = Field::parse(param).map_err(input)?;
     let target = match &args.aggregate_target {
         Some(text) => {
             let c = Constraint::parse(text).map_err(|e| InputError(e.to_string()))?;
@@ -261,14 +267,7 @@ fn per_pair(args: &OptimizeArgs, loaded: &Loaded, problem: &Problem) -> Result<E
     };
     let model = &loaded.model;
     let policy = model.policies.iter().position(|p| p.name == problem.policy).expect("checked by problem()");
-    let question = PairQuestion {
-        policy,
-        field,
-        lo: bounds.lo,
-        hi: bounds.hi,
-        objective: problem.objective.clone(),
-        target,
-    };
+    let question = PairQuestion { policy, field, lo, hi, objective: problem.objective.clone(), target };
     let why = couplings(model);
     if !why.is_empty() {
         return Err(input(PerPairError::Coupled(why)));
@@ -323,10 +322,7 @@ fn facts(
     vec![
         ("Scenario file", args.scenario.display().to_string()),
         ("Policy", problem.policy.clone()),
-        (
-            "Parameter",
-            format!("{}={}..{}", problem.bounds[0].path, problem.bounds[0].lo, problem.bounds[0].hi),
-        ),
+        ("Parameter", args.params[0].clone()),
         ("Objective per pair", format!("{direction} {}", problem.objective.metric)),
         ("Target", target),
         ("Pairs optimised", format!("{} ({met} meet the target)", outcome.choices.len())),
@@ -335,8 +331,13 @@ fn facts(
         (
             "Simulation",
             format!(
-                "{} catalogue runs × {replications} replications, {} pair × level evaluations",
-                outcome.runs, outcome.evaluations
+                "{} runs × {replications} replications ({} pair × level evaluations), {} steering runs × {} replications ({} evaluations); {} pair-replications simulated",
+                outcome.runs,
+                outcome.evaluations,
+                outcome.coarse_runs,
+                COARSE_REPLICATIONS.min(replications),
+                outcome.coarse_evaluations,
+                outcome.pair_replications
             ),
         ),
     ]

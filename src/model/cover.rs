@@ -194,3 +194,18 @@ impl Builder<'_> {
         None
     }
 }
+
+impl super::Model {
+    /// Each pair's mean daily demand, as quantities in days of cover use it (see [`MeanDemand`]).
+    pub(crate) fn mean_daily_demand(&self) -> Vec<f64> {
+        let (warmup, horizon) = (i64::from(self.warmup), i64::from(self.horizon));
+        let means =
+            MeanDemand::new(&self.pairs, &self.demands, &self.orders, &self.review_order, warmup, horizon);
+        (0..self.pairs.len()).map(|p| means.of(p)).collect()
+    }
+
+    /// The units `days` of cover stand for at a pair of mean daily demand `daily`.
+    pub(crate) fn cover_units(days: f64, daily: f64) -> i64 {
+        Amount::CoverDays(days).units(daily)
+    }
+}

@@ -110,7 +110,7 @@ fn picks_the_exact_smallest_base_stock_of_every_sku() {
             "sku{k}: half-width {} too wide for the margin {gap} at target {target}",
             fill.half_width()
         );
-        assert_eq!(choice.values, vec![("S", exact[k])], "sku{k} at target {target}");
+        assert_eq!(choice.values, vec![("S", exact[k].to_string())], "sku{k} at target {target}");
         assert!(choice.meets_target);
     }
     assert!(outcome.feasible);
@@ -137,7 +137,11 @@ fn climbs_to_the_cost_optimum_above_the_smallest_feasible_level() {
     for (k, &(lambda, lead)) in SKUS.iter().enumerate() {
         let best = newsvendor(lambda, lead);
         assert_ne!(newsvendor(lambda, lead + 1), best);
-        assert_eq!(outcome.choices[k].values, vec![("S", best)], "sku{k}: λ = {lambda}, L = {lead}");
+        assert_eq!(
+            outcome.choices[k].values,
+            vec![("S", best.to_string())],
+            "sku{k}: λ = {lambda}, L = {lead}"
+        );
     }
 }
 
@@ -161,13 +165,14 @@ fn a_catalogue_target_is_met_at_no_more_cost_than_per_sku_targets() {
     assert!(f.first().unwrap().fill_rate < 0.95 && f.last().unwrap().fill_rate > 0.95);
 }
 
-/// Writes the catalogue (20 replications × 300 days) into `dir` and optimises every SKU's S in
-/// 0..60 to a 90 % fill rate with the command; returns its output folder.
-fn optimize_catalogue(dir: &Path) -> std::path::PathBuf {
+/// Writes the catalogue (20 replications × 300 days) into `dir` and optimises every SKU's
+/// `param` (e.g. `inventory.S=0..60`) to a 90 % fill rate with the command; returns its output
+/// folder.
+fn optimize_catalogue(dir: &Path, param: &str) -> std::path::PathBuf {
     let scenario = dir.join("catalogue.json");
     std::fs::write(&scenario, catalogue(20, 300, None)).unwrap();
     let out = dir.join("out");
-    let args = ["optimize", scenario.to_str().unwrap(), "--per-pair", "--param", "inventory.S=0..60"];
+    let args = ["optimize", scenario.to_str().unwrap(), "--per-pair", "--param", param];
     crate::common::run_scsim(&[&args[..], &["--subject-to", "fill_rate>=0.9"]].concat(), &out);
     out
 }
@@ -175,7 +180,7 @@ fn optimize_catalogue(dir: &Path) -> std::path::PathBuf {
 #[test]
 fn the_command_writes_the_policy_table_and_refuses_interacting_pairs() {
     let dir = tempfile::tempdir().unwrap();
-    let out = optimize_catalogue(dir.path());
+    let out = optimize_catalogue(dir.path(), "inventory.S=0..60");
     let table = std::fs::read_to_string(out.join("policy-table.csv")).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines[0], "policy,location,item,S");
@@ -216,29 +221,35 @@ fn the_command_writes_the_policy_table_and_refuses_interacting_pairs() {
 /// of the scenario with it, on the search's seed, replications and days, gives every pair the
 /// fill rate the search reported at its chosen level, exactly (pairs are independent and their
 /// random streams are keyed by pair, so a catalogue run and a run of the table are the same).
+/// So for levels in units (`S`) and in days of cover (`S_cover_days`, written as searched).
 #[test]
 fn the_policy_table_read_back_as_scenario_tables_gives_the_searched_results() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = optimize_catalogue(dir.path());
-    std::fs::copy(out.join("policy-table.csv"), dir.path().join("policy-table.csv")).unwrap();
-    let mut with_table: serde_json::Value = serde_json::from_str(&catalogue(20, 300, None)).unwrap();
-    with_table["tables"] = serde_json::json!({"policies": "policy-table.csv"});
-    let read_back = dir.path().join("read-back.json");
-    std::fs::write(&read_back, with_table.to_string()).unwrap();
-    let run = dir.path().join("run");
-    crate::common::run_scsim(&["run", read_back.to_str().unwrap()], &run);
+    for (param, column) in [("inventory.S=0..60", "S"), ("inventory.S_cover_days=0..20:0.25", "S_cover_days")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let out = optimize_catalogue(dir.path(), param);
+        let table = std::fs::read_to_string(out.join("policy-table.csv")).unwrap();
+        assert_eq!(table.lines().next(), Some(format!("policy,location,item,{column}").as_str()));
+        std::fs::write(dir.path().join("policy-table.csv"), &table).unwrap();
+        let mut with_table: serde_json::Value = serde_json::from_str(&catalogue(20, 300, None)).unwrap();
+        with_table["tables"] = serde_json::json!({"policies": "policy-table.csv"});
+        let read_back = dir.path().join("read-back.json");
+        std::fs::write(&read_back, with_table.to_string()).unwrap();
+        let run = dir.path().join("run");
+        crate::common::run_scsim(&["run", read_back.to_str().unwrap()], &run);
 
-    let rows = |path: &Path| -> Vec<(String, String)> {
-        let mut reader = csv::Reader::from_path(path).unwrap();
-        let header = reader.headers().unwrap().clone();
-        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-        let (item, fill) = (col("item"), col("fill_rate_mean"));
-        reader.records().map(|r| r.unwrap()).map(|r| (r[item].to_string(), r[fill].to_string())).collect()
-    };
-    let searched = rows(&out.join("policy-table-results.csv"));
-    let ran = rows(&run.join("pairs.csv"));
-    assert_eq!(searched.len(), SKUS.len());
-    assert_eq!(searched, ran, "the searched fill rates and those of the run with the policy table");
-    // The table really set the levels: with the scenario's own S = 1 every SKU fills far less.
-    assert!(ran.iter().all(|(_, fill)| fill.parse::<f64>().unwrap() >= 0.9));
+        let rows = |path: &Path| -> Vec<(String, String)> {
+            let mut reader = csv::Reader::from_path(path).unwrap();
+            let header = reader.headers().unwrap().clone();
+            let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+            let (item, fill) = (col("item"), col("fill_rate_mean"));
+            reader.records().map(|r| r.unwrap()).map(|r| (r[item].to_string(), r[fill].to_string())).collect()
+        };
+        let searched = rows(&out.join("policy-table-results.csv"));
+        let ran = rows(&run.join("pairs.csv"));
+        assert_eq!(searched.len(), SKUS.len());
+        assert_eq!(searched, ran, "{param}: the searched fill rates and those of the run with the table");
+        // The table really set the levels: with the scenario's own S = 1 every SKU fills far less.
+        assert!(ran.iter().all(|(_, fill)| fill.parse::<f64>().unwrap() >= 0.9));
+    }
 }

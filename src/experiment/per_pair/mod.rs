@@ -27,8 +27,11 @@
 //! A target is met *by the mean* over the replications (as in the policy search); the results
 //! carry the half-widths, so a planner can see how sure each pair is.
 
+mod each;
+mod field;
 mod marginal;
 mod search;
+mod submodel;
 mod tables;
 
 use crate::experiment::RunSpec;
@@ -36,7 +39,8 @@ use crate::experiment::optimize::{Constraint, Objective};
 use crate::experiment::stats::Moments;
 use crate::metrics::Metric;
 use crate::model::Model;
-use crate::sim::policy::RuleKind;
+pub use field::{Field, Step};
+pub use search::COARSE_REPLICATIONS;
 use search::Search;
 pub use tables::{policy_table_bytes, results_bytes};
 
@@ -51,7 +55,7 @@ pub enum PerPairError {
     Coupled(Vec<String>),
     /// The parameter is not one a per-pair search can set.
     #[error(
-        "--param {0:?}: a per-pair search sets inventory.S (base_stock, or s_S with S − s kept), inventory.s (s_S with S − s kept) or inventory.r (r_Q with Q kept)"
+        "--param {0:?}: a per-pair search sets inventory.S=LO..HI (base_stock, or s_S with S − s kept), inventory.s=LO..HI (s_S with S − s kept), inventory.r=LO..HI (r_Q with Q kept) or inventory.S_cover_days=LO..HI:STEP (base_stock; days from LO to HI by STEP, LO and HI multiples of STEP)"
     )]
     Parameter(String),
     /// Some pairs' policies have no such parameter.
@@ -75,62 +79,6 @@ pub enum PerPairError {
         "--aggregate-target {0:?}: the catalogue target is a demand-weighted fill rate, written fill_rate>=VALUE"
     )]
     Aggregate(String),
-}
-
-/// The parameter a per-pair search sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    /// The order-up-to level S (base_stock; s_S with S − s kept).
-    UpTo,
-    /// The reorder point s of s_S (S − s kept).
-    Reorder,
-    /// The reorder point r of r_Q (Q kept).
-    ReorderQ,
-}
-
-impl Field {
-    /// The field a path `inventory.S`, `inventory.s` or `inventory.r` names.
-    pub fn parse(path: &str) -> Result<Field, PerPairError> {
-        match path.strip_prefix("inventory.").unwrap_or(path) {
-            "S" => Ok(Field::UpTo),
-            "s" => Ok(Field::Reorder),
-            "r" => Ok(Field::ReorderQ),
-            _ => Err(PerPairError::Parameter(path.to_string())),
-        }
-    }
-
-    /// The JSON name of the field.
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::UpTo => "S",
-            Field::Reorder => "s",
-            Field::ReorderQ => "r",
-        }
-    }
-
-    /// The rule `kind` with this field at `v`, other parameters moved with it (`None`: the
-    /// rule has no such field).
-    pub(crate) fn set(self, kind: &RuleKind, v: i64) -> Option<RuleKind> {
-        match (self, kind) {
-            (Field::UpTo, RuleKind::BaseStock { .. }) => Some(RuleKind::BaseStock { level: v }),
-            (Field::UpTo, &RuleKind::SS { s, level }) => Some(RuleKind::SS { s: v - (level - s), level: v }),
-            (Field::Reorder, &RuleKind::SS { s, level }) => {
-                Some(RuleKind::SS { s: v, level: v + (level - s) })
-            }
-            (Field::ReorderQ, &RuleKind::RQ { q, .. }) => Some(RuleKind::RQ { r: v, q }),
-            _ => None,
-        }
-    }
-}
-
-/// The JSON fields and values a rule kind writes in a policy table (`s,S` for s_S).
-pub(crate) fn columns(kind: &RuleKind) -> Vec<(&'static str, i64)> {
-    match *kind {
-        RuleKind::BaseStock { level } => vec![("S", level)],
-        RuleKind::SS { s, level } => vec![("s", s), ("S", level)],
-        RuleKind::RQ { r, .. } => vec![("r", r)],
-        _ => Vec::new(),
-    }
 }
 
 /// What the pairs must reach.
@@ -178,8 +126,9 @@ pub struct Choice {
     pub location: String,
     /// Item id.
     pub item: String,
-    /// The policy table's columns for the pair (e.g. `S`, or `s` and `S`) and their values.
-    pub values: Vec<(&'static str, i64)>,
+    /// The policy table's columns for the pair (e.g. `S`, or `s` and `S`, or `S_cover_days`)
+    /// and their values as written.
+    pub values: Vec<(&'static str, String)>,
     /// Whether the pair meets its target (per-pair targets; with a catalogue target, whether
     /// the catalogue does).
     pub meets_target: bool,
@@ -209,10 +158,17 @@ pub struct Outcome {
     pub chosen: FrontierPoint,
     /// The efficient frontier through the simulated levels, by increasing investment.
     pub frontier: Vec<FrontierPoint>,
-    /// Catalogue runs simulated.
+    /// Runs at the full count of replications (each of the pairs it measures only, where the
+    /// model can be cut; else of the whole catalogue).
     pub runs: u32,
     /// Pair-level evaluations they gave (distinct pair × level).
     pub evaluations: usize,
+    /// Runs at the coarse count of replications (steering the search only).
+    pub coarse_runs: u32,
+    /// Pair-level evaluations at the coarse count.
+    pub coarse_evaluations: usize,
+    /// Pairs × replications simulated in all: the work of the search.
+    pub pair_replications: u64,
 }
 
 /// The reasons the stocked pairs of `model` interact (empty: independent).
@@ -249,7 +205,7 @@ pub fn optimize_pairs(
     if !why.is_empty() {
         return Err(PerPairError::Coupled(why));
     }
-    if question.field == Field::UpTo && question.lo < 0 {
+    if matches!(question.field, Field::UpTo | Field::UpToCover(_)) && question.lo < 0 {
         return Err(PerPairError::Negative(format!("inventory.S={}..{}", question.lo, question.hi)));
     }
     let mut search = Search::new(model, question, RunSpec { replications, seed, baseline: 0, daily: false })?;
@@ -262,33 +218,4 @@ pub fn optimize_pairs(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::search::thin;
-    use super::*;
-
-    #[test]
-    fn fields_move_their_partner_by_the_fixed_gap() {
-        let ss = RuleKind::SS { s: 20, level: 50 };
-        assert_eq!(Field::UpTo.set(&ss, 70), Some(RuleKind::SS { s: 40, level: 70 }));
-        assert_eq!(Field::Reorder.set(&ss, 5), Some(RuleKind::SS { s: 5, level: 35 }));
-        assert_eq!(Field::ReorderQ.set(&RuleKind::RQ { r: 3, q: 12 }, 9), Some(RuleKind::RQ { r: 9, q: 12 }));
-        assert_eq!(
-            Field::UpTo.set(&RuleKind::BaseStock { level: 4 }, 9),
-            Some(RuleKind::BaseStock { level: 9 })
-        );
-        assert_eq!(Field::Reorder.set(&RuleKind::BaseStock { level: 4 }, 9), None);
-        assert_eq!(columns(&RuleKind::SS { s: 40, level: 70 }), vec![("s", 40), ("S", 70)]);
-        assert_eq!(Field::parse("inventory.S"), Ok(Field::UpTo));
-        assert!(Field::parse("inventory.Q").is_err());
-    }
-
-    #[test]
-    fn thinning_keeps_the_ends() {
-        let points: Vec<FrontierPoint> = (0..1000)
-            .map(|i| FrontierPoint { fill_rate: f64::from(i) / 1000.0, investment: f64::from(i) })
-            .collect();
-        let thin = thin(points, 400);
-        assert_eq!(thin.len(), 400);
-        assert_eq!((thin[0].investment, thin[399].investment), (0.0, 999.0));
-    }
-}
+mod tests;

@@ -1,26 +1,51 @@
-//! The state of a per-pair search: the catalogue runs with per-pair levels, the measured
-//! curves, bisection, the climb and the catalogue target.
+//! The state of a per-pair search: the runs with per-pair levels (of only the pairs measured,
+//! where the model can be cut), the measured curves at the full and the coarse count of
+//! replications, and the catalogue target.
 
 use std::collections::BTreeMap;
 
 use super::marginal::March;
-use super::{Choice, FrontierPoint, Outcome, PerPairError, Question, columns};
+use super::submodel;
+use super::{Choice, FrontierPoint, Outcome, PerPairError, Question};
 use crate::experiment::optimize::Constraint;
 use crate::experiment::stats::Moments;
 use crate::experiment::{self, RunSpec};
 use crate::metrics::Metric;
-use crate::model::{Model, Pair};
+use crate::model::{Control, Model, Pair};
+
+/// Which replications a measurement has: the run's own count, or the first few of them (a
+/// coarse measurement, only to steer the search; replication r draws the same numbers
+/// whatever the count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tier {
+    /// Every replication of the run.
+    Full,
+    /// The first [`COARSE_REPLICATIONS`].
+    Coarse,
+}
+
+/// Replications of a coarse measurement (used when a run has at least four times as many).
+pub const COARSE_REPLICATIONS: u32 = 20;
 
 /// The state of a search: the pairs, their rules and every (pair, level) measured.
 pub(super) struct Search<'a> {
     model: &'a Model,
-    question: &'a Question,
+    pub(super) question: &'a Question,
     spec: RunSpec,
     /// Indices of the pairs optimised (those with demand).
     pairs: Vec<usize>,
-    /// Each optimised pair's metrics by level.
+    /// Their mean daily demand (for quantities in days of cover).
+    pub(super) daily: Vec<f64>,
+    /// Each optimised pair's metrics by level, over every replication.
     pub(super) curves: Vec<BTreeMap<i64, Vec<Moments>>>,
-    runs: u32,
+    /// Each optimised pair's metrics by level over the first `COARSE_REPLICATIONS`.
+    coarse: Vec<BTreeMap<i64, Vec<Moments>>>,
+    /// Whether a run may simulate only the pairs it measures (see `submodel`).
+    cut: bool,
+    /// Runs at the full count and at the coarse count.
+    runs: [u32; 2],
+    /// Pair × replications simulated.
+    work: u64,
     pub(super) progress: Option<&'a mut dyn FnMut(u32)>,
 }
 
@@ -38,7 +63,7 @@ impl<'a> Search<'a> {
         }
         let misfits: Vec<String> = pairs
             .iter()
-            .filter(|&&p| question.field.set(&policy.controls[p].rule.kind, 0).is_none())
+            .filter(|&&p| question.field.set(&policy.controls[p].rule.kind, 0, 1.0).is_none())
             .map(|&p| model.pairs[p].name.clone())
             .collect();
         if !misfits.is_empty() {
@@ -49,49 +74,113 @@ impl<'a> Search<'a> {
             });
         }
         let curves = vec![BTreeMap::new(); pairs.len()];
-        Ok(Search { model, question, spec, pairs, curves, runs: 0, progress: None })
+        let means = model.mean_daily_demand();
+        Ok(Search {
+            daily: pairs.iter().map(|&p| means[p]).collect(),
+            model,
+            question,
+            spec,
+            pairs,
+            coarse: curves.clone(),
+            curves,
+            cut: submodel::cuttable(model),
+            runs: [0, 0],
+            work: 0,
+            progress: None,
+        })
     }
 
-    /// The model with only the policy searched, each optimised pair at its level.
-    fn patched(&self, levels: &[i64]) -> Model {
-        let mut model = self.model.clone();
-        let mut policy = model.policies.swap_remove(self.question.policy);
-        for (&p, &v) in self.pairs.iter().zip(levels) {
-            let control = &mut policy.controls[p];
-            control.rule.kind =
-                self.question.field.set(&control.rule.kind, v).expect("checked in Search::new");
-            control.initial_levels = control.rule.static_levels().expect("a static rule");
-            control.initial_on_hand =
-                model.pairs[p].initial_on_hand.unwrap_or(control.initial_levels.order_up_to).max(0);
-        }
-        model.policies = vec![policy];
-        model
+    /// The number of optimised pairs.
+    pub(super) fn len(&self) -> usize {
+        self.pairs.len()
     }
 
-    /// Simulates the levels in `wanted` (a pair without one sits at its lowest level measured,
-    /// else the lowest level), unless every wanted level is already measured.
-    fn probe(&mut self, wanted: &[Option<i64>]) {
-        let fresh = |(k, w): (usize, &Option<i64>)| w.is_some_and(|v| !self.curves[k].contains_key(&v));
-        if !wanted.iter().enumerate().any(fresh) {
-            return;
+    /// Whether a coarse tier is worth having (the run has several times its replications).
+    pub(super) fn has_coarse(&self) -> bool {
+        self.cut && self.spec.replications >= 4 * COARSE_REPLICATIONS
+    }
+
+    /// Optimised pair `k` and its control in the policy searched.
+    pub(super) fn pair(&self, k: usize) -> (&Pair, &Control) {
+        let p = self.pairs[k];
+        (&self.model.pairs[p], &self.model.policies[self.question.policy].controls[p])
+    }
+
+    /// The control of optimised pair `k` at level `v`.
+    pub(super) fn control(&self, k: usize, v: i64) -> Control {
+        let p = self.pairs[k];
+        let mut control = self.model.policies[self.question.policy].controls[p].clone();
+        control.rule.kind =
+            self.question.field.set(&control.rule.kind, v, self.daily[k]).expect("checked in Search::new");
+        control.initial_levels = control.rule.static_levels().expect("a static rule");
+        control.initial_on_hand =
+            self.model.pairs[p].initial_on_hand.unwrap_or(control.initial_levels.order_up_to).max(0);
+        control
+    }
+
+    fn tier(&self, tier: Tier) -> &Vec<BTreeMap<i64, Vec<Moments>>> {
+        match tier {
+            Tier::Full => &self.curves,
+            Tier::Coarse => &self.coarse,
         }
-        let levels: Vec<i64> = wanted
-            .iter()
-            .enumerate()
-            .map(|(k, w)| {
-                w.unwrap_or_else(|| self.curves[k].keys().next().copied().unwrap_or(self.question.lo))
+    }
+
+    /// Simulates the levels in `wanted` not yet measured at `tier`: a run of only those pairs
+    /// where the model can be cut, else of the whole catalogue (a pair without a wanted level
+    /// at its lowest level measured, else the lowest level).
+    pub(super) fn probe(&mut self, wanted: &[Option<i64>], tier: Tier) {
+        let fresh: Vec<usize> = (0..wanted.len())
+            .filter(|&k| {
+                wanted[k].is_some_and(|v| !self.tier(tier).get(k).is_some_and(|c| c.contains_key(&v)))
             })
             .collect();
-        let model = self.patched(&levels);
-        let stats = experiment::run(&model, &self.spec, &mut |_| {}, &|_| {});
-        let measured = &stats.policies[0].ordered.pairs;
-        for (k, (&p, &v)) in self.pairs.iter().zip(&levels).enumerate() {
-            self.curves[k].entry(v).or_insert_with(|| measured[p].clone());
+        if fresh.is_empty() {
+            return;
         }
-        self.runs += 1;
+        let (keep, levels): (Vec<usize>, Vec<i64>) = if self.cut {
+            fresh.iter().map(|&k| (k, wanted[k].expect("fresh"))).unzip()
+        } else {
+            let lowest = |k: usize| self.curves[k].keys().next().copied().unwrap_or(self.question.lo);
+            (0..wanted.len()).map(|k| (k, wanted[k].unwrap_or_else(|| lowest(k)))).unzip()
+        };
+        let measured = self.simulate(&keep, &levels, tier);
+        let curves = match tier {
+            Tier::Full => &mut self.curves,
+            Tier::Coarse => &mut self.coarse,
+        };
+        for ((&k, &v), m) in keep.iter().zip(&levels).zip(measured) {
+            curves[k].entry(v).or_insert(m);
+        }
+        self.runs[tier as usize] += 1;
         if let Some(progress) = self.progress.as_mut() {
-            progress(self.runs);
+            progress(self.runs[0] + self.runs[1]);
         }
+    }
+
+    /// One run of the optimised pairs `keep` at `levels` with the replications of `tier`: each
+    /// pair's metrics.
+    fn simulate(&mut self, keep: &[usize], levels: &[i64], tier: Tier) -> Vec<Vec<Moments>> {
+        let replications = match tier {
+            Tier::Full => self.spec.replications,
+            Tier::Coarse => COARSE_REPLICATIONS.min(self.spec.replications),
+        };
+        let spec = RunSpec { replications, ..self.spec.clone() };
+        let controls: Vec<Control> = keep.iter().zip(levels).map(|(&k, &v)| self.control(k, v)).collect();
+        let model_pairs: Vec<usize> = keep.iter().map(|&k| self.pairs[k]).collect();
+        self.work += keep.len() as u64 * u64::from(replications);
+        if self.cut {
+            let model = submodel::sub_model(self.model, self.question.policy, &model_pairs, controls);
+            let mut stats = experiment::run(&model, &spec, &mut |_| {}, &|_| {});
+            return std::mem::take(&mut stats.policies[0].ordered.pairs);
+        }
+        let mut model = self.model.clone();
+        let mut policy = model.policies.swap_remove(self.question.policy);
+        for (&p, control) in model_pairs.iter().zip(controls) {
+            policy.controls[p] = control;
+        }
+        model.policies = vec![policy];
+        let stats = experiment::run(&model, &spec, &mut |_| {}, &|_| {});
+        model_pairs.iter().map(|&p| stats.policies[0].ordered.pairs[p].clone()).collect()
     }
 
     /// The mean of `metric` at pair `k`, level `v` (measured).
@@ -99,7 +188,8 @@ impl<'a> Search<'a> {
         self.curves[k][&v][metric as usize].mean()
     }
 
-    /// The objective of pair `k` at level `v`, to minimise (NaN counts as the worst).
+    /// The objective of pair `k` at level `v` (measured at every replication), to minimise
+    /// (NaN counts as the worst).
     pub(super) fn cost(&self, k: usize, v: i64) -> f64 {
         let metric = crate::metrics::metric_index(&self.question.objective.metric).expect("a known metric");
         let m = self.curves[k][&v][metric].mean();
@@ -107,74 +197,12 @@ impl<'a> Search<'a> {
         if c.is_nan() { f64::INFINITY } else { c }
     }
 
-    /// Whether pair `k` meets every constraint at level `v` by the mean.
-    fn meets(&self, k: usize, v: i64, constraints: &[Constraint]) -> bool {
+    /// Whether pair `k` meets every constraint at level `v` by the mean at `tier`.
+    pub(super) fn meets(&self, k: usize, v: i64, constraints: &[Constraint], tier: Tier) -> bool {
         constraints.iter().all(|c| {
             let metric = crate::metrics::metric_index(&c.metric).expect("a known metric");
-            c.slack(self.curves[k][&v][metric].mean()) >= 0.0
+            c.slack(self.tier(tier)[k][&v][metric].mean()) >= 0.0
         })
-    }
-
-    /// Per-pair targets: bisection to each pair's smallest feasible level, then a climb while
-    /// the objective improves. A pair infeasible even at HI gets HI.
-    pub(super) fn each_pair(&mut self, constraints: &[Constraint]) -> (Vec<i64>, Vec<bool>) {
-        let (lo, hi) = (self.question.lo, self.question.hi);
-        let n = self.pairs.len();
-        self.probe(&vec![Some(hi); n]);
-        let feasible: Vec<bool> = (0..n).map(|k| self.meets(k, hi, constraints)).collect();
-        let mut low: Vec<i64> = feasible.iter().map(|&f| if f { lo } else { hi }).collect();
-        let mut high = vec![hi; n];
-        loop {
-            let wanted: Vec<Option<i64>> =
-                (0..n).map(|k| (low[k] < high[k]).then(|| low[k] + (high[k] - low[k]) / 2)).collect();
-            if wanted.iter().all(Option::is_none) {
-                break;
-            }
-            self.probe(&wanted);
-            for (k, w) in wanted.iter().enumerate() {
-                if let Some(mid) = *w {
-                    if self.meets(k, mid, constraints) { high[k] = mid } else { low[k] = mid + 1 }
-                }
-            }
-        }
-        self.climb(&mut high, &feasible, constraints);
-        (high, feasible)
-    }
-
-    /// From each feasible pair's smallest feasible level `high[k]`, the cheapest level above:
-    /// the objective is taken to be unimodal there, so the cheapest level is the first whose
-    /// next level up is no cheaper (or fails the target). One run checks the next level of
-    /// every pair; the pairs still descending then bisect on that monotone question, each round
-    /// simulating the middle of every pair's interval and the level above it.
-    fn climb(&mut self, high: &mut [i64], feasible: &[bool], constraints: &[Constraint]) {
-        let hi = self.question.hi;
-        let n = high.len();
-        let descends =
-            |s: &Search, k: usize, v: i64| s.meets(k, v + 1, constraints) && s.cost(k, v + 1) < s.cost(k, v);
-        let next: Vec<Option<i64>> =
-            (0..n).map(|k| (feasible[k] && high[k] < hi).then(|| high[k] + 1)).collect();
-        self.probe(&next);
-        let mut top: Vec<i64> = (0..n)
-            .map(|k| if next[k].is_some() && descends(self, k, high[k]) { hi } else { high[k] })
-            .collect();
-        for k in 0..n {
-            if top[k] > high[k] {
-                high[k] += 1;
-            }
-        }
-        loop {
-            let mids: Vec<Option<i64>> =
-                (0..n).map(|k| (high[k] < top[k]).then(|| high[k] + (top[k] - high[k]) / 2)).collect();
-            if mids.iter().all(Option::is_none) {
-                break;
-            }
-            self.probe(&mids);
-            self.probe(&mids.iter().map(|m| m.map(|v| v + 1)).collect::<Vec<_>>());
-            for (k, m) in mids.iter().enumerate() {
-                let Some(m) = *m else { continue };
-                if descends(self, k, m) { high[k] = m + 1 } else { top[k] = m }
-            }
-        }
     }
 
     /// A catalogue target: every level simulated, each pair from its cheapest level, marginal
@@ -182,7 +210,7 @@ impl<'a> Search<'a> {
     pub(super) fn catalogue(&mut self, target: f64) -> (Vec<i64>, Vec<bool>) {
         let n = self.pairs.len();
         for v in self.question.lo..=self.question.hi {
-            self.probe(&vec![Some(v); n]);
+            self.probe(&vec![Some(v); n], Tier::Full);
         }
         let start: Vec<i64> = (0..n)
             .map(|k| {
@@ -241,12 +269,15 @@ impl<'a> Search<'a> {
             .enumerate()
             .map(|(k, &p)| {
                 let pair: &Pair = &self.model.pairs[p];
-                let kind =
-                    self.question.field.set(&policy.controls[p].rule.kind, levels[k]).expect("checked");
+                let kind = self
+                    .question
+                    .field
+                    .set(&policy.controls[p].rule.kind, levels[k], self.daily[k])
+                    .expect("checked");
                 Choice {
                     location: self.model.locations[pair.location].clone(),
                     item: self.model.items[pair.item].clone(),
-                    values: columns(&kind),
+                    values: self.question.field.columns(&kind, levels[k]),
                     meets_target: feasible[k],
                     metrics: self.curves[k][&levels[k]].clone(),
                     investment: self.figures(k, levels[k]).2,
@@ -258,8 +289,11 @@ impl<'a> Search<'a> {
             feasible: feasible.iter().all(|&f| f),
             chosen: self.point(levels),
             frontier: self.frontier(),
-            runs: self.runs,
+            runs: self.runs[0],
             evaluations: self.curves.iter().map(BTreeMap::len).sum(),
+            coarse_runs: self.runs[1],
+            coarse_evaluations: self.coarse.iter().map(BTreeMap::len).sum(),
+            pair_replications: self.work,
         }
     }
 }

@@ -5,9 +5,9 @@ use super::{Choice, Outcome};
 use crate::metrics::METRICS;
 
 /// The header of `policy-table.csv` for `outcome`: the key columns, then each parameter
-/// column any pair has, in the order s, S, r.
+/// column any pair has, in the order s, S, r, S_cover_days.
 fn parameter_columns(outcome: &Outcome) -> Vec<&'static str> {
-    ["s", "S", "r"]
+    ["s", "S", "r", "S_cover_days"]
         .into_iter()
         .filter(|c| outcome.choices.iter().any(|ch| ch.values.iter().any(|v| v.0 == *c)))
         .collect()
@@ -51,7 +51,7 @@ fn table(
         let mut row: Vec<String> =
             [policy, &c.location, &c.item].iter().map(|id| id_cell(id).into_owned()).collect();
         for p in &params {
-            row.push(c.values.iter().find(|v| v.0 == *p).map_or(String::new(), |v| v.1.to_string()));
+            row.push(c.values.iter().find(|v| v.0 == *p).map_or(String::new(), |v| v.1.clone()));
         }
         row.extend(more(c));
         out.write_record(&row).expect("writing into memory cannot fail");

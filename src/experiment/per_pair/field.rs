@@ -1,0 +1,149 @@
+//! The parameter a per-pair search sets, its levels and the policy-table columns it writes.
+
+use super::PerPairError;
+use crate::model::Model;
+use crate::sim::policy::RuleKind;
+
+/// A decimal step: `units / 10^decimals` (0.5 is 5 at 1 decimal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    units: i64,
+    decimals: u32,
+}
+
+impl Step {
+    /// A step of 1.
+    pub fn whole() -> Step {
+        Step { units: 1, decimals: 0 }
+    }
+
+    /// The text of level `v`: `v` steps, as a decimal without trailing zeros (`12.5`, `7`).
+    pub fn text(self, v: i64) -> String {
+        let scaled = v * self.units;
+        let scale = 10i64.pow(self.decimals);
+        let sign = if scaled < 0 { "-" } else { "" };
+        let (whole, frac) = (scaled.abs() / scale, scaled.abs() % scale);
+        let frac = format!("{frac:0width$}", width = self.decimals as usize);
+        let frac = frac.trim_end_matches('0');
+        if frac.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{frac}") }
+    }
+
+    /// The number level `v` stands for: its text read as a number, exactly what a table cell
+    /// holding the text reads back as.
+    pub fn value(self, v: i64) -> f64 {
+        self.text(v).parse().expect("a decimal")
+    }
+}
+
+/// `text` as an integer count of `10^-decimals` (`None`: not such a decimal).
+fn scaled(text: &str, decimals: u32) -> Option<i64> {
+    let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if frac.len() > decimals as usize || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let padded = format!("{whole}{frac:0<width$}", width = decimals as usize);
+    padded.parse().ok()
+}
+
+/// The parameter a per-pair search sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The order-up-to level S (base_stock; s_S with S − s kept).
+    UpTo,
+    /// The reorder point s of s_S (S − s kept).
+    Reorder,
+    /// The reorder point r of r_Q (Q kept).
+    ReorderQ,
+    /// S of base_stock in days of the pair's mean daily demand: level v is v steps.
+    UpToCover(Step),
+}
+
+impl Field {
+    /// The field and its levels of `PATH=LO..HI` (`inventory.S`, `inventory.s`, `inventory.r`;
+    /// integers) or `inventory.S_cover_days=LO..HI:STEP` (decimals; STEP defaults to 1, LO and
+    /// HI multiples of it).
+    pub fn parse(text: &str) -> Result<(Field, i64, i64), PerPairError> {
+        let bad = || PerPairError::Parameter(text.to_string());
+        let (path, range) = text.split_once('=').ok_or_else(bad)?;
+        let (lo, rest) = range.split_once("..").ok_or_else(bad)?;
+        let (hi, step) = rest.split_once(':').unwrap_or((rest, "1"));
+        let integers = |field: Field| match (lo.trim().parse::<i64>(), hi.trim().parse::<i64>()) {
+            (Ok(lo), Ok(hi)) if lo <= hi && !rest.contains(':') => Ok((field, lo, hi)),
+            _ => Err(bad()),
+        };
+        match path.trim().strip_prefix("inventory.").unwrap_or(path.trim()) {
+            "S" => integers(Field::UpTo),
+            "s" => integers(Field::Reorder),
+            "r" => integers(Field::ReorderQ),
+            "S_cover_days" => {
+                let decimals =
+                    [lo, hi, step].iter().map(|t| t.trim().split_once('.').map_or(0, |x| x.1.len())).max();
+                let decimals = decimals.unwrap_or(0).min(9) as u32;
+                let [lo, hi, units] = [lo, hi, step].map(|t| scaled(t, decimals));
+                match (lo, hi, units) {
+                    (Some(lo), Some(hi), Some(units))
+                        if units > 0 && lo <= hi && lo % units == 0 && hi % units == 0 =>
+                    {
+                        Ok((Field::UpToCover(Step { units, decimals }), lo / units, hi / units))
+                    }
+                    _ => Err(bad()),
+                }
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// The JSON name of the field.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::UpTo => "S",
+            Field::Reorder => "s",
+            Field::ReorderQ => "r",
+            Field::UpToCover(_) => "S_cover_days",
+        }
+    }
+
+    /// Where a search of this field starts at a pair of mean daily demand `daily` under rule
+    /// `kind`, whose normal-approximation order-up-to level is `level` (`None`: no guess).
+    pub(crate) fn start(self, level: f64, kind: &RuleKind, daily: f64) -> Option<i64> {
+        let up_to = level.round() as i64;
+        match (self, kind) {
+            (Field::UpTo, _) => Some(up_to),
+            (Field::Reorder, RuleKind::SS { s, level }) => Some(up_to - (level - s)),
+            (Field::ReorderQ, RuleKind::RQ { q, .. }) => Some(up_to - q / 2),
+            (Field::UpToCover(step), _) if daily > 0.0 => {
+                Some((level / daily / step.value(1)).round() as i64)
+            }
+            _ => None,
+        }
+    }
+
+    /// The rule `kind` of a pair of mean daily demand `daily` with this field at level `v`,
+    /// other parameters moved with it (`None`: the rule has no such field).
+    pub(crate) fn set(self, kind: &RuleKind, v: i64, daily: f64) -> Option<RuleKind> {
+        match (self, kind) {
+            (Field::UpTo, RuleKind::BaseStock { .. }) => Some(RuleKind::BaseStock { level: v }),
+            (Field::UpTo, &RuleKind::SS { s, level }) => Some(RuleKind::SS { s: v - (level - s), level: v }),
+            (Field::Reorder, &RuleKind::SS { s, level }) => {
+                Some(RuleKind::SS { s: v, level: v + (level - s) })
+            }
+            (Field::ReorderQ, &RuleKind::RQ { q, .. }) => Some(RuleKind::RQ { r: v, q }),
+            (Field::UpToCover(step), RuleKind::BaseStock { .. }) => {
+                Some(RuleKind::BaseStock { level: Model::cover_units(step.value(v), daily) })
+            }
+            _ => None,
+        }
+    }
+
+    /// The policy-table columns of a pair at level `v` whose rule is then `kind`: the rule's
+    /// units (`S`; `s` and `S`; `r`), or the days of cover searched.
+    pub(crate) fn columns(self, kind: &RuleKind, v: i64) -> Vec<(&'static str, String)> {
+        match (self, kind) {
+            (Field::UpToCover(step), _) => vec![("S_cover_days", step.text(v))],
+            (_, RuleKind::BaseStock { level }) => vec![("S", level.to_string())],
+            (_, RuleKind::SS { s, level }) => vec![("s", s.to_string()), ("S", level.to_string())],
+            (_, RuleKind::RQ { r, .. }) => vec![("r", r.to_string())],
+            _ => Vec::new(),
+        }
+    }
+}
