@@ -199,3 +199,25 @@ fn abc_xyz(policies: &[&str], t: &PairTable) -> String {
     }
     out + "</tbody></table>"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xyz_classes_split_at_half_and_one() {
+        let classes: Vec<Option<char>> =
+            [0.0, 0.5, 0.5000001, 1.0, 1.0000001, 3.0, f64::NAN].map(xyz_class).into();
+        assert_eq!(classes, [Some('X'), Some('X'), Some('Y'), Some('Y'), Some('Z'), Some('Z'), None]);
+    }
+
+    #[test]
+    fn demand_cv_counts_the_weekday_profile() {
+        // Poisson, mean 100 every day: sd 10, CV 0.1 (variance over mean would give 1).
+        assert!((demand_cv(&Prior { weekday_means: [100.0; 7], variance: 100.0 }) - 0.1).abs() < 1e-12);
+        // Constant 6 on weekdays 1–5, 0 on day 0 and 12 on day 6: mean 6, variance 72/7.
+        let prior = Prior { weekday_means: [0.0, 6.0, 6.0, 6.0, 6.0, 6.0, 12.0], variance: 0.0 };
+        assert!((demand_cv(&prior) - (72.0f64 / 7.0).sqrt() / 6.0).abs() < 1e-12);
+        assert!(demand_cv(&Prior { weekday_means: [0.0; 7], variance: 0.0 }).is_nan(), "no demand");
+    }
+}
