@@ -57,7 +57,7 @@ impl RunResult {
 
     /// The bytes of `pairs.csv`.
     fn pairs_csv<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &report::csv::pairs_bytes(&self.view.summary))
+        PyBytes::new(py, &self.view.pairs.csv_bytes(&self.view.policy_names()))
     }
 
     /// The bytes of `daily-locations.csv` (None with a single location).

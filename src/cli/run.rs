@@ -13,7 +13,7 @@ use scsim::experiment::shard::{RunShard, Shard, parse_shard, store_rows};
 use scsim::experiment::sweep::share;
 use scsim::experiment::{self, RunSpec, RunStats, block_count};
 use scsim::model::Model;
-use scsim::report::{self, RunInfo, csv::ReplicationsCsv};
+use scsim::report::{self, RunInfo, csv::ReplicationsCsv, pairs::PairsReplicationsCsv};
 
 use super::{
     InputError, Loaded, Output, Overrides, baseline, commit, load, progress_bar, write, write_outputs,
@@ -52,6 +52,10 @@ pub struct RunArgs {
     /// Compute only shard i of n (e.g. 0/4) and write it to the output folder for `scsim merge`.
     #[arg(long, value_name = "i/n", value_parser = parse_shard, conflicts_with = "check")]
     shard: Option<Shard>,
+    /// Also write pairs-replications.csv: one row per replication × policy × location × item
+    /// with each metric's value (not with --shard).
+    #[arg(long, conflicts_with = "shard")]
+    pairs_per_replication: bool,
 }
 
 pub fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -130,26 +134,44 @@ fn run_shard(
     write(&dir.join("shard.json"), &serde_json::to_vec(&shard)?)
 }
 
-/// Simulates every replication, streaming `replications.csv`, and writes the other outputs.
+/// Simulates every replication, streaming `replications.csv` (and with
+/// `--pairs-per-replication`, `pairs-replications.csv`), and writes the other outputs.
 fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<(RunInfo, RunStats)> {
     let csv_path = dir.join("replications.csv");
     let mut csv = ReplicationsCsv::create(&csv_path, model)
         .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let pairs_path = dir.join("pairs-replications.csv");
+    let mut pairs_csv = (args.pairs_per_replication)
+        .then(|| PairsReplicationsCsv::create(&pairs_path, model))
+        .transpose()
+        .with_context(|| format!("cannot write {}", pairs_path.display()))?;
     let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
-    let mut write_error = None;
-    let stats = experiment::run(
-        model,
-        spec,
-        &mut |rows| {
-            if write_error.is_none() {
-                write_error = csv.write(rows).err();
-            }
-        },
-        &|k| bar.inc(k),
-    );
+    let (mut write_error, mut pairs_error) = (None, None);
+    let mut rows = |rows: &_| {
+        if write_error.is_none() {
+            write_error = csv.write(rows).err();
+        }
+    };
+    let stats = match pairs_csv.as_mut() {
+        None => experiment::run(model, spec, &mut rows, &|k| bar.inc(k)),
+        Some(out) => {
+            let mut pairs = |p: &_| {
+                if pairs_error.is_none() {
+                    pairs_error = out.write(p).err();
+                }
+            };
+            experiment::run_with_pairs(model, spec, &mut rows, &mut pairs, &|k| bar.inc(k))
+        }
+    };
     bar.finish_and_clear();
     if let Some(e) = write_error {
         bail!("cannot write {}: {e}", csv_path.display());
+    }
+    if let Some(e) = pairs_error {
+        bail!("cannot write {}: {e}", pairs_path.display());
+    }
+    if let Some(out) = pairs_csv {
+        out.finish().with_context(|| format!("cannot write {}", pairs_path.display()))?;
     }
     let info = RunInfo {
         version: scsim::VERSION.to_string(),

@@ -20,6 +20,7 @@ pub mod env;
 pub mod golden;
 pub mod merge;
 pub mod optimize;
+mod pair_rows;
 pub mod paths;
 pub mod per_pair;
 pub mod points;
@@ -43,6 +44,7 @@ use crate::metrics::{
 };
 use crate::model::Model;
 use crate::sim::engine::Workspace;
+pub use pair_rows::PairRows;
 
 /// Most blocks a run is split into.
 const MAX_BLOCKS: u32 = 64;
@@ -292,6 +294,7 @@ pub type Rows = Vec<(u32, usize, MetricValues)>;
 struct ChunkResult {
     policies: Vec<Ordered>,
     rows: Rows,
+    pairs: Option<PairRows>,
 }
 
 /// One worker thread's reusable state.
@@ -314,18 +317,20 @@ impl Worker {
         }
     }
 
-    /// Simulates the replications `reps` of every policy, baseline first.
+    /// Simulates the replications `reps` of every policy, baseline first; keeps every pair's
+    /// values with `pairs`.
     fn run_chunk(
         &mut self,
         model: &Model,
         spec: &RunSpec,
-        reps: Range<u32>,
+        (reps, pairs): (Range<u32>, bool),
         progress: &(dyn Fn(u64) + Sync),
     ) -> ChunkResult {
         let n_policies = model.policies.len();
         let mut block = ChunkResult {
             policies: (0..n_policies).map(|_| Ordered::new(model)).collect(),
             rows: Vec::with_capacity(reps.len() * n_policies),
+            pairs: pairs.then(|| PairRows::new(reps.clone(), n_policies, model.pairs.len())),
         };
         let order = std::iter::once(spec.baseline).chain((0..n_policies).filter(|&p| p != spec.baseline));
         let order: Vec<usize> = order.collect();
@@ -333,7 +338,7 @@ impl Worker {
             for &p in &order {
                 self.ws.run(model, p, spec.seed, r as u64);
                 let ordered = &mut block.policies[p];
-                self.record_metrics(model, p, ordered);
+                self.record_metrics(model, p, ordered, block.pairs.as_mut().map(|k| k.slot(r, p)));
                 self.counted[p].waits.add(self.ws.total().1);
                 if spec.daily {
                     self.record_daily(p, ordered);
@@ -347,14 +352,26 @@ impl Worker {
     }
 
     /// Computes the metrics of the last run (of policy `p`) in every scope and adds them to the
-    /// policy's statistics; keeps the total's values for the rows and differences.
-    fn record_metrics(&mut self, model: &Model, p: usize, ordered: &mut Ordered) {
+    /// policy's statistics; keeps the total's values for the rows and differences, and each
+    /// pair's in `pairs` if given.
+    fn record_metrics(
+        &mut self,
+        model: &Model,
+        p: usize,
+        ordered: &mut Ordered,
+        pairs: Option<&mut [MetricValues]>,
+    ) {
         let measured = model.measured_days();
         let (total, waits) = self.ws.total();
         self.values[p] = total.metrics(measured, waits);
         push_all(&mut ordered.total, self.values[p]);
+        let mut kept = pairs.map(|k| k.iter_mut());
         for (moments, (c, w)) in ordered.pairs.iter_mut().zip(self.ws.pair_counters()) {
-            push_all(moments, c.metrics(measured, w));
+            let values = c.metrics(measured, w);
+            if let Some(slot) = kept.as_mut().and_then(|k| k.next()) {
+                *slot = values;
+            }
+            push_all(moments, values);
         }
         self.suppliers.iter_mut().for_each(|c| *c = LaneCounters::default());
         for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
@@ -448,6 +465,7 @@ struct Reducer<'a> {
     ordered: Option<Vec<Ordered>>,
     kept: Option<Vec<Vec<Ordered>>>,
     rows: &'a mut (dyn FnMut(&Rows) + Send),
+    pairs: Option<&'a mut (dyn FnMut(&PairRows) + Send)>,
 }
 
 impl Reducer<'_> {
@@ -463,6 +481,9 @@ impl Reducer<'_> {
                 }
             }
             (self.rows)(&chunk.rows);
+            if let (Some(consumer), Some(pairs)) = (self.pairs.as_mut(), &chunk.pairs) {
+                consumer(pairs);
+            }
             if !self.chunks.ends_block(self.next) {
                 self.next += 1;
                 continue;
@@ -509,10 +530,24 @@ pub fn run_blocks(
     rows: &mut (dyn FnMut(&Rows) + Send),
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
+    run_blocks_to(model, spec, (blocks, keep_blocks), rows, None, progress)
+}
+
+/// [`run_blocks`], also handing every chunk's per-pair values to `pairs` (in replication
+/// order) if given.
+fn run_blocks_to<'a>(
+    model: &Model,
+    spec: &RunSpec,
+    (blocks, keep_blocks): (Range<u32>, bool),
+    rows: &'a mut (dyn FnMut(&Rows) + Send),
+    pairs: Option<&'a mut (dyn FnMut(&PairRows) + Send)>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> RunStats {
     let size = block_size(spec.replications);
     let chunks = Chunks::new(spec.replications);
     let (first, end) = (chunks.first(blocks.start), chunks.first(blocks.end.max(blocks.start)));
     let threads = rayon::current_num_threads().max(1);
+    let keep_pairs = pairs.is_some();
     let claim = AtomicU32::new(first);
     let reducer = Mutex::new(Reducer {
         chunks,
@@ -522,6 +557,7 @@ pub fn run_blocks(
         ordered: None,
         kept: keep_blocks.then(Vec::new),
         rows,
+        pairs,
     });
     // Integer statistics are exact and order-free: the first worker to finish starts the total
     // and each later one adds its own, while the others may still be simulating.
@@ -537,7 +573,7 @@ pub fn run_blocks(
             if reps.is_empty() {
                 continue;
             }
-            let chunk = worker.run_chunk(model, spec, reps, progress);
+            let chunk = worker.run_chunk(model, spec, (reps, keep_pairs), progress);
             reducer.lock().expect("the reducer never panics while locked").deliver(c, chunk);
         }
         let mut total = counted.lock().expect("adding counts never panics");
@@ -575,6 +611,21 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunStats {
     run_blocks(model, spec, 0..block_count(spec.replications), false, rows, progress)
+}
+
+/// Runs every replication of `spec` as [`run`] does (the same statistics, bit for bit), and
+/// hands each chunk of replications' per-pair metric values to `pairs`, in replication order.
+/// A chunk's values stay in memory until it is handed over: at most the chunks in flight
+/// (about one per thread, each of at most 256 replications × policies × pairs × 384 bytes).
+pub fn run_with_pairs(
+    model: &Model,
+    spec: &RunSpec,
+    rows: &mut (dyn FnMut(&Rows) + Send),
+    pairs: &mut (dyn FnMut(&PairRows) + Send),
+    progress: &(dyn Fn(u64) + Sync),
+) -> RunStats {
+    let blocks = 0..block_count(spec.replications);
+    run_blocks_to(model, spec, (blocks, false), rows, Some(pairs), progress)
 }
 
 #[cfg(test)]

@@ -18,12 +18,47 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::ReportError;
-use super::json::Summary;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
 use super::{create_temp, fmt_f64, write_f64};
 use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
+
+/// A CSV file written under a temporary name beside its place and renamed into place by
+/// [`TempCsv::finish`]; dropped unfinished, it removes its temporary file.
+pub(crate) struct TempCsv {
+    out: Option<csv::Writer<File>>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl TempCsv {
+    /// Starts the file at `path`.
+    pub(crate) fn create(path: &Path) -> Result<TempCsv, csv::Error> {
+        let (file, tmp) = create_temp(path)?;
+        Ok(TempCsv { out: Some(csv::Writer::from_writer(file)), tmp, path: path.to_path_buf() })
+    }
+
+    /// The writer (buffered).
+    pub(crate) fn writer(&mut self) -> &mut csv::Writer<File> {
+        self.out.as_mut().expect("not finished")
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub(crate) fn finish(mut self) -> Result<(), csv::Error> {
+        let out = self.out.take().expect("not finished");
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        Ok(std::fs::rename(&self.tmp, &self.path)?)
+    }
+}
+
+impl Drop for TempCsv {
+    fn drop(&mut self) {
+        if self.out.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
 
 /// Streams `replications.csv` while a run progresses; [`ReplicationsCsv::finish`] moves it into
 /// place. Dropped unfinished, it removes its temporary file.
@@ -31,9 +66,7 @@ use crate::model::Model;
 /// It is no [`Exporter`](super::Exporter): its rows are written as replications finish and
 /// are not part of the [`RunView`](super::RunView).
 pub struct ReplicationsCsv {
-    out: Option<csv::Writer<File>>,
-    tmp: PathBuf,
-    path: PathBuf,
+    out: TempCsv,
     policy_names: Vec<String>,
     /// The cell being formatted (reused: no allocation per number).
     cell: String,
@@ -42,13 +75,11 @@ pub struct ReplicationsCsv {
 impl ReplicationsCsv {
     /// Starts the file at `path` (written under a temporary name until finished).
     pub fn create(path: &Path, model: &Model) -> Result<ReplicationsCsv, csv::Error> {
-        let (file, tmp) = create_temp(path)?;
-        let mut out = csv::Writer::from_writer(file);
-        out.write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
+        let mut out = TempCsv::create(path)?;
+        out.writer()
+            .write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
         Ok(ReplicationsCsv {
-            out: Some(out),
-            tmp,
-            path: path.to_path_buf(),
+            out,
             policy_names: model.policies.iter().map(|p| id_cell(&p.name).into_owned()).collect(),
             cell: String::with_capacity(32),
         })
@@ -56,7 +87,7 @@ impl ReplicationsCsv {
 
     /// Appends a block of rows.
     pub fn write(&mut self, rows: &Rows) -> Result<(), csv::Error> {
-        let out = self.out.as_mut().expect("not finished");
+        let out = self.out.writer();
         let cell = &mut self.cell;
         for (r, p, values) in rows {
             cell.clear();
@@ -73,18 +104,8 @@ impl ReplicationsCsv {
     }
 
     /// Flushes and renames the file into place.
-    pub fn finish(mut self) -> Result<(), csv::Error> {
-        let out = self.out.take().expect("not finished");
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        Ok(std::fs::rename(&self.tmp, &self.path)?)
-    }
-}
-
-impl Drop for ReplicationsCsv {
-    fn drop(&mut self) {
-        if self.out.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+    pub fn finish(self) -> Result<(), csv::Error> {
+        self.out.finish()
     }
 }
 
@@ -241,31 +262,6 @@ fn csv_bytes<R: Serialize>(records: impl Iterator<Item = R>) -> Vec<u8> {
 pub fn daily_bytes(policies: &[&str], daily: &[Vec<DayRow>]) -> Vec<u8> {
     let rows = policies.iter().zip(daily).flat_map(|(p, days)| days.iter().map(|d| DailyRecord::new(p, d)));
     csv_bytes(rows)
-}
-
-/// The bytes of `pairs.csv`: one row per policy and stocked pair (`location`, `item`) with
-/// every metric's mean and 95 % half-width over the replications (empty when undefined), in
-/// the order of `summary.json`.
-pub fn pairs_bytes(summary: &Summary) -> Vec<u8> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["policy".to_string(), "location".into(), "item".into()];
-    header.extend(METRICS.iter().flat_map(|m| [format!("{}_mean", m.key), format!("{}_half_width", m.key)]));
-    out.write_record(&header).expect("writing into memory cannot fail");
-    let cell = |x: Option<f64>| x.map_or(String::new(), fmt_f64);
-    for policy in &summary.policies {
-        for (pair, metrics) in &policy.pairs {
-            // Ids never hold '/' (validation refuses it), so the pair name splits exactly.
-            let (location, item) = pair.split_once('/').unwrap_or((pair, ""));
-            let mut row: Vec<String> =
-                [&policy.name, location, item].iter().map(|id| id_cell(id).into_owned()).collect();
-            for m in &METRICS {
-                let stat = metrics.get(m.key);
-                row.extend([cell(stat.and_then(|s| s.mean)), cell(stat.and_then(|s| s.half_width))]);
-            }
-            out.write_record(&row).expect("writing into memory cannot fail");
-        }
-    }
-    out.into_inner().expect("writing into memory cannot fail")
 }
 
 /// The bytes of `daily-locations.csv`: for each policy and day, every location in turn.

@@ -60,7 +60,10 @@ pub(crate) struct SummaryJson;
 
 impl Exporter for SummaryJson {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
-        write(dir, "summary.json", &json::summary_bytes(&view.summary))
+        // Streamed: at 10,000 lanes the file is 8 MB, and a growing buffer would hold twice that.
+        let file = dir.join("summary.json");
+        super::write_atomic_with(&file, |out| json::write_summary(&view.summary, out))
+            .map_err(|source| ReportError::Write { file, source })
     }
 }
 
@@ -91,7 +94,13 @@ pub(crate) struct PairsCsv;
 
 impl Exporter for PairsCsv {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
-        write(dir, "pairs.csv", &csv::pairs_bytes(&view.summary))
+        // Streamed to the file row by row: never the whole table as text in memory.
+        let file = dir.join("pairs.csv");
+        let written = csv::TempCsv::create(&file).and_then(|mut out| {
+            view.pairs.write_csv(&view.policy_names(), out.writer())?;
+            out.finish()
+        });
+        written.map_err(|e| ReportError::Write { file, source: e.into() })
     }
 }
 

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 
 use super::json::{Metrics, PAIRS_IN_SUMMARY, PolicySummary, Stat, Summary};
+use super::pairs::PairTable;
 use super::plots::{self, Kind};
 use super::table::{format_value, heading};
 use super::verdicts::Mark;
 use super::view::RunView;
 use crate::metrics::{
-    LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS, Theme,
+    LANE_METRICS, METRICS, MetricDef, ORDER_METRICS, SEGMENT_METRICS, SUPPLIER_METRICS, Theme, metric_index,
 };
 
 /// The metrics of the first summary table.
@@ -115,38 +116,39 @@ const PAIR_METRICS: [&str; 5] =
 
 /// With several stocked pairs, a table per key metric: one row per pair, one column per
 /// policy (metrics undefined or zero everywhere are left out).
-fn by_pair(s: &Summary) -> String {
-    let names: Vec<&String> = s.policies.first().map(|p| p.pairs.keys().collect()).unwrap_or_default();
-    if names.len() < 2 {
+fn by_pair(policies: &[&str], t: &PairTable) -> String {
+    if t.names.len() < 2 {
         return String::new();
     }
-    if names.len() > PAIRS_IN_SUMMARY {
+    if t.names.len() > PAIRS_IN_SUMMARY {
         return format!(
             "<h2>By location and item</h2><p class=\"note\">{} stocked pairs: every pair's metrics are in <code>pairs.csv</code>; the per-SKU view above shows the worst.</p>",
-            names.len()
+            t.names.len()
         );
     }
     let mut out = String::from(
         "<h2>By location and item</h2><p class=\"note\">Each stocked (location, item) pair: mean over replications ± 95 % half-width. The totals above pool them (service levels over the pairs where customers buy).</p>",
     );
     for key in PAIR_METRICS {
-        let Some(def) = METRICS.iter().find(|m| m.key == key) else { continue };
-        let cell = |p: &PolicySummary, name: &String| value(p.pairs.get(name).and_then(|m| m.get(key)));
-        let used =
-            names.iter().any(|n| s.policies.iter().any(|p| cell(p, n).0.is_finite() && cell(p, n).0 != 0.0));
+        let Some(m) = metric_index(key) else { continue };
+        let def = &METRICS[m];
+        let cell = |p: usize, k: usize| t.policies[p][k][m];
+        let policy_range = || 0..policies.len();
+        let used = (0..t.names.len())
+            .any(|k| policy_range().any(|p| cell(p, k).0.is_finite() && cell(p, k).0 != 0.0));
         if !used {
             continue;
         }
         out.push_str(&format!("<h3>{}</h3><table><thead><tr><th>Location/item</th>", esc(&heading(def))));
-        for p in &s.policies {
-            out.push_str(&format!("<th>{}</th>", esc(&p.name)));
+        for name in policies {
+            out.push_str(&format!("<th>{}</th>", esc(name)));
         }
         out.push_str("</tr></thead><tbody>");
-        for name in names.iter().filter(|n| s.policies.iter().any(|p| cell(p, n).0.is_finite())) {
-            out.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(name)));
-            for p in &s.policies {
-                let (m, h) = cell(p, name);
-                out.push_str(&format!("<td>{}</td>", esc(&format_value(m, h, def.share, false))));
+        for k in (0..t.names.len()).filter(|&k| policy_range().any(|p| cell(p, k).0.is_finite())) {
+            out.push_str(&format!("<tr><th scope=\"row\">{}</th>", esc(&t.names[k])));
+            for p in policy_range() {
+                let (mean, half) = cell(p, k);
+                out.push_str(&format!("<td>{}</td>", esc(&format_value(mean, half, def.share, false))));
             }
             out.push_str("</tr>");
         }
@@ -215,8 +217,9 @@ pub fn report(view: &RunView) -> String {
             esc(kind.caption())
         ));
     }
-    out.push_str(&super::skus::view(s));
-    out.push_str(&by_pair(s));
+    let names = view.policy_names();
+    out.push_str(&super::skus::view(&names, &view.pairs));
+    out.push_str(&by_pair(&names, &view.pairs));
     // One table per supplier and per segment and lane (segments and lanes only when there are
     // several).
     out.push_str(&scoped(s, "Suppliers", 1, &SUPPLIER_METRICS, &|p| &p.suppliers));

@@ -219,7 +219,13 @@ pub(crate) fn summary(run: &Run) -> Summary {
                     .filter(|&(q, _)| q != p)
                     .map(|(_, (other, moments))| (other.name.clone(), metric_map(&METRICS, moments)))
                     .collect(),
-                pairs: scoped(model.pairs.iter().map(|x| &x.name), &o.pairs, &METRICS),
+                // Above the bound the per-pair metrics are left out (pairs.csv holds them),
+                // never built: their maps of named statistics would cost 60 MB at 10,000 pairs.
+                pairs: if model.pairs.len() > PAIRS_IN_SUMMARY {
+                    BTreeMap::new()
+                } else {
+                    scoped(model.pairs.iter().map(|x| &x.name), &o.pairs, &METRICS)
+                },
                 suppliers: scoped(model.suppliers.iter().map(|x| &x.id), &o.suppliers, &SUPPLIER_METRICS),
                 segments: model
                     .used_segments()
@@ -270,16 +276,14 @@ pub(crate) fn summary(run: &Run) -> Summary {
 
 /// The summary as pretty-printed JSON bytes with a final newline.
 pub fn summary_bytes(summary: &Summary) -> Vec<u8> {
-    let slim;
-    let summary = if summary.pairs_left_out.is_some() {
-        let mut s = summary.clone();
-        s.policies.iter_mut().for_each(|p| p.pairs.clear());
-        slim = s;
-        &slim
-    } else {
-        summary
-    };
-    let mut out = serde_json::to_vec_pretty(summary).expect("the summary serialises");
-    out.push(b'\n');
+    let mut out = Vec::new();
+    write_summary(summary, &mut out).expect("writing into memory cannot fail");
     out
+}
+
+/// Writes the summary into `out` as pretty-printed JSON with a final newline (the bytes of
+/// [`summary_bytes`], streamed).
+pub fn write_summary(summary: &Summary, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, summary)?;
+    out.write_all(b"\n")
 }

@@ -18,6 +18,7 @@ mod glossary;
 pub mod html;
 pub mod json;
 mod number;
+pub mod pairs;
 pub mod plots;
 mod skus;
 pub mod sweep_plots;
@@ -66,9 +67,20 @@ pub struct Run<'a> {
 /// Writes `bytes` to `path` atomically (a new temporary file in the same folder, then
 /// rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let (mut file, tmp) = create_temp(path)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    drop(file);
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes the file at `path` atomically as [`write_atomic`] does, its contents streamed by
+/// `write` through a buffer (never held whole in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let (file, tmp) = create_temp(path)?;
+    let mut out = io::BufWriter::new(file);
+    let written = write(&mut out)
+        .and_then(|()| out.into_inner().map_err(io::IntoInnerError::into_error))
+        .and_then(|file| file.sync_all());
     match written.and_then(|()| fs::rename(&tmp, path)) {
         Ok(()) => Ok(()),
         Err(e) => {

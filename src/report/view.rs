@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::ReportError;
 use super::json::{Summary, summary};
+use super::pairs::PairTable;
 use super::{Run, csv};
 use crate::experiment::PolicyStats;
 
@@ -73,6 +74,9 @@ pub struct RunView {
     /// The locations of each policy (`daily-locations.csv`), policies in summary order and
     /// locations in scenario order; empty with a single location.
     pub locations: Vec<Vec<LocationSeries>>,
+    /// The results at every stocked pair (`pairs.csv`; the summary keeps them only up to
+    /// [`PAIRS_IN_SUMMARY`](super::json::PAIRS_IN_SUMMARY) pairs).
+    pub pairs: PairTable,
 }
 
 impl RunView {
@@ -88,20 +92,25 @@ impl RunView {
             summary: summary(run),
             daily: policies().map(|(_, stats)| day_rows(run, stats)).collect(),
             locations,
+            pairs: PairTable::build(run),
         }
     }
 
-    /// Reads the run in `dir` from `summary.json`, `daily.csv` and, if present,
-    /// `daily-locations.csv`.
+    /// Reads the run in `dir` from `summary.json`, `daily.csv`, `pairs.csv` and, if present,
+    /// `daily-locations.csv` (a folder of an older scsim without `pairs.csv`: the pairs of
+    /// `summary.json`).
     pub fn load(dir: &Path) -> Result<RunView, ReportError> {
         let summary_file = dir.join("summary.json");
-        let mut summary: Summary = serde_json::from_slice(&read(&summary_file)?)
+        let summary: Summary = serde_json::from_slice(&read(&summary_file)?)
             .map_err(|source| ReportError::Summary { file: summary_file, source })?;
-        if let Some(left_out) = &summary.pairs_left_out {
-            let file = dir.join(&left_out.file);
-            read_pairs(&read(&file)?, &mut summary).map_err(|reason| ReportError::Pairs { file, reason })?;
-        }
         let policies: Vec<&str> = summary.policies.iter().map(|p| p.name.as_str()).collect();
+        let pairs_file = dir.join("pairs.csv");
+        let pairs = if summary.pairs_left_out.is_some() || pairs_file.exists() {
+            PairTable::read(&read(&pairs_file)?, &policies)
+                .map_err(|reason| ReportError::Pairs { file: pairs_file, reason })?
+        } else {
+            PairTable::from_summary(&summary)
+        };
         let daily_file = dir.join("daily.csv");
         let daily = csv::read_daily(&read(&daily_file)?, &policies, &daily_file)?;
         let locations_file = dir.join("daily-locations.csv");
@@ -110,7 +119,7 @@ impl RunView {
         } else {
             Vec::new()
         };
-        Ok(RunView { summary, daily, locations })
+        Ok(RunView { summary, daily, locations, pairs })
     }
 
     /// The names of the policies, in summary order.
@@ -122,32 +131,6 @@ impl RunView {
     pub fn warmup_days(&self) -> usize {
         self.daily.first().map_or(0, |days| days.iter().filter(|d| d.warmup).count())
     }
-}
-
-/// Puts the metrics of `pairs.csv` (`bytes`) back into the summary's policies: each metric's
-/// mean and half-width (the standard deviation is not in the file).
-fn read_pairs(bytes: &[u8], summary: &mut Summary) -> Result<(), String> {
-    let mut reader = ::csv::Reader::from_reader(bytes);
-    let header = reader.headers().map_err(|e| e.to_string())?.clone();
-    for record in reader.records() {
-        let record = record.map_err(|e| e.to_string())?;
-        let unquote = |k: usize| record.get(k).map(|c| super::csv::id_from_cell(c).to_string());
-        let (Some(policy), Some(location), Some(item)) = (unquote(0), unquote(1), unquote(2)) else {
-            return Err(format!("line {}: fewer than 3 columns", record.position().map_or(0, |p| p.line())));
-        };
-        let Some(p) = summary.policies.iter_mut().find(|p| p.name == policy) else {
-            return Err(format!("policy {policy:?} is not in summary.json"));
-        };
-        let cell = |k: usize| record.get(k).and_then(|c| c.parse::<f64>().ok());
-        let mut metrics = crate::report::json::Metrics::new();
-        for k in (3..header.len()).step_by(2) {
-            let Some(key) = header[k].strip_suffix("_mean") else { continue };
-            let stat = crate::report::json::Stat { mean: cell(k), sd: None, half_width: cell(k + 1), n: 0 };
-            metrics.insert(key.to_string(), stat);
-        }
-        p.pairs.insert(format!("{location}/{item}"), metrics);
-    }
-    Ok(())
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, ReportError> {

@@ -25,6 +25,7 @@ mod fuzz_input;
 mod history;
 mod network;
 mod orders;
+mod pairs_output;
 mod per_pair;
 mod per_sku_report;
 mod plot_layout;

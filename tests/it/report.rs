@@ -203,8 +203,9 @@ fn pairs_csv_has_every_metric_of_every_policy_at_every_pair() {
         serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     let mut reader = csv::Reader::from_path(out.join("pairs.csv")).unwrap();
     let header = reader.headers().unwrap().clone();
-    assert_eq!(header.iter().take(3).collect::<Vec<_>>(), ["policy", "location", "item"]);
-    assert_eq!(header.len(), 3 + 2 * scsim::metrics::METRICS.len());
+    let keys = ["policy", "location", "item", "abc", "xyz", "demand_cv", "unit_cost"];
+    assert_eq!(header.iter().take(7).collect::<Vec<_>>(), keys);
+    assert_eq!(header.len(), 7 + 2 * scsim::metrics::METRICS.len());
     let column = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let policies = summary["policies"].as_array().unwrap();
