@@ -99,14 +99,13 @@ fn worst(t: &PairTable, p: usize, metric: Metric, title: &str) -> String {
 /// revenue plus revenue lost per day where items have prices, else units demanded. Pairs are
 /// sorted by value; A holds the first 80 % of the total, B the next 15 %, C the rest.
 pub(crate) fn abc_classes(t: &PairTable) -> Vec<char> {
-    let value = |k: usize| {
-        let revenue = t.mean(0, k, Metric::RevenuePerDay) + t.mean(0, k, Metric::LostRevenuePerDay);
-        if revenue.is_finite() && revenue > 0.0 {
-            revenue
-        } else {
-            t.mean(0, k, Metric::DemandUnits).max(0.0)
-        }
-    };
+    let revenue = |k: usize| t.mean(0, k, Metric::RevenuePerDay) + t.mean(0, k, Metric::LostRevenuePerDay);
+    let units = |k: usize| t.mean(0, k, Metric::DemandUnits).max(0.0);
+    // One basis for the whole catalogue: revenue when every pair with demand has a revenue,
+    // else units demanded (a mix of the two scales would not rank).
+    let priced = |k: usize| (revenue(k).is_finite() && revenue(k) > 0.0) || units(k) <= 0.0;
+    let by_revenue = (0..t.names.len()).all(priced);
+    let value = |k: usize| if by_revenue { revenue(k) } else { units(k) };
     let mut pairs: Vec<(usize, f64)> = (0..t.names.len()).map(|k| (k, value(k))).collect();
     pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let total: f64 = pairs.iter().map(|p| if p.1.is_finite() { p.1 } else { 0.0 }).sum();
@@ -131,7 +130,7 @@ pub(crate) fn abc_classes(t: &PairTable) -> Vec<char> {
 fn abc(policies: &[&str], t: &PairTable) -> String {
     let classes = abc_classes(t);
     let mut out = String::from(
-        "<h3>Service and stock by ABC class</h3><p class=\"note\">Classes by demand value under the first policy (revenue plus revenue lost per day where items have prices, else units demanded): A holds the first 80 % of the total value, B the next 15 %, C the last 5 %. Fill rate: units filled over units demanded in the class (means); on hand: the class's mean units on hand, summed.</p><table><thead><tr><th>Class</th><th>Pairs</th>",
+        "<h3>Service and stock by ABC class</h3><p class=\"note\">Classes by demand value under the first policy (revenue plus revenue lost per day when every pair with demand has a price, else units demanded, for every pair alike): A holds the first 80 % of the total value, B the next 15 %, C the last 5 %. Fill rate: units filled over units demanded in the class (means); on hand: the class's mean units on hand, summed.</p><table><thead><tr><th>Class</th><th>Pairs</th>",
     );
     for name in policies {
         out.push_str(&format!("<th>{} fill rate</th><th>{} on hand</th>", esc(name), esc(name)));
@@ -209,6 +208,34 @@ mod tests {
         let classes: Vec<Option<char>> =
             [0.0, 0.5, 0.5000001, 1.0, 1.0000001, 3.0, f64::NAN].map(xyz_class).into();
         assert_eq!(classes, [Some('X'), Some('X'), Some('Y'), Some('Y'), Some('Z'), Some('Z'), None]);
+    }
+
+    /// A table of one policy whose pairs have these (revenue per day, units demanded).
+    fn table(pairs: &[(f64, f64)]) -> PairTable {
+        let stats = pairs.iter().map(|&(revenue, units)| {
+            let mut s: crate::report::pairs::PairStats = [(f64::NAN, f64::NAN); crate::metrics::N_METRICS];
+            s[Metric::RevenuePerDay as usize].0 = revenue;
+            s[Metric::LostRevenuePerDay as usize].0 = 0.0;
+            s[Metric::DemandUnits as usize].0 = units;
+            s
+        });
+        PairTable {
+            names: (0..pairs.len()).map(|k| format!("store/sku{k}")).collect(),
+            cv: vec![f64::NAN; pairs.len()],
+            unit_cost: vec![0.0; pairs.len()],
+            policies: vec![stats.collect()],
+        }
+    }
+
+    #[test]
+    fn abc_ranks_every_pair_on_one_basis() {
+        // All priced: by revenue. sku0 has 90 % of the revenue (A) though the fewest units.
+        let priced = table(&[(900.0, 10.0), (60.0, 500.0), (40.0, 490.0)]);
+        assert_eq!(abc_classes(&priced), ['A', 'B', 'C']);
+        // sku2 has no price: every pair by units (500 and 490 of 1,000 lead, sku0's 10 is C).
+        // Mixing the scales (revenue 900 and 60 against 490 units) would give A, C, A.
+        let mixed = table(&[(900.0, 10.0), (60.0, 500.0), (0.0, 490.0)]);
+        assert_eq!(abc_classes(&mixed), ['C', 'A', 'A']);
     }
 
     #[test]

@@ -32,9 +32,9 @@ fn density(z: f64) -> f64 {
 }
 
 /// Safety factors of a fill-rate target lie in [`Z_MIN`, `Z_MAX`].
-pub(crate) const Z_MIN: f64 = -4.0;
+const Z_MIN: f64 = -4.0;
 /// Upper end of the safety factors of a fill-rate target.
-pub(crate) const Z_MAX: f64 = 8.0;
+const Z_MAX: f64 = 8.0;
 /// Degree of the inverse series in each cell.
 const DEGREE: usize = 8;
 /// Cells per octave of the target: 2^`CELL_BITS` (the leading bits of the mantissa).
@@ -160,7 +160,8 @@ pub fn z_for_fill_rate(fill_rate: f64, q: f64, sigma: f64) -> f64 {
     if target >= table.at_min {
         return Z_MIN;
     }
-    if target <= table.at_max {
+    // Written so that a NaN target (a NaN forecast) also takes the largest factor, not a cell.
+    if target <= table.at_max || target.is_nan() {
         return Z_MAX;
     }
     let cell = &table.cells[cell_of(target)];
@@ -172,6 +173,12 @@ pub fn z_for_fill_rate(fill_rate: f64, q: f64, sigma: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nan_target_takes_the_largest_factor() {
+        assert_eq!(z_for_fill_rate(0.95, f64::NAN, 10.0), Z_MAX);
+        assert_eq!(z_for_fill_rate(0.95, 100.0, f64::NAN), Z_MAX);
+    }
 
     #[test]
     fn normal_loss_matches_tables() {

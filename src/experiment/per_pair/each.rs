@@ -35,8 +35,8 @@ impl Bracket {
             return None;
         }
         Some(match self.seen {
-            (true, false) => (self.high - self.step).max(self.low),
-            (false, true) => (self.low - 1 + self.step).min(hi),
+            (true, false) => self.high.saturating_sub(self.step).max(self.low),
+            (false, true) => (self.low - 1).saturating_add(self.step).min(hi),
             _ => self.low + (self.high.min(hi + 1) - 1 - self.low) / 2,
         })
     }
@@ -44,7 +44,7 @@ impl Bracket {
     /// Takes in that level `v` is feasible or not; a gallop's next step is twice this one.
     fn learn(&mut self, v: i64, feasible: bool) {
         if self.seen != (false, false) {
-            self.step *= 2;
+            self.step = self.step.saturating_mul(2);
         }
         if feasible {
             self.high = v;

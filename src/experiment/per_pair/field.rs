@@ -45,6 +45,10 @@ fn scaled(text: &str, decimals: u32) -> Option<i64> {
     padded.parse().ok()
 }
 
+/// The largest level (in absolute value) a search may reach: far above any stock, it keeps the
+/// search's arithmetic (HI + 1, doubling gallop steps) clear of overflow.
+pub const MAX_LEVEL: i64 = 1 << 40;
+
 /// The parameter a per-pair search sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -63,6 +67,15 @@ impl Field {
     /// integers) or `inventory.S_cover_days=LO..HI:STEP` (decimals; STEP defaults to 1, LO and
     /// HI multiples of it).
     pub fn parse(text: &str) -> Result<(Field, i64, i64), PerPairError> {
+        let (field, lo, hi) = Field::parse_range(text)?;
+        if lo < -MAX_LEVEL || hi > MAX_LEVEL {
+            return Err(PerPairError::TooWide(text.to_string()));
+        }
+        Ok((field, lo, hi))
+    }
+
+    /// The field and range of `text`, unbounded.
+    fn parse_range(text: &str) -> Result<(Field, i64, i64), PerPairError> {
         let bad = || PerPairError::Parameter(text.to_string());
         let (path, range) = text.split_once('=').ok_or_else(bad)?;
         let (lo, rest) = range.split_once("..").ok_or_else(bad)?;

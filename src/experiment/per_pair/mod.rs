@@ -39,7 +39,7 @@ use crate::experiment::optimize::{Constraint, Objective};
 use crate::experiment::stats::Moments;
 use crate::metrics::Metric;
 use crate::model::Model;
-pub use field::{Field, Step};
+pub use field::{Field, MAX_LEVEL, Step};
 pub use search::COARSE_REPLICATIONS;
 use search::Search;
 pub use tables::{policy_table_bytes, results_bytes};
@@ -58,6 +58,9 @@ pub enum PerPairError {
         "--param {0:?}: a per-pair search sets inventory.S=LO..HI (base_stock, or s_S with S − s kept), inventory.s=LO..HI (s_S with S − s kept), inventory.r=LO..HI (r_Q with Q kept) or inventory.S_cover_days=LO..HI:STEP (base_stock; days from LO to HI by STEP, LO and HI multiples of STEP)"
     )]
     Parameter(String),
+    /// The range reaches levels no stock could take.
+    #[error("--param {0:?}: levels are searched between -{MAX_LEVEL} and {MAX_LEVEL}")]
+    TooWide(String),
     /// Some pairs' policies have no such parameter.
     #[error("{field} is not a parameter of the policy {policy:?} at {}{}", .pairs.iter().take(5).cloned().collect::<Vec<_>>().join(", "), if .pairs.len() > 5 { format!(" and {} more pairs", .pairs.len() - 5) } else { String::new() })]
     Mismatch {

@@ -20,6 +20,12 @@ fn fields_move_their_partner_by_the_fixed_gap() {
     assert_eq!(Field::parse("inventory.S=0..600"), Ok((Field::UpTo, 0, 600)));
     assert!(Field::parse("inventory.Q=0..10").is_err());
     assert!(Field::parse("inventory.S=0..10:2").is_err(), "a step is for days of cover");
+    let top = format!("inventory.S=0..{MAX_LEVEL}");
+    assert_eq!(Field::parse(&top), Ok((Field::UpTo, 0, MAX_LEVEL)));
+    let past = format!("inventory.S=0..{}", MAX_LEVEL + 1);
+    assert_eq!(Field::parse(&past), Err(PerPairError::TooWide(past.clone())));
+    let below = format!("inventory.r={}..0", -MAX_LEVEL - 1);
+    assert_eq!(Field::parse(&below), Err(PerPairError::TooWide(below.clone())));
 }
 
 #[test]
