@@ -26,24 +26,8 @@ impl Workspace {
                 by_location[pair.location] += p.backorders + p.owed;
             }
         }
-        for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
-            debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit() >= 0);
-            p.today_demand = 0;
-            rec.on_hand += p.on_hand;
-            rec.backorders += p.backorders;
-            rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
-            rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
-            if FULL && pair.costs.in_transit > 0.0 {
-                rec.costs.pipeline += p.in_transit() as f64 * pair.costs.in_transit;
-            }
-            if measured {
-                let c = &mut p.counters;
-                c.on_hand_unit_days += p.on_hand as u64;
-                c.backorder_unit_days += p.backorders as u64;
-                c.owed_unit_days += p.owed as u64;
-                c.max_backorders = c.max_backorders.max(p.backorders as u64);
-                c.ready_days += u64::from(p.backorders + p.owed == 0);
-            }
+        for pi in 0..self.pairs.len() {
+            self.account_pair::<FULL>(model, pi, measured, rec);
         }
         if FULL && measured && model.has_network {
             // The echelon of a pair adds the stock below it and what is in transit to it.
@@ -55,6 +39,35 @@ impl Workspace {
                     .sum();
                 self.pairs[pi].counters.echelon_unit_days += below;
             }
+        }
+    }
+
+    /// Step 6 for pair `pi`: its end-of-day stock and backorders, recorded and costed.
+    #[inline(always)]
+    pub(super) fn account_pair<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        pi: usize,
+        measured: bool,
+        rec: &mut DayRecord,
+    ) {
+        let (p, pair) = (&mut self.pairs[pi], &model.pairs[pi]);
+        debug_assert!(p.on_hand >= 0 && p.backorders >= 0 && p.owed >= 0 && p.in_transit() >= 0);
+        p.today_demand = 0;
+        rec.on_hand += p.on_hand;
+        rec.backorders += p.backorders;
+        rec.costs.holding += p.on_hand as f64 * pair.costs.holding;
+        rec.costs.backorder += p.backorders as f64 * pair.costs.backorder;
+        if FULL && pair.costs.in_transit > 0.0 {
+            rec.costs.pipeline += p.in_transit() as f64 * pair.costs.in_transit;
+        }
+        if measured {
+            let c = &mut p.counters;
+            c.on_hand_unit_days += p.on_hand as u64;
+            c.backorder_unit_days += p.backorders as u64;
+            c.owed_unit_days += p.owed as u64;
+            c.max_backorders = c.max_backorders.max(p.backorders as u64);
+            c.ready_days += u64::from(p.backorders + p.owed == 0);
         }
     }
 
@@ -100,15 +113,7 @@ impl Workspace {
     /// identity can catch a lost shipment) and the units still waiting at upstream locations,
     /// from their backlogs.
     fn count_open_pipeline(&mut self, model: &Model) {
-        let Workspace { calendar, pairs, lanes, .. } = self;
-        for r in calendar.iter() {
-            let ledger = &mut pairs[r.pair as usize].ledger;
-            ledger.in_transit += r.units;
-            if model.lanes[r.lane as usize].supplier().is_none() {
-                ledger.in_transit_internal += r.units;
-            }
-            count_transit(pairs, lanes, model, r, model.horizon);
-        }
+        self.count_open_receipts(model);
         for up in 0..self.pairs.len() {
             for k in 0..model.pairs[up].children.len() {
                 let child = model.pairs[up].children[k];
@@ -121,5 +126,21 @@ impl Workspace {
                 self.pairs[child].ledger.awaiting_upstream += waiting;
             }
         }
+    }
+
+    /// Books the shipments still in the calendar (in transit at the end, counted independently
+    /// of the on-order bookkeeping, so the pipeline identity can catch a lost shipment) in their
+    /// pairs' ledgers and transit counts, and empties the calendar.
+    pub(super) fn count_open_receipts(&mut self, model: &Model) {
+        let Workspace { calendar, pairs, lanes, .. } = self;
+        for r in calendar.iter() {
+            let ledger = &mut pairs[r.pair as usize].ledger;
+            ledger.in_transit += r.units;
+            if model.lanes[r.lane as usize].supplier().is_none() {
+                ledger.in_transit_internal += r.units;
+            }
+            count_transit(pairs, lanes, model, r, model.horizon);
+        }
+        calendar.clear();
     }
 }

@@ -16,68 +16,82 @@ impl Workspace {
         day: u32,
         rec: &mut DayRecord,
     ) {
-        let measured = day >= model.warmup;
-        for (d, stream) in model.demands.iter().enumerate() {
-            let segment = &model.segments[stream.segment];
-            let state = &mut self.demand_states[d];
-            let shock = if !FULL || stream.shocks.is_none() {
-                1.0
-            } else {
-                stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
-            };
-            let u = self.streams.demand[d].draw_at(stream.sampler.draw_index(day));
-            let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
-            // Loyalty is below 1 only with churn, which the lean loop leaves out.
-            let units = draw(if FULL { shock * state.loyalty } else { 1.0 });
-            let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
-            let pi = stream.pair;
-            let p = &mut self.pairs[pi];
-            p.today_demand += units;
-            p.ledger.demanded += units;
-            rec.demand += units;
-            if let Some(split) = &stream.split {
-                self.shared_lines::<FULL>(model, controls, split, day, units, rec);
-                continue;
-            }
-            let line = segment.line_size as i64;
-            let lines = if line == 1 { units } else { (units + line - 1) / line };
-            if measured {
-                let c = &mut p.counters;
-                c.demand_lines += lines as u64;
-                if FULL && p.disrupted {
-                    c.demand_disrupted += units as u64;
-                }
-                state.counters.demand_units += units as u64;
-                state.counters.churn_units += churned as u64;
-            }
-            // First come, first served: stock goes to demand only when nobody waits ahead.
-            let available = if p.anyone_waits() { 0 } else { p.on_hand };
-            if units <= available {
-                self.fill_from_stock::<FULL>(d, pi, units, measured, rec);
-                continue;
-            }
-            self.pairs[pi].cycle_stockout = true;
-            if self.in_bulk[d] {
-                self.wait_in_bulk(model, controls, d, day, units - available);
-                self.fill_from_stock::<FULL>(d, pi, available, measured, rec);
-                continue;
-            }
-            // Short: serve line by line.
-            let mut left = available;
-            let mut filled = 0;
-            for k in 0..lines {
-                let line_units = (units - k * line).min(line);
-                let take = if segment.partial_fill || line_units <= left { line_units.min(left) } else { 0 };
-                // Once a line is short, no later line overtakes it.
-                left = if take < line_units { 0 } else { left - take };
-                filled += take;
-                let short = line_units - take;
-                if short > 0 {
-                    self.short_line(model, controls, d, k as u64, day, short, rec);
-                }
-            }
-            self.fill_from_stock::<FULL>(d, pi, filled, measured, rec);
+        for d in 0..model.demands.len() {
+            self.demand_of::<FULL>(model, controls, d, day, rec);
         }
+    }
+
+    /// Step 2 for demand stream `d`: its units of the day, filled, backordered or lost.
+    #[inline(always)]
+    pub(super) fn demand_of<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        d: usize,
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let measured = day >= model.warmup;
+        let stream = &model.demands[d];
+        let segment = &model.segments[stream.segment];
+        let state = &mut self.demand_states[d];
+        let shock = if !FULL || stream.shocks.is_none() {
+            1.0
+        } else {
+            stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
+        };
+        let u = self.streams.demand[d].draw_at(stream.sampler.draw_index(day));
+        let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
+        // Loyalty is below 1 only with churn, which the lean loop leaves out.
+        let units = draw(if FULL { shock * state.loyalty } else { 1.0 });
+        let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
+        let pi = stream.pair;
+        let p = &mut self.pairs[pi];
+        p.today_demand += units;
+        p.ledger.demanded += units;
+        rec.demand += units;
+        if let Some(split) = &stream.split {
+            self.shared_lines::<FULL>(model, controls, split, day, units, rec);
+            return;
+        }
+        let line = segment.line_size as i64;
+        let lines = if line == 1 { units } else { (units + line - 1) / line };
+        if measured {
+            let c = &mut p.counters;
+            c.demand_lines += lines as u64;
+            if FULL && p.disrupted {
+                c.demand_disrupted += units as u64;
+            }
+            state.counters.demand_units += units as u64;
+            state.counters.churn_units += churned as u64;
+        }
+        // First come, first served: stock goes to demand only when nobody waits ahead.
+        let available = if p.anyone_waits() { 0 } else { p.on_hand };
+        if units <= available {
+            self.fill_from_stock::<FULL>(d, pi, units, measured, rec);
+            return;
+        }
+        self.pairs[pi].cycle_stockout = true;
+        if self.in_bulk[d] {
+            self.wait_in_bulk(model, controls, d, day, units - available);
+            self.fill_from_stock::<FULL>(d, pi, available, measured, rec);
+            return;
+        }
+        // Short: serve line by line.
+        let mut left = available;
+        let mut filled = 0;
+        for k in 0..lines {
+            let line_units = (units - k * line).min(line);
+            let take = if segment.partial_fill || line_units <= left { line_units.min(left) } else { 0 };
+            // Once a line is short, no later line overtakes it.
+            left = if take < line_units { 0 } else { left - take };
+            filled += take;
+            let short = line_units - take;
+            if short > 0 {
+                self.short_line(model, controls, d, k as u64, day, short, rec);
+            }
+        }
+        self.fill_from_stock::<FULL>(d, pi, filled, measured, rec);
     }
 
     /// A day's `units` of a stream whose order lines are shared among segments: each line's

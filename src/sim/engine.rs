@@ -35,10 +35,15 @@
 //! `t + L` on, and exposes the pair to `L` days of demand; `L = 0` clears backorders the same
 //! evening and, for demand, behaves like `L = 1`.
 //!
-//! This module holds the [`Workspace`] and the day loop; the steps are `impl Workspace` blocks
-//! in their own modules: step 0 in `outages`, steps 1 and 5 and the shipments in `flow`, steps
-//! 2 and 3 in `customers`, step 4 in `review`, step 6 and the close of a replication in
-//! `accounting`; the state they share is in `state`.
+//! This module holds the [`Workspace`] and the two schedules of the days; the steps are
+//! `impl Workspace` blocks in their own modules: step 0 in `outages`, steps 1 and 5 and the
+//! shipments in `flow`, steps 2 and 3 in `customers`, step 4 in `review`, step 6 and the close
+//! of a replication in `accounting`; the state they share is in `state`. Steps 2, 4 and 6 are
+//! per-stream and per-pair functions (`demand_of`, `review_pair`, `account_pair`) that both
+//! schedules call: day by day, every pair each day (`Workspace::days_of`, the general loop),
+//! or, for a lean replication whose pairs are independent (`Model::independent_pairs`), pair
+//! by pair, each pair all its days while its state is in the cache (`Workspace::pairs_of`),
+//! with the same results to the byte.
 
 use crate::metrics::{
     CostBreakdown, Counters, LaneCounters, Ledger, OrderCounters, SegmentCounters, SupplierDays,
@@ -52,6 +57,9 @@ use crate::sim::forecast::Forecaster;
 use crate::sim::orders::OrderBook;
 use crate::sim::policy::RuleKind;
 use crate::sim::state::{Deadline, PairState, Receipt, Shipment, StreamState, Streams, SupplierState};
+
+/// Below this, a float adds whole numbers exactly (2^53).
+const EXACT_SPEND: f64 = 9_007_199_254_740_992.0;
 
 /// One day of one replication, summed over pairs (kept for every day, warm-up included).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -180,12 +188,46 @@ impl Workspace {
     /// a pure function of `(model, policy, seed, replication)`.
     pub fn run(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
         self.reset(model, policy, seed, replication);
-        if model.lean(policy) {
-            self.days_of::<false>(model);
-        } else {
+        if !model.lean(policy) {
             self.days_of::<true>(model);
+        } else if model.independent_pairs() {
+            self.pairs_of(model);
+            if self.lanes.iter().any(|l| l.spend >= EXACT_SPEND) {
+                // A lane's spend left the whole numbers a float adds exactly, so its total
+                // depends on the order of the additions: run the days in the usual order.
+                self.reset(model, policy, seed, replication);
+                self.days_of::<false>(model);
+            }
+        } else {
+            self.days_of::<false>(model);
         }
         self.finish(model);
+    }
+
+    /// Runs every day of a lean replication pair by pair (pair-major), for pairs that are
+    /// independent ([`Model::independent_pairs`]): each pair runs all its days while its state
+    /// is in the cache, with the per-pair steps the day-by-day loop calls. Day `d`'s record
+    /// still adds pair 0, then pair 1, …: the results are the same bytes as [`Self::days_of`]'s.
+    pub(super) fn pairs_of(&mut self, model: &Model) {
+        let controls = &model.policies[self.policy].controls;
+        let mut days = std::mem::take(&mut self.days);
+        for pi in 0..self.pairs.len() {
+            for (day, rec) in (0..model.horizon).zip(&mut days) {
+                if pi == 0 {
+                    *rec = DayRecord::default();
+                }
+                self.receive::<false>(model, day);
+                for &d in &model.pairs[pi].demands {
+                    self.demand_of::<false>(model, controls, d, day, rec);
+                }
+                self.review_pair::<false>(model, controls, pi, day, rec);
+                self.account_pair::<false>(model, pi, day >= model.warmup, rec);
+            }
+            // The calendar held this pair's shipments only: book those still on their way and
+            // hand it, empty, to the next pair.
+            self.count_open_receipts(model);
+        }
+        self.days = days;
     }
 
     /// Runs every day of the replication. `FULL` says whether the optional mechanisms of
@@ -379,6 +421,45 @@ pub(super) mod tests {
         ]
     }"#;
 
+    /// A catalogue whose pairs are independent (no lane capacity, whole purchase prices):
+    /// backorders and lost sales, multi-unit lines, random lead times drawn per lane and day,
+    /// split sourcing, (r, Q) reviews every 2 days, a warm-up. `UNIT` is l2's unit cost.
+    const INDEPENDENT: &str = r#"{
+        "schema_version": 1, "horizon_days": 150, "warmup_days": 20,
+        "items": [
+            {"id": "a", "costs": {"holding_per_unit_day": 0.13, "backorder_per_unit_day": 1.7, "lost_sale_per_unit": 4.1}},
+            {"id": "b", "costs": {"holding_per_unit_day": 0.071, "backorder_per_unit_day": 0.93}},
+            {"id": "c", "costs": {"holding_per_unit_day": 0.0113, "lost_sale_per_unit": 2.9}},
+            {"id": "d", "costs": {"holding_per_unit_day": 0.31, "backorder_per_unit_day": 1.1}}
+        ],
+        "locations": [{"id": "dc"}],
+        "suppliers": [{"id": "s1"}, {"id": "s2"}],
+        "lanes": [
+            {"id": "l1", "from": "s1", "to": "dc", "lead_time": {"type": "uniform", "min": 2, "max": 6},
+             "min_order": 10, "order_cost": 5, "unit_cost": 2},
+            {"id": "l2", "from": "s2", "to": "dc", "lead_time": {"type": "constant", "value": 3},
+             "order_multiple": 5, "unit_cost": UNIT}
+        ],
+        "segments": [
+            {"id": "shop", "unmet": {"type": "mixed", "backorder_probability": 0.6}},
+            {"id": "trade", "line_size": 10, "partial_fill": false, "priority": 5}
+        ],
+        "demand": [
+            {"location": "dc", "item": "a", "segment": "shop", "distribution": {"type": "poisson", "mean": 20}},
+            {"location": "dc", "item": "a", "segment": "trade",
+             "distribution": {"type": "empirical", "values": [0, 20, 40], "weights": [0.7, 0.2, 0.1]}},
+            {"location": "dc", "item": "b", "segment": "shop", "distribution": {"type": "negative_binomial", "mean": 12, "sd": 6}},
+            {"location": "dc", "item": "c", "segment": "trade", "distribution": {"type": "poisson", "mean": 30}},
+            {"location": "dc", "item": "d", "segment": "shop", "distribution": {"type": "poisson", "mean": 20}}
+        ],
+        "policies": [
+            {"name": "split", "inventory": {"type": "base_stock", "S": 70},
+             "sourcing": {"type": "split", "shares": [{"source": "l1", "share": 0.7}, {"source": "l2", "share": 0.3}]}},
+            {"name": "rq", "inventory": {"type": "r_Q", "r": 40, "Q": 50, "review_period": 2},
+             "sourcing": {"type": "primary_backup", "sources": ["l2", "l1"]}}
+        ]
+    }"#;
+
     /// Everything a replication reports, as text.
     pub(in crate::sim) fn outcome(ws: &Workspace) -> String {
         let pairs: Vec<_> = ws.pair_counters().map(|(c, w)| format!("{c:?} {w:?}")).collect();
@@ -403,5 +484,57 @@ pub(super) mod tests {
                 assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");
             }
         }
+    }
+
+    #[test]
+    fn pair_by_pair_gives_the_day_by_day_results() {
+        // With l2's unit cost 1e12 a lane's spend can pass 2^53, where the order of the additions
+        // matters: the run falls back to day by day, with the same results.
+        let mut fell_back = false;
+        for unit in ["3", "1e12"] {
+            let json = INDEPENDENT.replace("UNIT", unit);
+            let file = ScenarioFile::parse(json.as_bytes(), Path::new("independent.json")).expect("parses");
+            let model = Model::build(&file).expect("valid");
+            assert!(model.independent_pairs());
+            let (mut run, mut by_pair, mut by_day) =
+                (Workspace::new(&model), Workspace::new(&model), Workspace::new(&model));
+            for policy in 0..model.policies.len() {
+                assert!(model.lean(policy), "policy {policy} runs on the lean loop");
+                for replication in 0..3 {
+                    run.run(&model, policy, 9, replication);
+                    by_pair.reset(&model, policy, 9, replication);
+                    by_pair.pairs_of(&model);
+                    by_pair.finish(&model);
+                    by_day.reset(&model, policy, 9, replication);
+                    by_day.days_of::<false>(&model);
+                    by_day.finish(&model);
+                    let c = &by_day.total().0;
+                    assert!(c.backorder_unit_days > 0 && c.walkaway_units > 0 && c.on_hand_unit_days > 0);
+                    let spent = by_day.lane_counters().iter().map(|l| l.spend).fold(0.0, f64::max);
+                    assert!(by_day.days().iter().any(|d| d.costs.lost_sales > 0.0) && spent > 0.0);
+                    assert_eq!(
+                        outcome(&run),
+                        outcome(&by_day),
+                        "unit {unit}, policy {policy}, replication {replication}"
+                    );
+                    if unit == "3" {
+                        assert_eq!(
+                            outcome(&by_pair),
+                            outcome(&by_day),
+                            "policy {policy}, replication {replication}"
+                        );
+                    } else {
+                        fell_back |= spent >= EXACT_SPEND;
+                    }
+                }
+            }
+        }
+        assert!(fell_back, "the fallback is exercised");
+        // A fractional price, or a lane capacity, makes pairs depend on each other.
+        let priced = INDEPENDENT.replace("UNIT", "2.5");
+        let file = ScenarioFile::parse(priced.as_bytes(), Path::new("priced.json")).expect("parses");
+        assert!(!Model::build(&file).expect("valid").independent_pairs());
+        let file = ScenarioFile::parse(LEAN.as_bytes(), Path::new("lean.json")).expect("parses");
+        assert!(!Model::build(&file).expect("valid").independent_pairs());
     }
 }

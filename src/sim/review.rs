@@ -28,62 +28,76 @@ impl Workspace {
         day: u32,
         rec: &mut DayRecord,
     ) {
-        let measured = day >= model.warmup;
         for &l in &model.limited_lanes {
             self.capacity_left[l] = self.lane_capacity[l];
         }
-        let forecasts = FULL && model.policies[self.policy].forecasts;
         for &pi in &model.review_order {
-            // Every pair this one supplies has had its turn: today's orders are all in, and the
-            // stock on hand is allocated among every line waiting for it.
-            if self.pairs[pi].anyone_waits() && self.pairs[pi].on_hand > 0 {
-                self.fill_backlog(model, pi, day);
+            self.review_pair::<FULL>(model, controls, pi, day, rec);
+        }
+    }
+
+    /// Step 4 for pair `pi`, at its turn: it allocates its stock among the lines waiting for
+    /// it, its forecaster observes the day, and, if its review falls on `day`, it orders.
+    #[inline(always)]
+    pub(super) fn review_pair<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        pi: usize,
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        let measured = day >= model.warmup;
+        let forecasts = FULL && model.policies[self.policy].forecasts;
+        // Every pair this one supplies has had its turn: today's orders are all in, and the
+        // stock on hand is allocated among every line waiting for it.
+        if self.pairs[pi].anyone_waits() && self.pairs[pi].on_hand > 0 {
+            self.fill_backlog(model, pi, day);
+        }
+        if forecasts {
+            self.observe_demand(pi, measured);
+        }
+        let control = &controls[pi];
+        if day != self.pairs[pi].next_review {
+            return;
+        }
+        let echelon: i64 = match control.rule.kind {
+            RuleKind::EchelonBaseStock { .. } if FULL => {
+                model.pairs[pi].downstream.iter().map(|&q| self.pairs[q].position()).sum()
             }
-            if forecasts {
-                self.observe_demand(pi, measured);
-            }
-            let control = &controls[pi];
-            if day != self.pairs[pi].next_review {
-                continue;
-            }
-            let echelon: i64 = match control.rule.kind {
-                RuleKind::EchelonBaseStock { .. } if FULL => {
-                    model.pairs[pi].downstream.iter().map(|&q| self.pairs[q].position()).sum()
-                }
-                _ => 0,
-            };
-            let p = &mut self.pairs[pi];
-            p.next_review = control.rule.review_after(day);
-            // A cycle runs from the day after one review to the next review; the days before the
-            // first review are not a cycle.
-            if measured && p.cycle_start.is_some_and(|start| start >= Day(model.warmup)) {
-                p.counters.cycles += 1;
-                p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
-            }
-            p.cycle_start = Some(Day(day).after(1));
-            p.cycle_stockout = false;
-            if forecasts
-                && let RuleKind::Forecast(rule) = &control.rule.kind
-                && day >= p.next_recompute
-            {
-                let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
-                p.levels = forecast_levels(rule, forecaster, &control.planning);
-                p.next_recompute = day + rule.recompute_every;
-            }
-            let wanted = match control.rule.kind {
-                RuleKind::External if FULL => std::mem::take(&mut self.external[pi]),
-                _ => control.rule.order_quantity(p.position() + echelon, &p.levels),
-            };
-            if wanted <= 0 {
-                continue;
-            }
-            let sources = &model.pairs[pi].sources;
-            let mut placements = Placements::new(&control.sourcing, wanted, &mut self.parts);
-            while let Some((src, units)) =
-                placements.next(&control.sourcing, sources, &mut self.capacity_left, &self.parts)
-            {
-                self.order::<FULL>(model, pi, src, units, day, rec);
-            }
+            _ => 0,
+        };
+        let p = &mut self.pairs[pi];
+        p.next_review = control.rule.review_after(day);
+        // A cycle runs from the day after one review to the next review; the days before the
+        // first review are not a cycle.
+        if measured && p.cycle_start.is_some_and(|start| start >= Day(model.warmup)) {
+            p.counters.cycles += 1;
+            p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
+        }
+        p.cycle_start = Some(Day(day).after(1));
+        p.cycle_stockout = false;
+        if forecasts
+            && let RuleKind::Forecast(rule) = &control.rule.kind
+            && day >= p.next_recompute
+        {
+            let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
+            p.levels = forecast_levels(rule, forecaster, &control.planning);
+            p.next_recompute = day + rule.recompute_every;
+        }
+        let wanted = match control.rule.kind {
+            RuleKind::External if FULL => std::mem::take(&mut self.external[pi]),
+            _ => control.rule.order_quantity(p.position() + echelon, &p.levels),
+        };
+        if wanted <= 0 {
+            return;
+        }
+        let sources = &model.pairs[pi].sources;
+        let mut placements = Placements::new(&control.sourcing, wanted, &mut self.parts);
+        while let Some((src, units)) =
+            placements.next(&control.sourcing, sources, &mut self.capacity_left, &self.parts)
+        {
+            self.order::<FULL>(model, pi, src, units, day, rec);
         }
     }
 
