@@ -87,6 +87,15 @@ class Result:
         """One row per policy and stocked pair with every metric's mean and half-width."""
         return _read_csv(self._native.pairs_csv(), ["policy", "location", "item"])
 
+    def pairs_replications(self) -> pd.DataFrame:
+        """``pairs-replications.csv``: one row per replication, policy and stocked pair with
+        every metric's value (``replication``, ``policy``, ``location``, ``item``, metrics).
+        Needs ``run(..., pairs_per_replication=True)``."""
+        data = self._native.pairs_replications_csv()
+        if data is None:
+            raise ValueError("this run kept no per-pair replications: run it with pairs_per_replication=True")
+        return _read_csv(data, ["policy", "location", "item"])
+
     @property
     def locations(self) -> Optional[pd.DataFrame]:
         """With several locations, the mean units each location owes per policy and day."""
@@ -144,11 +153,14 @@ def run(
     policies: Optional[Sequence[str]] = None,
     baseline: Optional[str] = None,
     force: bool = False,
+    pairs_per_replication: bool = False,
 ) -> Result:
     """Runs a scenario (as ``scsim run``: the settings given replace the scenario's).
 
     ``policies`` keeps only the policies named (the run is then of a changed scenario);
     ``baseline`` is the policy the others are compared with (default: the first).
+    ``pairs_per_replication`` keeps every pair's metrics of every replication
+    (``Result.pairs_replications()``, as ``scsim run --pairs-per-replication``).
     The simulation runs without the GIL on ``threads`` threads (default: one per core);
     Ctrl-C raises KeyboardInterrupt.
     """
@@ -157,7 +169,7 @@ def run(
         scenario = _only_policies(scenario, policies)
     native = _scsim.run(
         scenario, replications=replications, seed=seed, days=days, warmup=warmup,
-        threads=threads, baseline=baseline, force=force,
+        threads=threads, baseline=baseline, force=force, pairs_per_replication=pairs_per_replication,
     )
     return Result(native)
 
@@ -210,7 +222,7 @@ def sweep(
 
 def optimize(
     scenario: Union[Scenario, PathLike, Mapping[str, Any]],
-    param: Sequence[str],
+    param: Union[str, Sequence[str]],
     minimize: Optional[str] = None,
     maximize: Optional[str] = None,
     subject_to: Sequence[str] = (),
@@ -220,6 +232,8 @@ def optimize(
     days: Optional[int] = None,
     warmup: Optional[int] = None,
     threads: Optional[int] = None,
+    per_pair: bool = False,
+    aggregate_target: Optional[str] = None,
 ) -> pd.DataFrame:
     """A pattern search over integer parameters (as ``scsim optimize --param PATH=LO..HI``).
 
@@ -228,8 +242,28 @@ def optimize(
     whole ``optimize.json`` (``result``). Without ``minimize``/``maximize``, the scenario's
     objective and its targets are used. Ctrl-C returns at once, but the search already
     started finishes in the background.
+
+    With ``per_pair=True`` (as ``scsim optimize --per-pair``), the cheapest level of one
+    parameter (``param``: e.g. ``"inventory.S=0..200"`` or ``"inventory.service.z=0..4:0.05"``)
+    for every stocked pair, to each pair's ``subject_to`` or to the catalogue's
+    ``aggregate_target`` (``"fill_rate>=0.97"``). Returns ``policy-table-results.csv``: one
+    row per pair (``policy``, ``location``, ``item``, the parameter's columns, ``meets_target``,
+    ``inventory_investment``, every metric's ``_mean`` and ``_half_width`` at the chosen
+    level); ``.attrs`` holds ``policy_table`` (``policy-table.csv``, the ``policies`` table a
+    scenario's ``tables`` reads back, as a DataFrame), ``files`` (both files' bytes, by name)
+    and ``feasible``.
     """
     scenario = _scenario(scenario)
+    if per_pair:
+        return _optimize_per_pair(
+            scenario, param, minimize=minimize, maximize=maximize, subject_to=list(subject_to),
+            aggregate_target=aggregate_target, policy=policy, replications=replications, seed=seed,
+            days=days, warmup=warmup, threads=threads,
+        )
+    if aggregate_target is not None:
+        raise ValueError("aggregate_target is a target of a per-pair search: give per_pair=True")
+    if isinstance(param, str):
+        param = [param]
     with tempfile.TemporaryDirectory(prefix="scsim-optimize-") as tmp:
         _scsim.optimize(
             scenario, tmp, list(param), minimize=minimize, maximize=maximize,
@@ -247,4 +281,24 @@ def optimize(
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame.attrs.update(best=result["best"], feasible=result["feasible"], result=result)
+    return frame
+
+
+def _optimize_per_pair(scenario: Scenario, param: Union[str, Sequence[str]], **settings: Any) -> pd.DataFrame:
+    """``optimize(..., per_pair=True)``: the files of ``scsim optimize --per-pair`` as frames."""
+    if not isinstance(param, str):
+        if len(param) != 1:
+            raise ValueError("a per-pair search sets one param, e.g. 'inventory.S=0..200'")
+        param = param[0]
+    ids = ["policy", "location", "item"]
+    with tempfile.TemporaryDirectory(prefix="scsim-per-pair-") as tmp:
+        feasible = _scsim.optimize_per_pair(scenario, tmp, param, **settings)
+        files = {}
+        for name in ("policy-table.csv", "policy-table-results.csv"):
+            with open(os.path.join(tmp, name), "rb") as f:
+                files[name] = f.read()
+    frame = _read_csv(files["policy-table-results.csv"], ids)
+    frame.attrs.update(
+        policy_table=_read_csv(files["policy-table.csv"], ids), files=files, feasible=feasible,
+    )
     return frame

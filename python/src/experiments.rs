@@ -57,7 +57,7 @@ fn origin(scenario: &Scenario, file: &ScenarioFile, model: &Model, base: usize) 
 }
 
 /// The index of the policy `name`, or a ValueError naming the policies.
-fn policy_index(model: &Model, name: &str) -> PyResult<usize> {
+pub(crate) fn policy_index(model: &Model, name: &str) -> PyResult<usize> {
     model.policies.iter().position(|p| p.name == name).ok_or_else(|| {
         invalid(format!("{name:?} is not a policy of the scenario; its policies: {:?}", policy_names(model)))
     })
@@ -101,7 +101,9 @@ pub(crate) fn sweep(
         sets.iter().map(|s| parse_set(s).map_err(invalid)).collect::<PyResult<_>>()?
     };
     if parameters.is_empty() {
-        return Err(invalid("nothing to sweep: give set=['PATH=VALUES', ...] or a `sweep` section in the scenario"));
+        return Err(invalid(
+            "nothing to sweep: give set=['PATH=VALUES', ...] or a `sweep` section in the scenario",
+        ));
     }
     if grid::grid_size(&parameters) > grid::DEFAULT_POINT_LIMIT {
         return Err(invalid(format!(
@@ -129,7 +131,7 @@ pub(crate) fn sweep(
 
 /// What to search for: the objective (`minimize`/`maximize` a metric, else the scenario's
 /// objective and its targets) and the constraints, as texts.
-fn objective(
+pub(crate) fn objective(
     model: &Model,
     minimize: Option<String>,
     maximize: Option<String>,

@@ -5,6 +5,7 @@ mod background;
 mod env;
 mod errors;
 mod experiments;
+mod per_pair;
 mod run;
 mod scenario;
 
@@ -22,6 +23,7 @@ fn _scsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
     m.add_function(wrap_pyfunction!(experiments::sweep, m)?)?;
     m.add_function(wrap_pyfunction!(experiments::optimize, m)?)?;
+    m.add_function(wrap_pyfunction!(per_pair::optimize_per_pair, m)?)?;
     env::register(m)?;
     Ok(())
 }

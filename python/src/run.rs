@@ -2,16 +2,18 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use scsim::experiment::{self, Rows, RunSpec, RunStats};
+use scsim::experiment::{self, PairRows, Rows, RunSpec, RunStats};
 use scsim::metrics::METRICS;
 use scsim::model::Model;
 use scsim::report::csv::ReplicationsCsv;
 use scsim::report::folder::Staging;
+use scsim::report::pairs::PairsReplicationsCsv;
 use scsim::report::{self, Run, RunInfo, RunView};
 
 use crate::background;
@@ -26,6 +28,8 @@ pub(crate) struct RunResult {
     stats: RunStats,
     rows: Rows,
     view: RunView,
+    /// The bytes of `pairs-replications.csv`, when asked for.
+    pairs_replications: Option<Vec<u8>>,
 }
 
 impl RunResult {
@@ -39,6 +43,9 @@ impl RunResult {
         let mut csv = ReplicationsCsv::create(&path, &self.model).map_err(|e| e.to_string())?;
         csv.write(&self.rows).map_err(|e| e.to_string())?;
         report::write_run(dir, &self.run(), png).map_err(|e| e.to_string())?;
+        if let Some(bytes) = &self.pairs_replications {
+            std::fs::write(dir.join("pairs-replications.csv"), bytes).map_err(|e| e.to_string())?;
+        }
         csv.finish().map_err(|e| e.to_string())
     }
 }
@@ -58,6 +65,11 @@ impl RunResult {
     /// The bytes of `pairs.csv`.
     fn pairs_csv<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.view.pairs.csv_bytes(&self.view.policy_names()))
+    }
+
+    /// The bytes of `pairs-replications.csv` (None unless the run was asked for it).
+    fn pairs_replications_csv<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.pairs_replications.as_ref().map(|bytes| PyBytes::new(py, bytes))
     }
 
     /// The bytes of `daily-locations.csv` (None with a single location).
@@ -102,9 +114,10 @@ impl RunResult {
 /// Runs `scenario` with `overrides`, on `threads` threads, with `baseline` (a policy name)
 /// as the policy the others are compared with; `scenario_file` is recorded as the CLI records
 /// the path given to it. Refuses a run above the library's work and memory limits unless
-/// `force`.
+/// `force`. With `pairs_per_replication`, keeps `pairs-replications.csv` (as
+/// `scsim run --pairs-per-replication` writes it).
 #[pyfunction]
-#[pyo3(signature = (scenario, replications=None, seed=None, days=None, warmup=None, threads=None, baseline=None, force=false))]
+#[pyo3(signature = (scenario, replications=None, seed=None, days=None, warmup=None, threads=None, baseline=None, force=false, pairs_per_replication=false))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
     py: Python<'_>,
@@ -116,6 +129,7 @@ pub(crate) fn run(
     threads: Option<usize>,
     baseline: Option<String>,
     force: bool,
+    pairs_per_replication: bool,
 ) -> PyResult<RunResult> {
     let overrides = Overrides { replications, days, warmup, seed };
     let (_, model) = scenario.build(&overrides).map_err(|e| scenario_error(py, &e))?;
@@ -145,13 +159,53 @@ pub(crate) fn run(
     };
     let model = Arc::new(model);
     let shared = Arc::clone(&model);
-    let (stats, rows) = background::run(py, threads, move |progress| {
-        let mut rows = Rows::new();
-        let stats = experiment::run(&shared, &spec, &mut |r| rows.extend_from_slice(r), progress);
-        (stats, rows)
-    })?;
+    let (stats, rows, pairs_replications) =
+        background::run(py, threads, move |progress| -> Result<_, String> {
+            let mut rows = Rows::new();
+            if !pairs_per_replication {
+                let stats = experiment::run(&shared, &spec, &mut |r| rows.extend_from_slice(r), progress);
+                return Ok((stats, rows, None));
+            }
+            let (stats, bytes) = with_pairs_csv(&shared, |pairs| {
+                experiment::run_with_pairs(
+                    &shared,
+                    &spec,
+                    &mut |r| rows.extend_from_slice(r),
+                    pairs,
+                    progress,
+                )
+            })?;
+            Ok((stats, rows, Some(bytes)))
+        })?
+        .map_err(PyOSError::new_err)?;
     let view = RunView::build(&Run { model: &model, info: info.clone(), stats: &stats });
-    Ok(RunResult { model, info, stats, rows, view })
+    Ok(RunResult { model, info, stats, rows, view, pairs_replications })
+}
+
+/// Runs `run` with a sink for each chunk's per-pair rows that writes them as
+/// `pairs-replications.csv` (the CLI's writer, into a temporary file); returns its result and
+/// the file's bytes.
+fn with_pairs_csv<T>(
+    model: &Model,
+    run: impl FnOnce(&mut (dyn FnMut(&PairRows) + Send)) -> T,
+) -> Result<(T, Vec<u8>), String> {
+    static FILES: AtomicU64 = AtomicU64::new(0);
+    let n = FILES.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("scsim-pairs-{}-{n}.csv", std::process::id()));
+    let mut out = PairsReplicationsCsv::create(&path, model).map_err(|e| e.to_string())?;
+    let mut error = None;
+    let result = run(&mut |p: &PairRows| {
+        if error.is_none() {
+            error = out.write(p).err();
+        }
+    });
+    if let Some(e) = error {
+        return Err(format!("cannot write {}: {e}", path.display()));
+    }
+    out.finish().map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&path);
+    Ok((result, bytes?))
 }
 
 /// The names of a model's policies.

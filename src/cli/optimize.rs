@@ -11,8 +11,8 @@ use scsim::experiment::optimize::{
     Bounds, Constraint, Objective, Optimum, Question, only_policy, optimize as search, write_result,
 };
 use scsim::experiment::per_pair::{
-    COARSE_REPLICATIONS, Field, Outcome, PerPairError, Question as PairQuestion, Target, couplings,
-    optimize_pairs, policy_table_bytes, results_bytes,
+    COARSE_REPLICATIONS, Outcome, PerPairError, Question as PairQuestion, Target, couplings, optimize_pairs,
+    parameter, policy_table_bytes, results_bytes,
 };
 use scsim::experiment::shard::SweepSpec;
 use scsim::experiment::sweep::Parameter;
@@ -251,13 +251,15 @@ fn print(problem: &Problem, optimum: &Optimum, replications: u32, dir: &Path) {
 fn per_pair(args: &OptimizeArgs, loaded: &Loaded, problem: &Problem) -> Result<ExitCode> {
     let [param] = args.params.as_slice() else {
         return Err(InputError(
-            "--per-pair searches one --param (inventory.S, inventory.s, inventory.r or inventory.S_cover_days)"
+            "--per-pair searches one --param (inventory.S, inventory.s, inventory.r, inventory.S_cover_days or inventory.service.z)"
                 .into(),
         )
         .into());
     };
     let input = |e: PerPairError| anyhow::Error::from(InputError(e.to_string()));
-    let (field, lo, hi) = Field::parse(param).map_err(input)?;
+    let model = &loaded.model;
+    let policy = model.policies.iter().position(|p| p.name == problem.policy).expect("checked by problem()");
+    let (field, lo, hi) = parameter(model, policy, param).map_err(input)?;
     let target = match &args.aggregate_target {
         Some(text) => {
             let c = Constraint::parse(text).map_err(|e| InputError(e.to_string()))?;
@@ -265,8 +267,6 @@ fn per_pair(args: &OptimizeArgs, loaded: &Loaded, problem: &Problem) -> Result<E
         }
         None => Target::EachPair(problem.constraints.clone()),
     };
-    let model = &loaded.model;
-    let policy = model.policies.iter().position(|p| p.name == problem.policy).expect("checked by problem()");
     let question = PairQuestion { policy, field, lo, hi, objective: problem.objective.clone(), target };
     let why = couplings(model);
     if !why.is_empty() {

@@ -27,6 +27,7 @@ mod network;
 mod orders;
 mod pairs_output;
 mod per_pair;
+mod per_pair_safety;
 mod per_sku_report;
 mod plot_layout;
 mod policies;

@@ -14,7 +14,7 @@ use crate::experiment::optimize::Constraint;
 use crate::sim::policy::RuleKind;
 
 /// The safety factor of the starting levels (a 95 % cycle service level).
-const START_Z: f64 = 1.645;
+pub(super) const START_Z: f64 = 1.645;
 
 /// What is known of one pair's smallest feasible level: it lies in `low..=high`, where
 /// `high = HI + 1` stands for "none within the range".

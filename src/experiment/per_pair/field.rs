@@ -2,7 +2,7 @@
 
 use super::PerPairError;
 use crate::model::Model;
-use crate::sim::policy::RuleKind;
+use crate::sim::policy::{ForecastRule, RuleKind, Safety};
 
 /// A decimal step: `units / 10^decimals` (0.5 is 5 at 1 decimal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +45,23 @@ fn scaled(text: &str, decimals: u32) -> Option<i64> {
     padded.parse().ok()
 }
 
+/// The problems of a safety-factor range: those of [`decimal_range`], a negative LO and an HI
+/// above [`MAX_Z`], all at once.
+fn safety_range(lo: &str, hi: &str, step: &str) -> Result<(Step, i64, i64), Vec<String>> {
+    let mut problems = Vec::new();
+    if lo.trim().parse::<f64>().is_ok_and(|z| z < 0.0) {
+        problems.push(format!("LO {} is negative; a safety factor is searched from 0 up", lo.trim()));
+    }
+    if hi.trim().parse::<f64>().is_ok_and(|z| z > MAX_Z) {
+        problems.push(format!("HI {} is above {MAX_Z}, the largest safety factor", hi.trim()));
+    }
+    match decimal_range(lo, hi, step) {
+        Ok(range) if problems.is_empty() => Ok(range),
+        Ok(_) => Err(problems),
+        Err(more) => Err(more.into_iter().chain(problems).collect()),
+    }
+}
+
 /// The largest level (in absolute value) a search may reach: far above any stock, it keeps the
 /// search's arithmetic (HI + 1, doubling gallop steps) clear of overflow.
 pub const MAX_LEVEL: i64 = 1 << 40;
@@ -60,12 +77,45 @@ pub enum Field {
     ReorderQ,
     /// S of base_stock in days of the pair's mean daily demand: level v is v steps.
     UpToCover(Step),
+    /// The safety factor z of a safety_stock policy (its `service` becomes
+    /// `{"type": "safety_factor", "z": z}`): level v is v steps.
+    SafetyFactor(Step),
+}
+
+/// The largest safety factor a search may try (a safety_stock policy's z is at most 8).
+pub const MAX_Z: f64 = 8.0;
+
+/// The step of a decimal range `LO..HI:STEP` and its levels in steps, or every problem of it.
+fn decimal_range(lo: &str, hi: &str, step: &str) -> Result<(Step, i64, i64), Vec<String>> {
+    let decimals = [lo, hi, step].iter().map(|t| t.trim().split_once('.').map_or(0, |x| x.1.len())).max();
+    let decimals = decimals.unwrap_or(0).min(9) as u32;
+    let [l, h, units] = [lo, hi, step].map(|t| scaled(t, decimals));
+    let mut problems = Vec::new();
+    for (name, text, value) in [("LO", lo, l), ("HI", hi, h), ("STEP", step, units)] {
+        if value.is_none() {
+            problems.push(format!("{name} {:?} is not a decimal number", text.trim()));
+        }
+    }
+    let (Some(l), Some(h), Some(units)) = (l, h, units) else { return Err(problems) };
+    if units <= 0 {
+        problems.push(format!("STEP {} must be above 0", step.trim()));
+    } else {
+        for (name, text, value) in [("LO", lo, l), ("HI", hi, h)] {
+            if value % units != 0 {
+                problems.push(format!("{name} {} is not a multiple of STEP {}", text.trim(), step.trim()));
+            }
+        }
+    }
+    if l > h {
+        problems.push(format!("LO {} is above HI {}", lo.trim(), hi.trim()));
+    }
+    if problems.is_empty() { Ok((Step { units, decimals }, l / units, h / units)) } else { Err(problems) }
 }
 
 impl Field {
     /// The field and its levels of `PATH=LO..HI` (`inventory.S`, `inventory.s`, `inventory.r`;
-    /// integers) or `inventory.S_cover_days=LO..HI:STEP` (decimals; STEP defaults to 1, LO and
-    /// HI multiples of it).
+    /// integers) or `inventory.S_cover_days=LO..HI:STEP` and `inventory.service.z=LO..HI:STEP`
+    /// (decimals; STEP defaults to 1, LO and HI multiples of it; z from 0 to 8).
     pub fn parse(text: &str) -> Result<(Field, i64, i64), PerPairError> {
         let (field, lo, hi) = Field::parse_range(text)?;
         if lo < -MAX_LEVEL || hi > MAX_LEVEL {
@@ -74,35 +124,39 @@ impl Field {
         Ok((field, lo, hi))
     }
 
+    /// The field `--param TEXT` names, whatever its range (a decimal field with a step of 1).
+    pub fn named(text: &str) -> Option<Field> {
+        let path = text.split_once('=').map_or(text, |x| x.0).trim();
+        match path.strip_prefix("inventory.").unwrap_or(path) {
+            "S" => Some(Field::UpTo),
+            "s" => Some(Field::Reorder),
+            "r" => Some(Field::ReorderQ),
+            "S_cover_days" => Some(Field::UpToCover(Step::whole())),
+            "service.z" | "z" => Some(Field::SafetyFactor(Step::whole())),
+            _ => None,
+        }
+    }
+
     /// The field and range of `text`, unbounded.
     fn parse_range(text: &str) -> Result<(Field, i64, i64), PerPairError> {
         let bad = || PerPairError::Parameter(text.to_string());
-        let (path, range) = text.split_once('=').ok_or_else(bad)?;
+        let (_, range) = text.split_once('=').ok_or_else(bad)?;
         let (lo, rest) = range.split_once("..").ok_or_else(bad)?;
         let (hi, step) = rest.split_once(':').unwrap_or((rest, "1"));
-        let integers = |field: Field| match (lo.trim().parse::<i64>(), hi.trim().parse::<i64>()) {
-            (Ok(lo), Ok(hi)) if lo <= hi && !rest.contains(':') => Ok((field, lo, hi)),
-            _ => Err(bad()),
-        };
-        match path.trim().strip_prefix("inventory.").unwrap_or(path.trim()) {
-            "S" => integers(Field::UpTo),
-            "s" => integers(Field::Reorder),
-            "r" => integers(Field::ReorderQ),
-            "S_cover_days" => {
-                let decimals =
-                    [lo, hi, step].iter().map(|t| t.trim().split_once('.').map_or(0, |x| x.1.len())).max();
-                let decimals = decimals.unwrap_or(0).min(9) as u32;
-                let [lo, hi, units] = [lo, hi, step].map(|t| scaled(t, decimals));
-                match (lo, hi, units) {
-                    (Some(lo), Some(hi), Some(units))
-                        if units > 0 && lo <= hi && lo % units == 0 && hi % units == 0 =>
-                    {
-                        Ok((Field::UpToCover(Step { units, decimals }), lo / units, hi / units))
-                    }
+        let problems = |problems| PerPairError::Range { param: text.to_string(), problems };
+        match Field::named(text).ok_or_else(bad)? {
+            field @ (Field::UpTo | Field::Reorder | Field::ReorderQ) => {
+                match (lo.trim().parse::<i64>(), hi.trim().parse::<i64>()) {
+                    (Ok(lo), Ok(hi)) if lo <= hi && !rest.contains(':') => Ok((field, lo, hi)),
                     _ => Err(bad()),
                 }
             }
-            _ => Err(bad()),
+            Field::UpToCover(_) => decimal_range(lo, hi, step)
+                .map(|(step, lo, hi)| (Field::UpToCover(step), lo, hi))
+                .map_err(problems),
+            Field::SafetyFactor(_) => safety_range(lo, hi, step)
+                .map(|(step, lo, hi)| (Field::SafetyFactor(step), lo, hi))
+                .map_err(problems),
         }
     }
 
@@ -113,6 +167,7 @@ impl Field {
             Field::Reorder => "s",
             Field::ReorderQ => "r",
             Field::UpToCover(_) => "S_cover_days",
+            Field::SafetyFactor(_) => "service.z",
         }
     }
 
@@ -127,6 +182,7 @@ impl Field {
             (Field::UpToCover(step), _) if daily > 0.0 => {
                 Some((level / daily / step.value(1)).round() as i64)
             }
+            (Field::SafetyFactor(step), _) => Some((super::each::START_Z / step.value(1)).round() as i64),
             _ => None,
         }
     }
@@ -144,6 +200,10 @@ impl Field {
             (Field::UpToCover(step), RuleKind::BaseStock { .. }) => {
                 Some(RuleKind::BaseStock { level: Model::cover_units(step.value(v), daily) })
             }
+            (Field::SafetyFactor(step), RuleKind::Forecast(rule)) if rule.safety != Safety::None => {
+                let safety = Safety::Factor(step.value(v));
+                Some(RuleKind::Forecast(ForecastRule { safety, ..rule.clone() }))
+            }
             _ => None,
         }
     }
@@ -153,6 +213,7 @@ impl Field {
     pub(crate) fn columns(self, kind: &RuleKind, v: i64) -> Vec<(&'static str, String)> {
         match (self, kind) {
             (Field::UpToCover(step), _) => vec![("S_cover_days", step.text(v))],
+            (Field::SafetyFactor(step), _) => vec![("z", step.text(v))],
             (_, RuleKind::BaseStock { level }) => vec![("S", level.to_string())],
             (_, RuleKind::SS { s, level }) => vec![("s", s.to_string()), ("S", level.to_string())],
             (_, RuleKind::RQ { r, .. }) => vec![("r", r.to_string())],

@@ -39,7 +39,7 @@ use crate::experiment::optimize::{Constraint, Objective};
 use crate::experiment::stats::Moments;
 use crate::metrics::Metric;
 use crate::model::Model;
-pub use field::{Field, MAX_LEVEL, Step};
+pub use field::{Field, MAX_LEVEL, MAX_Z, Step};
 pub use search::COARSE_REPLICATIONS;
 use search::Search;
 pub use tables::{policy_table_bytes, results_bytes};
@@ -55,9 +55,20 @@ pub enum PerPairError {
     Coupled(Vec<String>),
     /// The parameter is not one a per-pair search can set.
     #[error(
-        "--param {0:?}: a per-pair search sets inventory.S=LO..HI (base_stock, or s_S with S − s kept), inventory.s=LO..HI (s_S with S − s kept), inventory.r=LO..HI (r_Q with Q kept) or inventory.S_cover_days=LO..HI:STEP (base_stock; days from LO to HI by STEP, LO and HI multiples of STEP)"
+        "--param {0:?}: a per-pair search sets inventory.S=LO..HI (base_stock, or s_S with S − s kept), inventory.s=LO..HI (s_S with S − s kept), inventory.r=LO..HI (r_Q with Q kept), inventory.S_cover_days=LO..HI:STEP (base_stock; days from LO to HI by STEP, LO and HI multiples of STEP) or inventory.service.z=LO..HI:STEP (safety_stock; the safety factor from LO to HI by STEP, 0 ≤ LO, HI ≤ 8)"
     )]
     Parameter(String),
+    /// A decimal range (days of cover, a safety factor) with these problems.
+    #[error("--param {param:?}: {}", .problems.join("; "))]
+    Range {
+        /// The parameter as given.
+        param: String,
+        /// Every problem of its range.
+        problems: Vec<String>,
+    },
+    /// Several of the above, all found at once.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<PerPairError>),
     /// The range reaches levels no stock could take.
     #[error("--param {0:?}: levels are searched between -{MAX_LEVEL} and {MAX_LEVEL}")]
     TooWide(String),
@@ -193,6 +204,34 @@ pub fn couplings(model: &Model) -> Vec<String> {
         }
     }
     why
+}
+
+/// The pairs with demand whose control under policy `policy` has no `field` (`None`: none).
+fn misfits(model: &Model, policy: usize, field: Field) -> Option<PerPairError> {
+    let controls = &model.policies[policy].controls;
+    let pairs: Vec<String> = (0..model.pairs.len())
+        .filter(|&p| {
+            !model.pairs[p].demands.is_empty() && field.set(&controls[p].rule.kind, 0, 1.0).is_none()
+        })
+        .map(|p| model.pairs[p].name.clone())
+        .collect();
+    (!pairs.is_empty()).then(|| PerPairError::Mismatch {
+        field: field.name(),
+        policy: model.policies[policy].name.clone(),
+        pairs,
+    })
+}
+
+/// The parameter and levels of `--param TEXT` for policy `policy` of `model`, with every
+/// problem at once: those of its range and the pairs whose policy has no such parameter.
+pub fn parameter(model: &Model, policy: usize, text: &str) -> Result<(Field, i64, i64), PerPairError> {
+    let parsed = Field::parse(text);
+    let misfit = Field::named(text).and_then(|field| misfits(model, policy, field));
+    match (parsed, misfit) {
+        (Ok(range), None) => Ok(range),
+        (Ok(_), Some(e)) | (Err(e), None) => Err(e),
+        (Err(a), Some(b)) => Err(PerPairError::Several(vec![a, b])),
+    }
 }
 
 /// Runs the search of `question` on `model` with `replications` replications and `seed`;

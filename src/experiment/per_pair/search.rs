@@ -12,6 +12,8 @@ use crate::experiment::stats::Moments;
 use crate::experiment::{self, RunSpec};
 use crate::metrics::Metric;
 use crate::model::{Control, Model, Pair};
+use crate::sim::forecast::Forecaster;
+use crate::sim::policy::{RuleKind, forecast_levels};
 
 /// Which replications a measurement has: the run's own count, or the first few of them (a
 /// coarse measurement, only to steer the search; replication r draws the same numbers
@@ -55,23 +57,13 @@ impl<'a> Search<'a> {
         question: &'a Question,
         spec: RunSpec,
     ) -> Result<Search<'a>, PerPairError> {
-        let policy = &model.policies[question.policy];
         let pairs: Vec<usize> =
             (0..model.pairs.len()).filter(|&p| !model.pairs[p].demands.is_empty()).collect();
         if pairs.is_empty() {
             return Err(PerPairError::NoDemand);
         }
-        let misfits: Vec<String> = pairs
-            .iter()
-            .filter(|&&p| question.field.set(&policy.controls[p].rule.kind, 0, 1.0).is_none())
-            .map(|&p| model.pairs[p].name.clone())
-            .collect();
-        if !misfits.is_empty() {
-            return Err(PerPairError::Mismatch {
-                field: question.field.name(),
-                policy: policy.name.clone(),
-                pairs: misfits,
-            });
+        if let Some(e) = super::misfits(model, question.policy, question.field) {
+            return Err(e);
         }
         let curves = vec![BTreeMap::new(); pairs.len()];
         let means = model.mean_daily_demand();
@@ -112,7 +104,13 @@ impl<'a> Search<'a> {
         let mut control = self.model.policies[self.question.policy].controls[p].clone();
         control.rule.kind =
             self.question.field.set(&control.rule.kind, v, self.daily[k]).expect("checked in Search::new");
-        control.initial_levels = control.rule.static_levels().expect("a static rule");
+        control.initial_levels = match &control.rule.kind {
+            RuleKind::Forecast(f) => {
+                let prior = &self.model.pairs[p].prior;
+                forecast_levels(f, &Forecaster::new(&f.method, prior), &control.planning)
+            }
+            _ => control.rule.static_levels().expect("a static rule"),
+        };
         control.initial_on_hand =
             self.model.pairs[p].initial_on_hand.unwrap_or(control.initial_levels.order_up_to).max(0);
         control

@@ -5,9 +5,9 @@ use super::{Choice, Outcome};
 use crate::metrics::METRICS;
 
 /// The header of `policy-table.csv` for `outcome`: the key columns, then each parameter
-/// column any pair has, in the order s, S, r, S_cover_days.
+/// column any pair has, in the order s, S, r, S_cover_days, z.
 fn parameter_columns(outcome: &Outcome) -> Vec<&'static str> {
-    ["s", "S", "r", "S_cover_days"]
+    ["s", "S", "r", "S_cover_days", "z"]
         .into_iter()
         .filter(|c| outcome.choices.iter().any(|ch| ch.values.iter().any(|v| v.0 == *c)))
         .collect()

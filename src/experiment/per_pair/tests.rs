@@ -54,6 +54,46 @@ fn days_of_cover_are_levels_of_a_decimal_step() {
 }
 
 #[test]
+fn a_safety_factor_is_a_decimal_level_of_a_safety_stock_rule() {
+    use crate::sim::forecast::Method;
+    use crate::sim::policy::{ForecastRule, Lot, Safety};
+    let (field, lo, hi) = Field::parse("inventory.service.z=0.5..3:0.05").expect("parses");
+    assert_eq!((lo, hi), (10, 60));
+    assert_eq!(Field::parse("z=0.5..3:0.05"), Ok((field, lo, hi)), "the table column's name");
+    let rule = |safety| {
+        RuleKind::Forecast(ForecastRule {
+            method: Method::Plan,
+            safety,
+            lot: Lot::Units(0.0),
+            buffer: 0.0,
+            recompute_every: 1,
+        })
+    };
+    // Level 33 is z = 1.65, whatever the rule's own service (a fill-rate target here).
+    assert_eq!(field.set(&rule(Safety::FillRate(0.9)), 33, 1.0), Some(rule(Safety::Factor(1.65))));
+    assert_eq!(field.columns(&rule(Safety::Factor(1.65)), 33), vec![("z", "1.65".to_string())]);
+    // Just-in-time (no safety stock) and static rules have no safety factor.
+    assert_eq!(field.set(&rule(Safety::None), 33, 1.0), None);
+    assert_eq!(field.set(&RuleKind::BaseStock { level: 3 }, 33, 1.0), None);
+    // Every problem of a range at once.
+    let Err(PerPairError::Range { problems, .. }) = Field::parse("inventory.service.z=-0.5..9:0.3") else {
+        panic!("refused")
+    };
+    assert_eq!(
+        problems,
+        [
+            "LO -0.5 is not a multiple of STEP 0.3",
+            "LO -0.5 is negative; a safety factor is searched from 0 up",
+            "HI 9 is above 8, the largest safety factor",
+        ]
+    );
+    for bad in ["inventory.service.z=2..1:0.5", "inventory.service.z=0..2:0", "inventory.service.z=0..x:0.5"]
+    {
+        assert!(matches!(Field::parse(bad), Err(PerPairError::Range { .. })), "{bad}");
+    }
+}
+
+#[test]
 fn thinning_keeps_the_ends() {
     let points: Vec<FrontierPoint> = (0..1000)
         .map(|i| FrontierPoint { fill_rate: f64::from(i) / 1000.0, investment: f64::from(i) })

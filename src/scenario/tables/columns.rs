@@ -249,6 +249,12 @@ pub(crate) const POLICIES: TableSpec = TableSpec {
             false,
             "an inventory policy type; empty: the policy's own, with the row's parameters",
         ),
+        col(
+            "z",
+            Kind::Number,
+            false,
+            "the safety factor of a safety_stock policy: its `service` becomes {\"type\": \"safety_factor\", \"z\": z}",
+        ),
     ],
     open: &[Open {
         prefix: "",

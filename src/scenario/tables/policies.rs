@@ -1,6 +1,7 @@
 //! The policies table: each row an override `{location, item, inventory}` appended to the
 //! named policy's `overrides`. With a `type`, the row's parameters make the inventory policy;
-//! without, they replace the fields of the policy's own.
+//! without, they replace the fields of the policy's own. A `z` cell sets a `safety_stock`
+//! policy's `service` to `{"type": "safety_factor", "z": z}`.
 
 use serde_json::{Map, Value};
 
@@ -28,10 +29,19 @@ pub(super) fn append(spec: &TableSpec, table: &Table, out: &mut Out) {
             inventory.remove(&other);
             inventory.insert(field.to_string(), v.clone());
         }
+        let z = table.get(row, "z");
+        if let Some(z) = z {
+            let service = Map::from_iter([("type".into(), "safety_factor".into()), ("z".into(), z.clone())]);
+            inventory.insert("service".to_string(), Value::Object(service));
+        }
         let whole = if table.get(row, "type").is_some() { "type" } else { "policy" };
         e.set("inventory", Value::Object(inventory), whole);
         for (field, header, _) in table.params(spec, row, "") {
             e.mark(&format!("inventory.{field}"), header);
+        }
+        if z.is_some() {
+            e.mark("inventory.service", "z");
+            e.mark("inventory.service.z", "z");
         }
         out.push((&format!("/policies/{k}"), &format!("policies[{k}]")), "overrides", e, table, row);
     }
