@@ -304,16 +304,13 @@ impl Model {
     /// Whether the pairs of a lean replication ([`Model::lean`]) are independent of each other,
     /// so that it can run pair by pair with the results of running day by day (see
     /// `sim::engine`): no lane's capacity is shared, pairs are reviewed and their demand streams
-    /// listed in index order (each day's sums over pairs add in the same order), and the one
-    /// floating-point total pairs share, a lane's spend, adds whole numbers, which add exactly
-    /// in any order while the total stays below 2^53 (the engine checks that after the run).
+    /// listed in index order (each day's sums over pairs add in the same order; a lane's
+    /// spend, the one total pairs share, is computed after the run from integer counts).
     pub(crate) fn independent_pairs(&self) -> bool {
-        let whole = |x: f64| x >= 0.0 && x.fract() == 0.0;
         !self.pairs.is_empty()
             && self.limited_lanes.is_empty()
             && self.review_order.iter().enumerate().all(|(k, &p)| k == p)
             && self.demands.windows(2).all(|w| w[0].pair <= w[1].pair)
-            && (self.pairs.iter().flat_map(|p| &p.sources)).all(|s| whole(s.unit_cost) && whole(s.order_cost))
     }
 
     /// Number of days counted in the metrics.

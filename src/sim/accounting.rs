@@ -74,6 +74,7 @@ impl Workspace {
     /// Closes the replication: costs from unit-days, ledgers, totals.
     pub(super) fn finish(&mut self, model: &Model) {
         self.count_open_pipeline(model);
+        self.book_spend(model);
         self.total = Counters::default();
         self.total_waits.clear();
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
@@ -106,6 +107,17 @@ impl Workspace {
             .sum();
         let measured = &self.days[model.warmup as usize..];
         self.total.max_backorders = measured.iter().map(|d| d.backorders.max(0) as u64).max().unwrap_or(0);
+    }
+
+    /// Adds to each lane's spend the purchase and fixed cost of what each source ordered, pair
+    /// by pair: the same additions in the same order whichever schedule ran the days.
+    fn book_spend(&mut self, model: &Model) {
+        for (pair, &first) in model.pairs.iter().zip(&self.first_source) {
+            for (source, o) in pair.sources.iter().zip(&self.source_orders[first..]) {
+                self.lanes[source.lane].spend +=
+                    o.units as f64 * source.unit_cost + o.orders as f64 * source.order_cost;
+            }
+        }
     }
 
     /// Books in the ledgers what is still on its way at the end: the shipments still in the

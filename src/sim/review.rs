@@ -129,7 +129,9 @@ impl Workspace {
             let l = &mut self.lanes[source.lane];
             l.orders += 1;
             l.units_ordered += units as u64;
-            l.spend += purchase + source.order_cost;
+            let o = &mut self.source_orders[self.first_source[pi] + src];
+            o.orders += 1;
+            o.units += units as u64;
         }
         match source.upstream {
             Some(up) if FULL => self.internal_order(model, pi, src, up, units, day),

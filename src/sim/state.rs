@@ -158,3 +158,12 @@ impl Streams {
         fill(&mut self.orders, Purpose::Orders, model.orders.len());
     }
 }
+
+/// Orders and units one source of one pair ordered on measured days. A lane's spend is
+/// computed from these at the end of the replication, pair by pair and source by source, so
+/// it is the same whether the days ran day by day or pair by pair (see `sim::engine`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct SourceOrders {
+    pub(super) orders: u64,
+    pub(super) units: u64,
+}
