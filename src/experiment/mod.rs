@@ -9,13 +9,15 @@
 //!   the number of replications, never on the thread count, so these numbers are bit-identical
 //!   on 1 or 64 threads, and shards of whole blocks merge into exactly them;
 //! - integer statistics (daily unit sums, histograms) are exact and order-free, so each worker
-//!   thread keeps its own and adds them to the total when it finishes.
+//!   thread keeps its own and adds them to the total when it finishes (the daily records in
+//!   narrow sums widened exactly, `day_sums`).
 //!
 //! A thread takes one chunk at a time, so memory is bounded by the chunks in flight (their
 //! statistics and per-replication rows), not by the number of replications; after set-up the
 //! per-replication work allocates nothing.
 
 pub mod compare;
+mod day_sums;
 pub mod env;
 pub mod golden;
 pub mod merge;
@@ -41,6 +43,7 @@ use crate::experiment::stats::Moments;
 use crate::metrics::{LaneCounters, MetricValues, N_METRICS, SegmentCounters};
 use crate::model::Model;
 use crate::sim::engine::Workspace;
+use day_sums::DaySums;
 pub use pair_rows::PairRows;
 pub use run_stats::{Counted, DayCounts, Ordered, PolicyStats, RunStats};
 
@@ -124,6 +127,9 @@ struct ChunkResult {
 struct Worker {
     ws: Workspace,
     counted: Vec<Counted>,
+    /// Per policy, the daily records of the replications since the last widening into
+    /// `counted`.
+    days: Vec<DaySums>,
     values: Vec<MetricValues>,
     suppliers: Vec<LaneCounters>,
     segments: Vec<SegmentCounters>,
@@ -134,6 +140,7 @@ impl Worker {
         Worker {
             ws: Workspace::new(model),
             counted: (0..model.policies.len()).map(|_| Counted::new(model)).collect(),
+            days: (0..model.policies.len()).map(|_| DaySums::new(model.horizon as usize)).collect(),
             values: vec![[0.0; N_METRICS]; model.policies.len()],
             suppliers: vec![LaneCounters::default(); model.suppliers.len()],
             segments: vec![SegmentCounters::default(); model.segments.len()],
@@ -236,21 +243,21 @@ impl Worker {
     /// Adds the daily records of the last run (of policy `p`) to its daily sums.
     fn record_daily(&mut self, p: usize, ordered: &mut Ordered) {
         let counted = &mut self.counted[p];
-        let days = self.ws.days().iter().zip(&mut ordered.daily_costs);
-        for ((rec, costs), (c, bands)) in days.zip(counted.daily.iter_mut().zip(&mut counted.bands)) {
+        for (rec, costs) in self.ws.days().iter().zip(&mut ordered.daily_costs) {
             costs.add(&rec.costs);
-            c.on_hand += rec.on_hand as i128;
-            c.backorders += rec.backorders as i128;
-            c.demand += rec.demand as i128;
-            c.filled += rec.filled as i128;
-            c.lost += rec.lost as i128;
-            c.suppliers_down += rec.suppliers_down as i128;
-            bands[0].record(rec.on_hand);
-            bands[1].record(rec.backorders);
         }
+        self.days[p].add(self.ws.days(), counted);
         for (a, &b) in counted.locations.iter_mut().zip(self.ws.location_backorders()) {
             *a += b as i128;
         }
+    }
+
+    /// The worker's integer statistics, every narrow sum widened.
+    fn into_counted(mut self) -> Vec<Counted> {
+        for (days, counted) in self.days.iter_mut().zip(&mut self.counted) {
+            days.widen_into(counted);
+        }
+        self.counted
     }
 }
 
@@ -399,11 +406,12 @@ fn run_blocks_to<'a>(
             let chunk = worker.run_chunk(model, spec, (reps, keep_pairs), progress);
             reducer.lock().expect("the reducer never panics while locked").deliver(c, chunk);
         }
+        let worker = worker.into_counted();
         let mut total = counted.lock().expect("adding counts never panics");
         match total.as_mut() {
-            None => *total = Some(worker.counted),
+            None => *total = Some(worker),
             Some(total) => {
-                for (a, b) in total.iter_mut().zip(&worker.counted) {
+                for (a, b) in total.iter_mut().zip(&worker) {
                     a.add(b);
                 }
             }

@@ -131,33 +131,7 @@ impl LogHistogram {
     /// Records one value (negative values count as 0).
     #[inline]
     pub fn record(&mut self, v: i64) {
-        let b = bucket(v.max(0) as u64);
-        match self.counts.get_mut(b.wrapping_sub(self.first)) {
-            Some(count) => *count += 1,
-            None => self.record_outside(b),
-        }
-    }
-
-    /// Records a value in bucket `b`, outside the buckets kept so far.
-    #[cold]
-    fn record_outside(&mut self, b: usize) {
-        self.cover(b, b + 1);
-        self.counts[b - self.first] += 1;
-    }
-
-    /// Extends the kept buckets to hold buckets `lo..hi`.
-    fn cover(&mut self, lo: usize, hi: usize) {
-        if self.counts.is_empty() {
-            self.first = lo;
-        } else if lo < self.first {
-            let grow = self.first - lo;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.first = lo;
-        }
-        let end = self.first + self.counts.len();
-        if hi > end {
-            self.counts.resize(hi - self.first, 0);
-        }
+        record(&mut self.first, &mut self.counts, v);
     }
 
     /// Adds another histogram's counts.
@@ -165,7 +139,7 @@ impl LogHistogram {
         if o.counts.is_empty() {
             return;
         }
-        self.cover(o.first, o.first + o.counts.len());
+        cover(&mut self.first, &mut self.counts, o.first, o.first + o.counts.len());
         let offset = o.first - self.first;
         for (a, b) in self.counts[offset..].iter_mut().zip(&o.counts) {
             *a += b;
@@ -176,6 +150,83 @@ impl LogHistogram {
     /// below 128. NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
         nearest_rank(&self.counts, q).map_or(f64::NAN, |i| bucket_low(i + self.first) as f64)
+    }
+}
+
+/// Records `v` (0 if negative) in log-linear `counts` whose first bucket is `first`.
+#[inline]
+fn record<C: Count>(first: &mut usize, counts: &mut Vec<C>, v: i64) {
+    let b = bucket(v.max(0) as u64);
+    match counts.get_mut(b.wrapping_sub(*first)) {
+        Some(count) => *count += C::ONE,
+        None => record_outside(first, counts, b),
+    }
+}
+
+/// Records a value in bucket `b`, outside the buckets kept so far.
+#[cold]
+fn record_outside<C: Count>(first: &mut usize, counts: &mut Vec<C>, b: usize) {
+    cover(first, counts, b, b + 1);
+    counts[b - *first] += C::ONE;
+}
+
+/// Extends `counts` (whose first bucket is `first`) to hold buckets `lo..hi`.
+fn cover<C: Count>(first: &mut usize, counts: &mut Vec<C>, lo: usize, hi: usize) {
+    if counts.is_empty() {
+        *first = lo;
+    } else if lo < *first {
+        let grow = *first - lo;
+        counts.splice(0..0, std::iter::repeat_n(C::default(), grow));
+        *first = lo;
+    }
+    let end = *first + counts.len();
+    if hi > end {
+        counts.resize(hi - *first, C::default());
+    }
+}
+
+/// A histogram count: 64 bits in [`LogHistogram`], 16 in [`NarrowHistogram`].
+trait Count: Copy + Default + std::ops::AddAssign {
+    const ONE: Self;
+}
+
+impl Count for u64 {
+    const ONE: u64 = 1;
+}
+
+impl Count for u16 {
+    const ONE: u16 = 1;
+}
+
+/// A [`LogHistogram`] with 16-bit counts, for a worker to record into between two
+/// [`NarrowHistogram::drain_into`] (a quarter of the memory, so that the daily histograms of
+/// many policies stay in cache). The caller keeps every count below 2¹⁶ by draining it at
+/// least every 65,535 values.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NarrowHistogram {
+    first: usize,
+    counts: Vec<u16>,
+}
+
+impl NarrowHistogram {
+    /// Records one value (negative values count as 0).
+    #[inline]
+    pub(crate) fn record(&mut self, v: i64) {
+        record(&mut self.first, &mut self.counts, v);
+    }
+
+    /// Adds the counts to `total` and sets them to 0 (keeping the buckets). `total` then
+    /// holds what recording every value in it directly would give, buckets kept included: a
+    /// narrow histogram keeps exactly the buckets from its lowest to its highest value.
+    pub(crate) fn drain_into(&mut self, total: &mut LogHistogram) {
+        if self.counts.is_empty() {
+            return;
+        }
+        cover(&mut total.first, &mut total.counts, self.first, self.first + self.counts.len());
+        let offset = self.first - total.first;
+        for (a, b) in total.counts[offset..].iter_mut().zip(&mut self.counts) {
+            *a += u64::from(std::mem::take(b));
+        }
     }
 }
 

@@ -11,7 +11,6 @@
 //! OWASP guidance on CSV injection lists them) is written with a leading `'`, and so is an id
 //! that starts with `'` itself, so that [`id_cell`] and [`id_from_cell`] undo each other.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -67,9 +66,12 @@ impl Drop for TempCsv {
 /// are not part of the [`RunView`](super::RunView).
 pub struct ReplicationsCsv {
     out: TempCsv,
-    policy_names: Vec<String>,
+    /// Each policy's cell, as the CSV writer quotes it, with the delimiter after it.
+    policy_cells: Vec<Vec<u8>>,
     /// The cell being formatted (reused: no allocation per number).
     cell: String,
+    /// The rows being formatted (reused: no allocation per row).
+    text: Vec<u8>,
 }
 
 impl ReplicationsCsv {
@@ -78,35 +80,50 @@ impl ReplicationsCsv {
         let mut out = TempCsv::create(path)?;
         out.writer()
             .write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
+        let policy_cells = model.policies.iter().map(|p| field_bytes(&id_cell(&p.name)));
         Ok(ReplicationsCsv {
             out,
-            policy_names: model.policies.iter().map(|p| id_cell(&p.name).into_owned()).collect(),
+            policy_cells: policy_cells.collect::<Result<_, _>>()?,
             cell: String::with_capacity(32),
+            text: Vec::new(),
         })
     }
 
-    /// Appends a block of rows.
+    /// Appends a block of rows. Numbers (digits, `-` and `.`, or nothing) never need quoting,
+    /// so the rows are formatted here and written to the file in one piece, after whatever
+    /// the CSV writer holds.
     pub fn write(&mut self, rows: &Rows) -> Result<(), csv::Error> {
-        let out = self.out.writer();
-        let cell = &mut self.cell;
+        let (text, cell) = (&mut self.text, &mut self.cell);
+        text.clear();
         for (r, p, values) in rows {
-            cell.clear();
-            write!(cell, "{r}").expect("writing to a String");
-            out.write_field(&*cell)?;
-            out.write_field(&self.policy_names[*p])?;
+            write_f64(cell, *r as f64);
+            text.extend_from_slice(cell.as_bytes());
+            text.push(b',');
+            text.extend_from_slice(&self.policy_cells[*p]);
             for v in values {
                 write_f64(cell, *v);
-                out.write_field(&*cell)?;
+                text.push(b',');
+                text.extend_from_slice(cell.as_bytes());
             }
-            out.write_record(None::<&[u8]>)?;
+            text.push(b'\n');
         }
-        Ok(())
+        let out = self.out.writer();
+        out.flush()?;
+        // `&File` writes too: straight to the file, after what the flush wrote.
+        Ok(std::io::Write::write_all(&mut out.get_ref(), text)?)
     }
 
     /// Flushes and renames the file into place.
     pub fn finish(self) -> Result<(), csv::Error> {
         self.out.finish()
     }
+}
+
+/// `text` as the CSV writer writes it as a field (quoted where it must be).
+fn field_bytes(text: &str) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_field(text)?;
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 /// An id as a CSV cell: with a leading `'` if it starts with a spreadsheet formula prefix

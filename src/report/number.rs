@@ -1,8 +1,10 @@
 //! Numbers as the output files write them: the shortest digits that read back exactly, laid
 //! out as Rust's `{}` lays out an `f64` (never an exponent, no trailing `.0`). Whole numbers
-//! (most counts, and every zero) take a fast path of their own: `replications.csv` has about
-//! fifty numbers per replication and policy, and `core::fmt` spends some 400 instructions on
-//! each.
+//! (most counts, and every zero) take a fast path of their own; the others take their
+//! shortest digits from `ryu` (the same digits as `core::fmt`'s: the shortest that read back
+//! exactly, the nearest of them to the value) and lay them out here. `replications.csv` has
+//! about fifty numbers per replication and policy, and `core::fmt` spends some 1,000
+//! instructions on a fraction, `ryu` and the layout about 200.
 
 use std::fmt::Write as _;
 
@@ -15,8 +17,68 @@ pub(crate) fn push_shortest(out: &mut String, x: f64) {
             out.push('-');
         }
         push_integer(out, x.abs() as u64);
-    } else {
+    } else if may_tie(x) {
         write!(out, "{x}").expect("writing to a String");
+    } else {
+        push_digits(out, x);
+    }
+}
+
+/// Whether two shortest candidates may lie at the same distance from `x` (a whole number of
+/// 2⁵³ or more, or a fraction whose exact decimal value has at most 18 significant digits:
+/// its last, a 5, halfway between two candidates one digit shorter). `ryu` then picks the
+/// even one and `core::fmt` the one above, so such numbers are left to `core::fmt`.
+fn may_tie(x: f64) -> bool {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mut mantissa, mut exponent) =
+        if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+    let zeros = mantissa.trailing_zeros().min(52);
+    mantissa >>= zeros;
+    exponent += zeros as i32;
+    // x = mantissa · 2^exponent, mantissa odd; for exponent < 0 its exact decimal digits are
+    // mantissa · 5^-exponent (odd, so no trailing zeros), below 10¹⁸ only if 5^-exponent is.
+    exponent >= 0
+        || (-exponent <= 25 && u128::from(mantissa) * 5u128.pow((-exponent) as u32) < 10u128.pow(18))
+}
+
+/// Appends finite `x` from its shortest digits: `ryu` writes them as `d.ddd`, `ddd.ddd` or
+/// `0.000ddd`, with `e±k` outside its decimal range; they are laid out here without the
+/// exponent, as `{}` lays them out.
+fn push_digits(out: &mut String, x: f64) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(x.abs());
+    let (mantissa, exponent) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().expect("ryu writes a whole exponent")),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The significant digits, and where the decimal point falls among them.
+    let mut all = [0u8; 40];
+    let n = int.len() + frac.len();
+    all[..int.len()].copy_from_slice(int.as_bytes());
+    all[int.len()..n].copy_from_slice(frac.as_bytes());
+    let lead = all[..n].iter().take_while(|&&d| d == b'0').count();
+    let end = n - all[lead..n].iter().rev().take_while(|&&d| d == b'0').count();
+    let digits = std::str::from_utf8(&all[lead..end.max(lead)]).expect("ASCII digits");
+    let point = int.len() as i32 + exponent - lead as i32;
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    if digits.is_empty() {
+        out.push('0');
+    } else if point <= 0 {
+        out.push_str("0.");
+        (0..-point).for_each(|_| out.push('0'));
+        out.push_str(digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(digits);
+        (digits.len()..point as usize).for_each(|_| out.push('0'));
+    } else {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
     }
 }
 
@@ -62,6 +124,20 @@ mod tests {
             (1.2345e21, "1234500000000000000000"),
             (123.456, "123.456"),
             (0.001, "0.001"),
+            // Around ryu's switches between decimal and exponent notation.
+            (1e-5, "0.00001"),
+            (1.25e-6, "0.00000125"),
+            (0.000123, "0.000123"),
+            (1.5e15, "1500000000000000"),
+            (123456789012345.6, "123456789012345.6"),
+            (9.5e15, "9500000000000000"),
+            (1.2345678901234567e17, "123456789012345660"),
+            (-1e300, &format!("-1{}", "0".repeat(300))),
+            // Halfway between two shortest candidates: the one above, as `{}` writes it.
+            (-(215010251272604.0 + 0.625), "-215010251272604.63"),
+            (0.5, "0.5"),
+            (2.5, "2.5"),
+            (1.125, "1.125"),
         ];
         for (x, text) in cases {
             assert_eq!(shortest(x), text, "{x:e}");
@@ -77,6 +153,22 @@ mod tests {
         fn any_finite_bits_format_as_display(bits in any::<u64>()) {
             let x = f64::from_bits(bits);
             prop_assume!(x.is_finite());
+            prop_assert_eq!(shortest(x), format!("{x}"));
+        }
+
+        #[test]
+        fn digits_at_any_decimal_exponent_format_as_display(m in 1u64..100_000_000_000_000_000, k in -330i32..290) {
+            let x = format!("{m}e{k}").parse::<f64>().unwrap();
+            prop_assume!(x.is_finite());
+            prop_assert_eq!(shortest(x), format!("{x}"));
+            prop_assert_eq!(shortest(-x), format!("{}", -x));
+        }
+
+        #[test]
+        fn short_binary_fractions_of_large_numbers_format_as_display(a in 0u64..1 << 52, j in 1u32..30) {
+            // a / 2^j: few fractional bits, so the exact decimal value is short and may lie
+            // halfway between two shortest candidates.
+            let x = a as f64 / (1u64 << j) as f64 * 2f64.powi(j as i32 / 3);
             prop_assert_eq!(shortest(x), format!("{x}"));
         }
 
