@@ -283,8 +283,10 @@ impl Model {
     /// Whether policy `policy` runs on the engine's lean day loop: the model has a single
     /// location allocating first come first served, no supplier outages, late shipments, customer patience or churn, demand spikes
     /// or promotions, same-day lanes or in-transit holding cost, and the policy does not
-    /// forecast or take its orders from outside (`external`). The lean loop is the same code
-    /// with those mechanisms compiled out, so the results are the same either way.
+    /// take its orders from outside (`external`). The lean loop is the same code with those
+    /// mechanisms compiled out, so the results are the same either way. Forecasting is not
+    /// one of them: the review step observes and recomputes on both loops, for the policies
+    /// that forecast.
     pub fn lean(&self, policy: usize) -> bool {
         self.locations.len() == 1
             && self.fair_share_pairs.is_empty()
@@ -294,7 +296,6 @@ impl Model {
                 || self.has_patience
                 || self.has_churn
                 || self.same_day_receipts
-                || self.policies[policy].forecasts
                 || self.policies[policy].external)
             && self.orders.is_empty()
             && self.demands.iter().all(|d| d.shocks.is_none())

@@ -204,7 +204,11 @@ impl Workspace {
         if !model.lean(policy) {
             self.days_of::<true>(model);
         } else if model.independent_pairs() {
-            self.pairs_of(model);
+            if model.policies[policy].forecasts {
+                self.pairs_of::<true>(model);
+            } else {
+                self.pairs_of::<false>(model);
+            }
         } else {
             self.days_of::<false>(model);
         }
@@ -215,7 +219,8 @@ impl Workspace {
     /// independent ([`Model::independent_pairs`]): each pair runs all its days while its state
     /// is in the cache, with the per-pair steps the day-by-day loop calls. Day `d`'s record
     /// still adds pair 0, then pair 1, …: the results are the same bytes as [`Self::days_of`]'s.
-    pub(super) fn pairs_of(&mut self, model: &Model) {
+    /// `FORECASTS` says whether the policy forecasts (each pair then forecasts at its turn).
+    pub(super) fn pairs_of<const FORECASTS: bool>(&mut self, model: &Model) {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
         for pi in 0..self.pairs.len() {
@@ -227,7 +232,7 @@ impl Workspace {
                 for &d in &model.pairs[pi].demands {
                     self.demand_of::<false>(model, controls, d, day, rec);
                 }
-                self.review_pair::<false>(model, controls, pi, day, rec);
+                self.review_pair::<false, FORECASTS>(model, controls, pi, day, rec);
                 self.account_pair::<false>(model, pi, day >= model.warmup, rec);
             }
             // The calendar held this pair's shipments only: book those still on their way and
@@ -431,7 +436,8 @@ pub(super) mod tests {
 
     /// A catalogue whose pairs are independent (no lane capacity):
     /// backorders and lost sales, multi-unit lines, random lead times drawn per lane and day,
-    /// split sourcing, (r, Q) reviews every 2 days, a warm-up. `UNIT` is l2's unit cost.
+    /// split sourcing, (r, Q) reviews every 2 days, a forecast policy, a warm-up. `UNIT` is l2's
+    /// unit cost.
     const INDEPENDENT: &str = r#"{
         "schema_version": 1, "horizon_days": 150, "warmup_days": 20,
         "items": [
@@ -464,7 +470,10 @@ pub(super) mod tests {
             {"name": "split", "inventory": {"type": "base_stock", "S": 70},
              "sourcing": {"type": "split", "shares": [{"source": "l1", "share": 0.7}, {"source": "l2", "share": 0.3}]}},
             {"name": "rq", "inventory": {"type": "r_Q", "r": 40, "Q": 50, "review_period": 2},
-             "sourcing": {"type": "primary_backup", "sources": ["l2", "l1"]}}
+             "sourcing": {"type": "primary_backup", "sources": ["l2", "l1"]}},
+            {"name": "forecast", "inventory": {"type": "safety_stock", "forecast": {"type": "ses", "alpha": 0.2},
+             "service": {"type": "fill_rate", "target": 0.9}},
+             "sourcing": {"type": "primary_backup", "sources": ["l1", "l2"]}}
         ]
     }"#;
 
@@ -511,7 +520,11 @@ pub(super) mod tests {
                 for replication in 0..3 {
                     run.run(&model, policy, 9, replication);
                     by_pair.reset(&model, policy, 9, replication);
-                    by_pair.pairs_of(&model);
+                    if model.policies[policy].forecasts {
+                        by_pair.pairs_of::<true>(&model);
+                    } else {
+                        by_pair.pairs_of::<false>(&model);
+                    }
                     by_pair.finish(&model);
                     by_day.reset(&model, policy, 9, replication);
                     by_day.days_of::<false>(&model);

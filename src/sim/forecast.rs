@@ -195,6 +195,7 @@ impl Forecaster {
     /// Sum of the forecasts over the next `days ≥ 0` days (a fractional last day counts in
     /// part). A flat forecast is derived once and added day by day, the same additions in the
     /// same order as the general sum, so the result is the same to the bit.
+    #[inline]
     pub fn forecast_over(&self, days: f64) -> f64 {
         // Truncation is the floor for days ≥ 0 (and needs no call to the library's `floor`).
         let whole = days as u32;

@@ -151,6 +151,7 @@ fn product(x: &[f64; DEGREE + 1], y: &[f64; DEGREE + 1]) -> [f64; DEGREE + 1] {
 /// The safety factor z whose expected shortage per cycle, σ·G(z), is `(1 − fill_rate)` times
 /// the demand per cycle `q` (the normal-loss approximation of a fill-rate target), clamped to
 /// [−4, 8]: read off the table of inverse series (see the module's documentation).
+#[inline]
 pub fn z_for_fill_rate(fill_rate: f64, q: f64, sigma: f64) -> f64 {
     if sigma <= 0.0 {
         return 0.0;

@@ -271,6 +271,58 @@ mod tests {
         assert!(z > 1.02 && z < 1.03, "{z}");
     }
 
+    /// Forecast-driven policies of every kind on a model the lean day loop takes: several
+    /// items, lost sales, a weekly profile, a capacity shared by the pairs, random lead times,
+    /// periodic reviews, levels recomputed every day and every week, a warm-up.
+    const FORECASTING: &str = r#"{
+        "schema_version": 1, "horizon_days": 150, "warmup_days": 20,
+        "items": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
+        "locations": [{"id": "dc"}], "suppliers": [{"id": "s"}],
+        "lanes": [{"id": "l", "from": "s", "to": "dc", "capacity_per_day": 70,
+                   "lead_time": {"type": "uniform", "min": 2, "max": 5}}],
+        "segments": [{"id": "shop", "unmet": {"type": "mixed", "backorder_probability": 0.5}}],
+        "demand": [
+            {"location": "dc", "item": "a", "segment": "shop", "distribution": {"type": "poisson", "mean": 20},
+             "weekly_profile": [0.8, 0.8, 0.9, 1.0, 1.2, 1.6, 0.7]},
+            {"location": "dc", "item": "b", "segment": "shop", "distribution": {"type": "negative_binomial", "mean": 12, "sd": 6}},
+            {"location": "dc", "item": "c", "segment": "shop", "distribution": {"type": "poisson", "mean": 2}}
+        ],
+        "policies": [
+            {"name": "ses-fill-rate", "inventory": {"type": "safety_stock", "forecast": {"type": "ses", "alpha": 0.1},
+             "service": {"type": "fill_rate", "target": 0.95}, "recompute_every": 1}},
+            {"name": "holt-winters", "inventory": {"type": "safety_stock", "forecast": {"type": "holt_winters",
+             "alpha": 0.1, "beta": 0.01, "gamma": 0.1, "seasonality": "multiplicative"},
+             "service": {"type": "cycle_service_level", "target": 0.9}, "recompute_every": 1}},
+            {"name": "weekly", "inventory": {"type": "safety_stock", "forecast": {"type": "moving_average", "window": 7},
+             "service": {"type": "fill_rate", "target": 0.98}, "lot": {"type": "cover_days", "days": 3},
+             "recompute_every": 7, "review_period": 2}},
+            {"name": "jit", "inventory": {"type": "just_in_time", "buffer": 5}}
+        ]
+    }"#;
+
+    #[test]
+    fn forecast_policies_give_the_full_loops_results_on_the_lean_loop() {
+        use crate::model::Model;
+        use crate::scenario::ScenarioFile;
+        use crate::sim::engine::{Workspace, tests::outcome};
+        let file =
+            ScenarioFile::parse(FORECASTING.as_bytes(), std::path::Path::new("f.json")).expect("parses");
+        let model = Model::build(&file).expect("valid");
+        let (mut lean, mut full) = (Workspace::new(&model), Workspace::new(&model));
+        for policy in 0..model.policies.len() {
+            assert!(model.lean(policy), "policy {policy} runs on the lean loop");
+            for replication in 0..3 {
+                lean.run(&model, policy, 9, replication);
+                full.reset(&model, policy, 9, replication);
+                full.days_of::<true>(&model);
+                full.finish(&model);
+                let (totals, _) = lean.total();
+                assert!(totals.forecast.days > 0 && totals.orders > 0 && totals.walkaway_units > 0);
+                assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");
+            }
+        }
+    }
+
     #[test]
     fn rounding_without_the_library_call_rounds_as_it_does() {
         let halves = (-40..=40).map(|k| f64::from(k) * 0.5);

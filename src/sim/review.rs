@@ -20,8 +20,49 @@ impl Workspace {
         }
     }
 
+    /// Pair `pi`'s forecast-driven levels at its review on `day`, on the days its rule
+    /// recomputes them (after its forecaster has observed the day).
+    fn recompute_levels(&mut self, pi: usize, control: &Control, day: u32) {
+        let p = &mut self.pairs[pi];
+        if let RuleKind::Forecast(rule) = &control.rule.kind
+            && day >= p.next_recompute
+        {
+            let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
+            p.levels = forecast_levels(rule, forecaster, &control.planning);
+            p.next_recompute = day + rule.recompute_every;
+        }
+    }
+
+    /// The forecasts of step 4 for every pair at once: each forecaster observes the day, and
+    /// each pair reviewing today recomputes its levels.
+    fn forecast_pass(&mut self, model: &Model, controls: &[Control], day: u32, measured: bool) {
+        for &pi in &model.review_order {
+            self.observe_demand(pi, measured);
+            if day == self.pairs[pi].next_review {
+                self.recompute_levels(pi, &controls[pi], day);
+            }
+        }
+    }
+
     /// Step 4: reviews and replenishment orders, downstream pairs first.
     pub(super) fn review<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        day: u32,
+        rec: &mut DayRecord,
+    ) {
+        // Decided once a day, so that the loop of a policy without forecasts has none of their
+        // code (on either day loop).
+        if model.policies[self.policy].forecasts {
+            self.review_pairs::<FULL, true>(model, controls, day, rec);
+        } else {
+            self.review_pairs::<FULL, false>(model, controls, day, rec);
+        }
+    }
+
+    /// Step 4 for every pair, with `FORECASTS` saying whether the policy forecasts.
+    fn review_pairs<const FULL: bool, const FORECASTS: bool>(
         &mut self,
         model: &Model,
         controls: &[Control],
@@ -31,15 +72,27 @@ impl Workspace {
         for &l in &model.limited_lanes {
             self.capacity_left[l] = self.lane_capacity[l];
         }
-        for &pi in &model.review_order {
-            self.review_pair::<FULL>(model, controls, pi, day, rec);
+        if FORECASTS && !FULL {
+            // On the lean loop (one location, no network) no pair's demand comes from
+            // another's orders, so every pair can forecast before any orders: the same work in
+            // another order, with the pairs' long chains of arithmetic independent of each
+            // other (the CPU overlaps them). The full loop keeps each pair's forecast at its turn.
+            self.forecast_pass(model, controls, day, day >= model.warmup);
+            for &pi in &model.review_order {
+                self.review_pair::<FULL, false>(model, controls, pi, day, rec);
+            }
+        } else {
+            for &pi in &model.review_order {
+                self.review_pair::<FULL, FORECASTS>(model, controls, pi, day, rec);
+            }
         }
     }
 
     /// Step 4 for pair `pi`, at its turn: it allocates its stock among the lines waiting for
-    /// it, its forecaster observes the day, and, if its review falls on `day`, it orders.
+    /// it, its forecaster observes the day (with `FORECASTS`), and, if its review falls on
+    /// `day`, it orders.
     #[inline(always)]
-    pub(super) fn review_pair<const FULL: bool>(
+    pub(super) fn review_pair<const FULL: bool, const FORECASTS: bool>(
         &mut self,
         model: &Model,
         controls: &[Control],
@@ -48,13 +101,12 @@ impl Workspace {
         rec: &mut DayRecord,
     ) {
         let measured = day >= model.warmup;
-        let forecasts = FULL && model.policies[self.policy].forecasts;
         // Every pair this one supplies has had its turn: today's orders are all in, and the
         // stock on hand is allocated among every line waiting for it.
         if self.pairs[pi].anyone_waits() && self.pairs[pi].on_hand > 0 {
             self.fill_backlog(model, pi, day);
         }
-        if forecasts {
+        if FORECASTS {
             self.observe_demand(pi, measured);
         }
         let control = &controls[pi];
@@ -77,14 +129,10 @@ impl Workspace {
         }
         p.cycle_start = Some(Day(day).after(1));
         p.cycle_stockout = false;
-        if forecasts
-            && let RuleKind::Forecast(rule) = &control.rule.kind
-            && day >= p.next_recompute
-        {
-            let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
-            p.levels = forecast_levels(rule, forecaster, &control.planning);
-            p.next_recompute = day + rule.recompute_every;
+        if FORECASTS {
+            self.recompute_levels(pi, control, day);
         }
+        let p = &mut self.pairs[pi];
         let wanted = match control.rule.kind {
             RuleKind::External if FULL => std::mem::take(&mut self.external[pi]),
             _ => control.rule.order_quantity(p.position() + echelon, &p.levels),
