@@ -13,8 +13,11 @@
 //!   narrow sums widened exactly, `day_sums`).
 //!
 //! A thread takes one chunk at a time, so memory is bounded by the chunks in flight (their
-//! statistics and per-replication rows), not by the number of replications; after set-up the
-//! per-replication work allocates nothing.
+//! statistics and per-replication rows), not by the number of replications; a chunk keeps its
+//! per-pair statistics compactly (`run_stats::ChunkPairs`: a chunk of one or two
+//! replications keeps the values, 8 bytes a metric, instead of moments, 24), and a block of
+//! one chunk is merged straight into the run. After set-up the per-replication work allocates
+//! nothing.
 
 pub mod compare;
 mod day_sums;
@@ -45,6 +48,7 @@ use crate::model::Model;
 use crate::sim::engine::Workspace;
 use day_sums::DaySums;
 pub use pair_rows::PairRows;
+use run_stats::ChunkPairs;
 pub use run_stats::{Counted, DayCounts, Ordered, PolicyStats, RunStats};
 
 /// Most blocks a run is split into.
@@ -118,7 +122,10 @@ pub type Rows = Vec<(u32, usize, MetricValues)>;
 
 /// The floating-point statistics and rows of one chunk of replications.
 struct ChunkResult {
+    /// Per policy, every statistic but the per-pair ones (`pairs` is empty)...
     policies: Vec<Ordered>,
+    /// ... which are kept apart, compactly.
+    pair_stats: Vec<ChunkPairs>,
     rows: Rows,
     pairs: Option<PairRows>,
 }
@@ -158,7 +165,8 @@ impl Worker {
     ) -> ChunkResult {
         let n_policies = model.policies.len();
         let mut block = ChunkResult {
-            policies: (0..n_policies).map(|_| Ordered::new(model)).collect(),
+            policies: (0..n_policies).map(|_| Ordered::unpaired(model)).collect(),
+            pair_stats: (0..n_policies).map(|_| ChunkPairs::new(model.pairs.len(), reps.len())).collect(),
             rows: Vec::with_capacity(reps.len() * n_policies),
             pairs: pairs.then(|| PairRows::new(reps.clone(), n_policies, model.pairs.len())),
         };
@@ -168,7 +176,8 @@ impl Worker {
             for &p in &order {
                 self.ws.run(model, p, spec.seed, r as u64);
                 let ordered = &mut block.policies[p];
-                self.record_metrics(model, p, ordered, block.pairs.as_mut().map(|k| k.slot(r, p)));
+                let kept = block.pairs.as_mut().map(|k| k.slot(r, p));
+                self.record_metrics(model, p, (ordered, &mut block.pair_stats[p]), kept);
                 self.counted[p].waits.add(self.ws.total().1);
                 if spec.daily {
                     self.record_daily(p, ordered);
@@ -182,13 +191,13 @@ impl Worker {
     }
 
     /// Computes the metrics of the last run (of policy `p`) in every scope and adds them to the
-    /// policy's statistics; keeps the total's values for the rows and differences, and each
-    /// pair's in `pairs` if given.
+    /// policy's statistics (the per-pair ones to `pair_stats`); keeps the total's values for
+    /// the rows and differences, and each pair's in `pairs` if given.
     fn record_metrics(
         &mut self,
         model: &Model,
         p: usize,
-        ordered: &mut Ordered,
+        (ordered, pair_stats): (&mut Ordered, &mut ChunkPairs),
         pairs: Option<&mut [MetricValues]>,
     ) {
         let measured = model.measured_days();
@@ -196,12 +205,12 @@ impl Worker {
         self.values[p] = total.metrics(measured, waits);
         push_all(&mut ordered.total, self.values[p]);
         let mut kept = pairs.map(|k| k.iter_mut());
-        for (moments, (c, w)) in ordered.pairs.iter_mut().zip(self.ws.pair_counters()) {
+        for (k, (c, w)) in self.ws.pair_counters().enumerate() {
             let values = c.metrics(measured, w);
             if let Some(slot) = kept.as_mut().and_then(|k| k.next()) {
                 *slot = values;
             }
-            push_all(moments, values);
+            pair_stats.record(k, values);
         }
         self.suppliers.iter_mut().for_each(|c| *c = LaneCounters::default());
         for (lane, counts) in model.lanes.iter().zip(self.ws.lane_counters()) {
@@ -302,19 +311,30 @@ impl Reducer<'_> {
     fn deliver(&mut self, index: u32, chunk: ChunkResult) {
         self.pending.insert(index, chunk);
         while let Some(chunk) = self.pending.remove(&self.next) {
-            match &mut self.block {
-                None => self.block = Some(chunk.policies),
-                Some(block) => {
-                    for (a, b) in block.iter_mut().zip(&chunk.policies) {
-                        a.merge(b);
-                    }
-                }
-            }
             (self.rows)(&chunk.rows);
             if let (Some(consumer), Some(pairs)) = (self.pairs.as_mut(), &chunk.pairs) {
                 consumer(pairs);
             }
-            if !self.chunks.ends_block(self.next) {
+            let ends_block = self.chunks.ends_block(self.next);
+            match (&mut self.block, &mut self.ordered) {
+                // A block of this one chunk, not kept: merged straight into the run (what
+                // merging it into an empty block and that block into the run gives), without
+                // building the block's per-pair moments.
+                (None, Some(ordered)) if ends_block && self.kept.is_none() => {
+                    merge_chunk(ordered, chunk.policies, chunk.pair_stats);
+                    self.next = self.chunks.first(self.chunks.locate(self.next).0 + 1);
+                    continue;
+                }
+                (None, _) => {
+                    let mut block = chunk.policies;
+                    for (ordered, pairs) in block.iter_mut().zip(chunk.pair_stats) {
+                        ordered.pairs = pairs.into_moments();
+                    }
+                    self.block = Some(block);
+                }
+                (Some(block), _) => merge_chunk(block, chunk.policies, chunk.pair_stats),
+            }
+            if !ends_block {
                 self.next += 1;
                 continue;
             }
@@ -336,6 +356,15 @@ impl Reducer<'_> {
             }
             self.next = self.chunks.first(self.chunks.locate(self.next).0 + 1);
         }
+    }
+}
+
+/// Merges a chunk's statistics (per policy, `policies` and their per-pair `pair_stats`) into
+/// `into`.
+fn merge_chunk(into: &mut [Ordered], policies: Vec<Ordered>, pair_stats: Vec<ChunkPairs>) {
+    for ((a, b), pairs) in into.iter_mut().zip(&policies).zip(&pair_stats) {
+        a.merge(b);
+        pairs.merge_into(&mut a.pairs);
     }
 }
 
@@ -447,7 +476,8 @@ pub fn run(
 /// Runs every replication of `spec` as [`run`] does (the same statistics, bit for bit), and
 /// hands each chunk of replications' per-pair metric values to `pairs`, in replication order.
 /// A chunk's values stay in memory until it is handed over: at most the chunks in flight
-/// (about one per thread, each of at most 256 replications × policies × pairs × 384 bytes).
+/// (about one per thread, each of at most 256 replications × policies × pairs × 8 bytes a
+/// metric).
 pub fn run_with_pairs(
     model: &Model,
     spec: &RunSpec,

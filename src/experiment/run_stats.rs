@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::experiment::stats::{LogHistogram, Moments};
 use crate::metrics::{
-    CostBreakdown, N_LANE_METRICS, N_METRICS, N_ORDER_METRICS, N_SEGMENT_METRICS, N_SUPPLIER_METRICS,
-    WaitHistogram,
+    CostBreakdown, MetricValues, N_LANE_METRICS, N_METRICS, N_ORDER_METRICS, N_SEGMENT_METRICS,
+    N_SUPPLIER_METRICS, WaitHistogram,
 };
 use crate::model::Model;
 
@@ -58,8 +58,17 @@ impl Ordered {
     /// Empty statistics for `model`.
     pub fn new(model: &Model) -> Ordered {
         Ordered {
-            total: vec![Moments::default(); N_METRICS],
             pairs: vec![vec![Moments::default(); N_METRICS]; model.pairs.len()],
+            ..Ordered::unpaired(model)
+        }
+    }
+
+    /// Empty statistics for `model` without the per-pair moments (`pairs` is empty: a chunk
+    /// keeps them apart, in a [`ChunkPairs`]).
+    pub(crate) fn unpaired(model: &Model) -> Ordered {
+        Ordered {
+            total: vec![Moments::default(); N_METRICS],
+            pairs: Vec::new(),
             diff: vec![vec![Moments::default(); N_METRICS]; model.policies.len()],
             suppliers: vec![vec![Moments::default(); N_SUPPLIER_METRICS]; model.suppliers.len()],
             segments: vec![vec![Moments::default(); N_SEGMENT_METRICS]; model.segments.len()],
@@ -88,6 +97,79 @@ impl Ordered {
 fn merge_all(a: &mut [Moments], b: &[Moments]) {
     for (x, y) in a.iter_mut().zip(b) {
         x.merge(y);
+    }
+}
+
+/// Chunks of at most this many replications keep each pair's values rather than its moments
+/// (8 bytes a metric and replication against 24 for the moments).
+const VALUES_UP_TO: usize = 2;
+
+/// The per-pair statistics of one policy over one chunk of replications, kept as compactly as
+/// the moments can be rebuilt bit for bit: the values themselves for a chunk of one or two
+/// replications (a run of up to 128 replications has only such chunks), else the moments.
+/// Merged into a block's or the run's moments ([`ChunkPairs::merge_into`]), they give exactly
+/// what pushing the values into the chunk's own moments and merging those gives.
+#[derive(Debug)]
+pub(crate) enum ChunkPairs {
+    /// Every pair's values, replication by replication (`r × pairs + pair`).
+    Values {
+        /// Number of pairs.
+        pairs: usize,
+        /// The values recorded so far.
+        values: Vec<MetricValues>,
+    },
+    /// Every pair's moments.
+    Moments(Vec<Vec<Moments>>),
+}
+
+impl ChunkPairs {
+    /// Empty statistics of `pairs` pairs over `replications` replications.
+    pub(crate) fn new(pairs: usize, replications: usize) -> ChunkPairs {
+        if replications <= VALUES_UP_TO {
+            ChunkPairs::Values { pairs, values: Vec::with_capacity(pairs * replications) }
+        } else {
+            ChunkPairs::Moments(vec![vec![Moments::default(); N_METRICS]; pairs])
+        }
+    }
+
+    /// Records the values of pair `pair` in the current replication; every pair of a
+    /// replication is recorded, in pair order, before the next replication's.
+    #[inline]
+    pub(crate) fn record(&mut self, pair: usize, values: MetricValues) {
+        match self {
+            ChunkPairs::Values { values: kept, .. } => kept.push(values),
+            ChunkPairs::Moments(moments) => super::push_all(&mut moments[pair], values),
+        }
+    }
+
+    /// Merges these statistics into `pairs` (each pair's moments of the chunks before).
+    pub(crate) fn merge_into(&self, pairs: &mut [Vec<Moments>]) {
+        match self {
+            ChunkPairs::Values { pairs: n, values } => {
+                for (k, moments) in pairs.iter_mut().enumerate() {
+                    let mut chunk = [Moments::default(); N_METRICS];
+                    values.iter().skip(k).step_by((*n).max(1)).for_each(|v| super::push_all(&mut chunk, *v));
+                    merge_all(moments, &chunk);
+                }
+            }
+            ChunkPairs::Moments(moments) => {
+                for (a, b) in pairs.iter_mut().zip(moments) {
+                    merge_all(a, b);
+                }
+            }
+        }
+    }
+
+    /// The per-pair moments of this chunk alone.
+    pub(crate) fn into_moments(self) -> Vec<Vec<Moments>> {
+        match self {
+            ChunkPairs::Moments(moments) => moments,
+            values @ ChunkPairs::Values { pairs, .. } => {
+                let mut moments = vec![vec![Moments::default(); N_METRICS]; pairs];
+                values.merge_into(&mut moments);
+                moments
+            }
+        }
     }
 }
 

@@ -454,10 +454,14 @@ pub struct Table {
     /// `cum` in units of 2^-53, rounded up: draw `m / 2^53` is below `cum[i]` exactly when
     /// `m < thresholds[i]` (both sides are then compared as integers).
     thresholds: Box<[u64]>,
-    /// For each of the 2^k equal cells of `[0, 1)`, the answer for the cell's smallest draw.
-    guide: Box<[u32]>,
+    /// For each of the 2^k equal cells of `[0, 1)`, the answer for the cell's smallest draw,
+    /// shifted right by `scale` (two bytes a cell: a table of more than 2^16 values starts its
+    /// search a little below the answer).
+    guide: Box<[u16]>,
     /// `53 − k`: a draw's numerator shifted right by this is its guide cell.
     shift: u32,
+    /// How far the guide's answers are shifted right (0 for tables of up to 2^16 values).
+    scale: u32,
 }
 
 impl Table {
@@ -477,22 +481,23 @@ impl Table {
         // one value and a draw needs a single, well-predicted comparison.
         let cells = (cum.len() * 4).next_power_of_two().min(1 << 16);
         let shift = Uniform::BITS - cells.trailing_zeros();
+        let scale = cum.len().saturating_sub(1).checked_ilog2().map_or(0, |b| (b + 1).saturating_sub(16));
         let mut guide = Vec::with_capacity(cells);
         let mut i = 0;
         for j in 0..cells as u64 {
             while thresholds[i] <= j << shift {
                 i += 1;
             }
-            guide.push(i as u32);
+            guide.push((i >> scale) as u16);
         }
-        Table { values: values.into(), cum: cum.into(), thresholds, guide: guide.into(), shift }
+        Table { values: values.into(), cum: cum.into(), thresholds, guide: guide.into(), shift, scale }
     }
 
     /// The value for draw `u`: the smallest value whose cumulative probability exceeds `u`.
     #[inline]
     pub fn sample(&self, u: Uniform) -> u64 {
         let m = u.bits();
-        let mut i = self.guide[(m >> self.shift) as usize] as usize;
+        let mut i = (self.guide[(m >> self.shift) as usize] as usize) << self.scale;
         while self.thresholds[i] <= m {
             i += 1;
         }

@@ -131,7 +131,9 @@ impl Workspace {
             .pairs
             .iter()
             .map(|pair| PairState {
-                backlog: Backlog::new(pair.classes.clone(), model.calendar_span() as usize + 8),
+                // Lines take room as they come (most pairs of a catalogue never wait, or
+                // for fewer lines than a lead time's worth), kept for the next replications.
+                backlog: Backlog::new(pair.classes.clone(), 0),
                 // Room for the usual waits (a lead time or so); longer ones grow it once (a
                 // histogram up to the horizon would be most of a pair's memory).
                 waits: WaitHistogram::with_max(model.calendar_span() + 8),

@@ -144,6 +144,22 @@ fn tables_wider_than_the_guide_cap_still_sample_exactly() {
 }
 
 #[test]
+fn a_guide_of_two_bytes_a_cell_answers_exactly_past_2_to_the_16_values() {
+    // A table of 200,000 values keeps its guide's answers shifted right by 2 (two bytes a
+    // cell); every draw still gets the smallest value whose threshold is above it.
+    let t = IntDist::Uniform { min: 0, max: 199_999 }.table(1.0).unwrap();
+    assert_eq!(t.scale, 2);
+    assert!(t.guide.iter().all(|&g| (g as usize) << t.scale < t.values.len()));
+    for k in 0..20_000u64 {
+        let x = u((k as f64 + 0.37) / 20_000.0);
+        let exact = t.thresholds.partition_point(|&c| c <= x.bits());
+        assert_eq!(t.sample(x), t.values[exact], "draw {k}");
+    }
+    let small = IntDist::Poisson { mean: 40.0 }.table(1.0).unwrap();
+    assert_eq!(small.scale, 0);
+}
+
+#[test]
 fn too_wide_is_an_error_not_a_hang() {
     assert!(IntDist::Poisson { mean: 1e13 }.table(1.0).is_err());
     assert!(IntDist::Uniform { min: 0, max: u64::MAX / 2 }.table(1.0).is_err());
