@@ -205,12 +205,11 @@ impl Workspace {
         self.reset(model, policy, seed, replication);
         if !model.lean(policy) {
             self.days_of::<true>(model);
-        } else if model.independent_pairs() {
-            if model.policies[policy].forecasts {
-                self.pairs_of::<true>(model);
-            } else {
-                self.pairs_of::<false>(model);
-            }
+        } else if model.independent_pairs() && !model.policies[policy].forecasts {
+            // A forecasting policy runs day by day: its pairs' forecasts in one pass a day
+            // overlap their chains of floating-point arithmetic, which gains more than keeping
+            // each pair in the cache (20 SKUs: 0.55 against 0.46 × base-stock).
+            self.pairs_of(model);
         } else {
             self.days_of::<false>(model);
         }
@@ -221,8 +220,8 @@ impl Workspace {
     /// independent ([`Model::independent_pairs`]): each pair runs all its days while its state
     /// is in the cache, with the per-pair steps the day-by-day loop calls. Day `d`'s record
     /// still adds pair 0, then pair 1, …: the results are the same bytes as [`Self::days_of`]'s.
-    /// `FORECASTS` says whether the policy forecasts (each pair then forecasts at its turn).
-    pub(super) fn pairs_of<const FORECASTS: bool>(&mut self, model: &Model) {
+    /// The policy does not forecast (see [`Self::run`]).
+    pub(super) fn pairs_of(&mut self, model: &Model) {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
         for pi in 0..self.pairs.len() {
@@ -234,7 +233,7 @@ impl Workspace {
                 for &d in &model.pairs[pi].demands {
                     self.demand_of::<false>(model, controls, d, day, rec);
                 }
-                self.review_pair::<false, FORECASTS>(model, controls, pi, day, rec);
+                self.review_pair::<false, false>(model, controls, pi, day, rec);
                 self.account_pair::<false>(model, pi, day >= model.warmup, rec);
             }
             // The calendar held this pair's shipments only: book those still on their way and
@@ -438,7 +437,8 @@ pub(super) mod tests {
 
     /// A catalogue whose pairs are independent (no lane capacity):
     /// backorders and lost sales, multi-unit lines, random lead times drawn per lane and day,
-    /// split sourcing, (r, Q) reviews every 2 days, a forecast policy, a warm-up. `UNIT` is l2's
+    /// split sourcing, (r, Q) reviews every 2 days, a forecast policy (which `run` runs day by
+    /// day), a warm-up. `UNIT` is l2's
     /// unit cost.
     const INDEPENDENT: &str = r#"{
         "schema_version": 1, "horizon_days": 150, "warmup_days": 20,
@@ -521,13 +521,7 @@ pub(super) mod tests {
                 assert!(model.lean(policy), "policy {policy} runs on the lean loop");
                 for replication in 0..3 {
                     run.run(&model, policy, 9, replication);
-                    by_pair.reset(&model, policy, 9, replication);
-                    if model.policies[policy].forecasts {
-                        by_pair.pairs_of::<true>(&model);
-                    } else {
-                        by_pair.pairs_of::<false>(&model);
-                    }
-                    by_pair.finish(&model);
+                    let forecasts = model.policies[policy].forecasts;
                     by_day.reset(&model, policy, 9, replication);
                     by_day.days_of::<false>(&model);
                     by_day.finish(&model);
@@ -537,7 +531,13 @@ pub(super) mod tests {
                     assert!(by_day.days().iter().any(|d| d.costs.lost_sales > 0.0) && spent > 0.0);
                     let case = format!("unit {unit}, policy {policy}, replication {replication}");
                     assert_eq!(outcome(&run), outcome(&by_day), "{case}");
-                    assert_eq!(outcome(&by_pair), outcome(&by_day), "{case}");
+                    // A forecasting policy runs day by day (`run`), so only `run` is compared.
+                    if !forecasts {
+                        by_pair.reset(&model, policy, 9, replication);
+                        by_pair.pairs_of(&model);
+                        by_pair.finish(&model);
+                        assert_eq!(outcome(&by_pair), outcome(&by_day), "{case}");
+                    }
                 }
             }
         }
