@@ -42,8 +42,8 @@
 //! per-stream and per-pair functions (`demand_of`, `review_pair`, `account_pair`) that both
 //! schedules call: day by day, every pair each day (`Workspace::days_of`, the general loop),
 //! or, for a lean replication whose pairs are independent (`Model::independent_pairs`) and
-//! whose policy does not forecast, pair by pair, each pair all its days while its state is in the cache (`Workspace::pairs_of`),
-//! with the same results to the byte.
+//! whose policy does not forecast, pair by pair, each pair all its days while its state is in
+//! the cache (`Workspace::pairs_of`), with the same results to the byte.
 
 use crate::metrics::{
     CostBreakdown, Counters, LaneCounters, Ledger, OrderCounters, SegmentCounters, SupplierDays,
