@@ -91,6 +91,10 @@ def test_a_bad_per_pair_param_lists_every_problem(tmp_path):
         assert part in str(e.value)
     with pytest.raises(ValueError, match="per_pair=True"):
         scsim.optimize(str(path), param=["inventory.S=0..9"], aggregate_target="fill_rate>=0.9")
+    # A fill rate of 95 (meant as 95 %) is refused as the CLI refuses it, per pair or not.
+    for per_pair in (True, False):
+        with pytest.raises(ValueError, match="fill_rate is a share between 0 and 1"):
+            scsim.optimize(str(path), param="inventory.S=0..9", subject_to=["fill_rate>=95"], per_pair=per_pair)
 
 
 def test_pairs_per_replication_is_the_cli_file(repo, cli, tmp_path):

@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 
 use crate::experiment::points::{PointError, point_model, simulate};
 use crate::experiment::shard::SweepSpec;
+use crate::metrics::{METRICS, metric_index};
 use crate::report::json::Metrics;
 use crate::report::write_atomic;
 
@@ -58,10 +59,25 @@ pub enum ConstraintError {
     /// The bound is not finite (NaN or infinite).
     #[error("{0:?}: the bound must be a finite number")]
     NotFinite(String),
+    /// A share (fill rate, …) bounded outside 0..=1: met or missed whatever the policy does.
+    #[error(
+        "{text:?}: {metric} is a share between 0 and 1 (0.98 means 98 %), so a bound of {bound} can never be {never}"
+    )]
+    ShareOutOfRange {
+        /// The constraint as given.
+        text: String,
+        /// The metric's key.
+        metric: String,
+        /// The bound.
+        bound: f64,
+        /// `met` or `missed`.
+        never: &'static str,
+    },
 }
 
 impl Constraint {
-    /// Parses `metric>=value` or `metric<=value` (spaces allowed).
+    /// Parses `metric>=value` or `metric<=value` (spaces allowed); a share metric's bound must
+    /// be within 0..=1. Whether the metric exists is the caller's check.
     pub fn parse(text: &str) -> Result<Constraint, ConstraintError> {
         let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
         let (metric, at_least, bound) = if let Some((m, b)) = t.split_once(">=") {
@@ -76,6 +92,12 @@ impl Constraint {
             .map_err(|_| ConstraintError::NotANumber { text: text.to_string(), bound: bound.to_string() })?;
         if !bound.is_finite() {
             return Err(ConstraintError::NotFinite(text.to_string()));
+        }
+        let share = metric_index(metric).is_some_and(|i| METRICS[i].share);
+        if share && !(0.0..=1.0).contains(&bound) {
+            let never = if (bound > 1.0) == at_least { "met" } else { "missed" };
+            let (text, metric) = (text.to_string(), metric.to_string());
+            return Err(ConstraintError::ShareOutOfRange { text, metric, bound, never });
         }
         Ok(Constraint { metric: metric.to_string(), at_least, bound })
     }
@@ -405,6 +427,17 @@ mod tests {
         for bad in ["fill_rate>=NaN", "fill_rate>=inf", "fill_rate<=-inf"] {
             assert!(matches!(Constraint::parse(bad), Err(ConstraintError::NotFinite(_))), "{bad}");
         }
+        // A share's bound outside 0..=1 can never be met (or never missed); other metrics' can.
+        for (bad, never) in
+            [("fill_rate>=98", "met"), ("fill_rate<=1.5", "missed"), ("fill_rate>=-0.1", "missed")]
+        {
+            let err = Constraint::parse(bad).unwrap_err();
+            assert!(
+                matches!(&err, ConstraintError::ShareOutOfRange { never: n, .. } if *n == never),
+                "{bad}: {err}"
+            );
+        }
+        assert!(Constraint::parse("fill_rate>=1").is_ok() && Constraint::parse("avg_backorders<=98").is_ok());
     }
 
     #[test]
