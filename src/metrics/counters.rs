@@ -384,6 +384,19 @@ counters! {
 }
 
 impl LaneCounters {
+    /// Counts `units` received on the lane from an order placed on a measured day; `first`,
+    /// for the first delivery of an order (not a reshipment), gives the days from order to
+    /// receipt and whether that was within the quoted lead time.
+    #[inline(always)]
+    pub(crate) fn count_receipt(&mut self, units: i64, first: Option<(u32, bool)>) {
+        self.units_received += units as u64;
+        if let Some((lead, on_time)) = first {
+            self.orders_received += 1;
+            self.lead_days += u64::from(lead);
+            self.on_time += u64::from(on_time);
+        }
+    }
+
     /// The per-lane metrics of these counts. An `external` supplier ships every unit it
     /// accepts the day it is ordered, so its shipments are not counted separately.
     pub fn lane_metrics(&self, measured_days: u32, external: bool) -> [f64; N_LANE_METRICS] {

@@ -2,10 +2,12 @@
 //! ledgers and totals.
 
 use crate::metrics::Counters;
+use crate::metrics::LaneCounters;
 use crate::model::Model;
 use crate::sim::backlog::Orderer;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::flow::count_transit;
+use crate::sim::state::{PairState, Receipt};
 
 impl Workspace {
     /// Step 6: end-of-day stock, backorders and their costs; loyalty recovers.
@@ -74,7 +76,7 @@ impl Workspace {
     /// Closes the replication: costs from unit-days, ledgers, totals.
     pub(super) fn finish(&mut self, model: &Model) {
         self.count_open_pipeline(model);
-        self.book_spend(model);
+        self.book_orders(model);
         self.total = Counters::default();
         self.total_waits.clear();
         for (p, pair) in self.pairs.iter_mut().zip(&model.pairs) {
@@ -109,13 +111,23 @@ impl Workspace {
         self.total.max_backorders = measured.iter().map(|d| d.backorders.max(0) as u64).max().unwrap_or(0);
     }
 
-    /// Adds to each lane's spend the purchase and fixed cost of what each source ordered, pair
-    /// by pair: the same additions in the same order whichever schedule ran the days.
-    fn book_spend(&mut self, model: &Model) {
-        for (pair, &first) in model.pairs.iter().zip(&self.first_source) {
+    /// Books what each source of each pair ordered on the measured days in the pair's and the
+    /// lane's counts and costs, pair by pair and source by source, from whole counts: the same
+    /// additions in the same order whichever schedule ran the days.
+    fn book_orders(&mut self, model: &Model) {
+        for ((pair, p), &first) in model.pairs.iter().zip(&mut self.pairs).zip(&self.first_source) {
             for (source, o) in pair.sources.iter().zip(&self.source_orders[first..]) {
-                self.lanes[source.lane].spend +=
-                    o.units as f64 * source.unit_cost + o.orders as f64 * source.order_cost;
+                let (orders, units) = (o.orders as f64, o.units as f64);
+                let c = &mut p.counters;
+                c.orders += o.orders;
+                c.units_ordered += o.units;
+                c.ordering_cost += orders * source.order_cost;
+                c.purchase_cost += units * source.unit_cost;
+                c.landed_cost += units * source.landed_cost;
+                let lane = &mut self.lanes[source.lane];
+                lane.orders += o.orders;
+                lane.units_ordered += o.units;
+                lane.spend += units * source.unit_cost + orders * source.order_cost;
             }
         }
     }
@@ -146,13 +158,24 @@ impl Workspace {
     pub(super) fn count_open_receipts(&mut self, model: &Model) {
         let Workspace { calendar, pairs, lanes, .. } = self;
         for r in calendar.iter() {
-            let ledger = &mut pairs[r.pair as usize].ledger;
-            ledger.in_transit += r.units;
-            if model.lanes[r.lane as usize].supplier().is_none() {
-                ledger.in_transit_internal += r.units;
-            }
-            count_transit(pairs, lanes, model, r, model.horizon);
+            book_open_receipt(pairs, lanes, model, r);
         }
         calendar.clear();
     }
+}
+
+/// Books shipment `r`, still on its way at the horizon, in its pair's ledger and transit
+/// counts.
+pub(super) fn book_open_receipt(
+    pairs: &mut [PairState],
+    lanes: &mut [LaneCounters],
+    model: &Model,
+    r: &Receipt,
+) {
+    let ledger = &mut pairs[r.pair as usize].ledger;
+    ledger.in_transit += r.units;
+    if model.lanes[r.lane as usize].supplier().is_none() {
+        ledger.in_transit_internal += r.units;
+    }
+    count_transit(pairs, lanes, model, r, model.horizon);
 }

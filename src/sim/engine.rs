@@ -56,6 +56,7 @@ use crate::sim::calendar::Calendar;
 use crate::sim::forecast::Forecaster;
 use crate::sim::orders::OrderBook;
 use crate::sim::policy::RuleKind;
+use crate::sim::ring_pair::RingPair;
 use crate::sim::state::{
     Deadline, PairState, Receipt, Shipment, SourceOrders, StreamState, Streams, SupplierState,
 };
@@ -220,11 +221,16 @@ impl Workspace {
     /// independent ([`Model::independent_pairs`]): each pair runs all its days while its state
     /// is in the cache, with the per-pair steps the day-by-day loop calls. Day `d`'s record
     /// still adds pair 0, then pair 1, …: the results are the same bytes as [`Self::days_of`]'s.
-    /// The policy does not forecast (see [`Self::run`]).
+    /// The policy does not forecast (see [`Self::run`]). A pair whose shipments come on one
+    /// lane with a fixed lead time runs its days in `ring_pair`.
     pub(super) fn pairs_of(&mut self, model: &Model) {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
         for pi in 0..self.pairs.len() {
+            if let Some(ring) = RingPair::of(model, pi, self.first_source[pi]) {
+                self.ring_pair_days(model, controls, &ring, &mut days, pi == 0);
+                continue;
+            }
             for (day, rec) in (0..model.horizon).zip(&mut days) {
                 if pi == 0 {
                     *rec = DayRecord::default();
@@ -478,6 +484,63 @@ pub(super) mod tests {
              "sourcing": {"type": "primary_backup", "sources": ["l1", "l2"]}}
         ]
     }"#;
+
+    /// A catalogue whose pairs each have one lane with a fixed lead time, so that pair by pair
+    /// the pipeline ring carries their shipments: backorders (kept in bulk) and lost sales,
+    /// lead times from 1 to the longest the ring holds, reviews every day and every 3 days, a
+    /// warm-up, orders still on their way at the horizon.
+    const RING: &str = r#"{
+        "schema_version": 1, "horizon_days": 120, "warmup_days": 15,
+        "items": [
+            {"id": "a", "costs": {"holding_per_unit_day": 0.13, "backorder_per_unit_day": 1.7}},
+            {"id": "b", "costs": {"holding_per_unit_day": 0.071, "lost_sale_per_unit": 2.9}},
+            {"id": "c", "costs": {"holding_per_unit_day": 0.31, "backorder_per_unit_day": 1.1}}
+        ],
+        "locations": [{"id": "dc"}],
+        "suppliers": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}],
+        "lanes": [
+            {"id": "l1", "from": "s1", "to": "dc", "items": ["a"], "lead_time": {"type": "constant", "value": 1},
+             "order_cost": 5.3, "unit_cost": 2.1},
+            {"id": "l2", "from": "s2", "to": "dc", "items": ["b"], "lead_time": {"type": "constant", "value": 4},
+             "min_order": 10, "order_multiple": 5, "unit_cost": 0.7},
+            {"id": "l3", "from": "s3", "to": "dc", "items": ["c"], "lead_time": {"type": "constant", "value": 7}}
+        ],
+        "segments": [{"id": "shop"}, {"id": "walk", "unmet": {"type": "lost"}}],
+        "demand": [
+            {"location": "dc", "item": "a", "segment": "shop", "distribution": {"type": "poisson", "mean": 20}},
+            {"location": "dc", "item": "b", "segment": "walk", "distribution": {"type": "negative_binomial", "mean": 12, "sd": 6}},
+            {"location": "dc", "item": "c", "segment": "shop", "distribution": {"type": "poisson", "mean": 9}}
+        ],
+        "policies": [
+            {"name": "base", "inventory": {"type": "base_stock", "S": 60}},
+            {"name": "rq", "inventory": {"type": "r_Q", "r": 30, "Q": 40, "review_period": 3}},
+            {"name": "ss", "inventory": {"type": "s_S", "s": 25, "S": 70, "review_period": 2}}
+        ]
+    }"#;
+
+    #[test]
+    fn shipments_carried_by_the_pipeline_ring_give_the_calendars_results() {
+        let file = ScenarioFile::parse(RING.as_bytes(), Path::new("ring.json")).expect("parses");
+        let model = Model::build(&file).expect("valid");
+        assert!(model.independent_pairs());
+        let leads: Vec<_> =
+            (0..model.pairs.len()).map(|pi| RingPair::of(&model, pi, pi).map(|r| r.lead)).collect();
+        assert_eq!(leads, [Some(1), Some(4), Some(7)]);
+        let (mut by_pair, mut by_day) = (Workspace::new(&model), Workspace::new(&model));
+        for policy in 0..model.policies.len() {
+            for replication in 0..4 {
+                by_pair.run(&model, policy, 3, replication);
+                by_day.reset(&model, policy, 3, replication);
+                by_day.days_of::<true>(&model);
+                by_day.finish(&model);
+                let c = &by_day.total().0;
+                assert!(c.backorder_unit_days > 0 && c.walkaway_units > 0 && c.in_transit_unit_days > 0);
+                assert!(by_day.ledgers().any(|l| l.in_transit > 0), "orders on their way at the end");
+                let case = format!("policy {policy}, replication {replication}");
+                assert_eq!(outcome(&by_pair), outcome(&by_day), "{case}");
+            }
+        }
+    }
 
     /// Everything a replication reports, as text.
     pub(in crate::sim) fn outcome(ws: &Workspace) -> String {

@@ -135,21 +135,17 @@ impl Workspace {
             }
         }
         let p = &mut self.pairs[pi];
-        p.on_hand += delivered;
-        p.on_order -= delivered;
-        p.ledger.received += delivered;
+        p.receive(delivered);
         if FULL && supplier.is_none() {
             p.ledger.received_internal += delivered;
         }
         if r.ordered >= model.warmup {
-            let counts = &mut self.lanes[l];
-            counts.units_received += delivered as u64;
-            if !r.reshipped {
+            // A reshipment counts its units only.
+            let first = (!r.reshipped).then(|| {
                 let lead = day - r.ordered;
-                counts.orders_received += 1;
-                counts.lead_days += lead as u64;
-                counts.on_time += u64::from(lead <= lane.lead(model.pairs[pi].item).quoted);
-            }
+                (lead, lead <= lane.lead(model.pairs[pi].item).quoted)
+            });
+            self.lanes[l].count_receipt(delivered, first);
         }
         // A fair-share pair allocates once the whole batch is in (see `receive`).
         if p.anyone_waits() && !(FULL && model.pairs[pi].fair_share) {

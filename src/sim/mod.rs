@@ -4,7 +4,8 @@
 //!
 //! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
 //! `state`, `outages`, `flow`, `customers` (with `bulk` for backorders kept in bulk), `review`
-//! and `accounting`; `external` holds the rule whose orders come from outside and the
+//! and `accounting`, and `ring_pair` for the days of a pair supplied on one lane with a fixed
+//! lead time when pairs run one after the other; `external` holds the rule whose orders come from outside and the
 //! day-by-day entry points of the environment.
 
 mod accounting;
@@ -25,6 +26,7 @@ mod orders;
 mod outages;
 pub mod policy;
 mod review;
+mod ring_pair;
 pub mod rng;
 mod state;
 pub mod supply;

@@ -1,10 +1,9 @@
 //! Step 4: reviews, forecasts and replenishment orders.
 
 use crate::model::{Control, Model};
-use crate::sim::day::Day;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::policy::{RuleKind, forecast_levels};
-use crate::sim::supply::Placements;
+use crate::sim::supply::{self, Placements};
 
 impl Workspace {
     /// At a pair's turn in step 4, its forecaster observes the day's demand: its customers'
@@ -119,16 +118,7 @@ impl Workspace {
             }
             _ => 0,
         };
-        let p = &mut self.pairs[pi];
-        p.next_review = control.rule.review_after(day);
-        // A cycle runs from the day after one review to the next review; the days before the
-        // first review are not a cycle.
-        if measured && p.cycle_start.is_some_and(|start| start >= Day(model.warmup)) {
-            p.counters.cycles += 1;
-            p.counters.cycles_without_stockout += u64::from(!p.cycle_stockout);
-        }
-        p.cycle_start = Some(Day(day).after(1));
-        p.cycle_stockout = false;
+        self.pairs[pi].start_cycle(day, control.rule.review_after(day), model.warmup);
         if FORECASTS {
             self.recompute_levels(pi, control, day);
         }
@@ -141,6 +131,14 @@ impl Workspace {
             return;
         }
         let sources = &model.pairs[pi].sources;
+        if let Some(src) = control.sourcing.only() {
+            // A single source takes the whole order, as `Placements` would give it.
+            let units = supply::take(src, wanted, sources, &mut self.capacity_left);
+            if units > 0 {
+                self.order::<FULL>(model, pi, src, units, day, rec);
+            }
+            return;
+        }
         let mut placements = Placements::new(&control.sourcing, wanted, &mut self.parts);
         while let Some((src, units)) =
             placements.next(&control.sourcing, sources, &mut self.capacity_left, &self.parts)
@@ -151,6 +149,7 @@ impl Workspace {
 
     /// Pair `pi` orders `units` through its source `src`: costs and counts, then the shipment
     /// (external supplier) or the order on the upstream location.
+    #[inline(always)]
     pub(super) fn order<const FULL: bool>(
         &mut self,
         model: &Model,
@@ -161,26 +160,8 @@ impl Workspace {
         rec: &mut DayRecord,
     ) {
         let source = &model.pairs[pi].sources[src];
-        let p = &mut self.pairs[pi];
-        p.on_order += units;
-        p.ledger.ordered += units;
-        let purchase = units as f64 * source.unit_cost;
-        rec.costs.ordering += source.order_cost;
-        rec.costs.purchase += purchase;
-        if day >= model.warmup {
-            let c = &mut p.counters;
-            c.orders += 1;
-            c.units_ordered += units as u64;
-            c.ordering_cost += source.order_cost;
-            c.purchase_cost += purchase;
-            c.landed_cost += units as f64 * source.landed_cost;
-            let l = &mut self.lanes[source.lane];
-            l.orders += 1;
-            l.units_ordered += units as u64;
-            let o = &mut self.source_orders[self.first_source[pi] + src];
-            o.orders += 1;
-            o.units += units as u64;
-        }
+        let counts = &mut self.source_orders[self.first_source[pi] + src];
+        self.pairs[pi].book_order(source, units, day >= model.warmup, counts, rec);
         match source.upstream {
             Some(up) if FULL => self.internal_order(model, pi, src, up, units, day),
             _ => self.ship::<FULL>(model, pi, source.lane, units, day, day),

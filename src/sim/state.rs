@@ -5,8 +5,10 @@ use crate::metrics::{Counters, Ledger, SegmentCounters, WaitHistogram};
 use crate::model::Model;
 use crate::sim::backlog::Backlog;
 use crate::sim::day::Day;
+use crate::sim::engine::DayRecord;
 use crate::sim::policy::Levels;
 use crate::sim::rng::{Purpose, Stream};
+use crate::sim::supply::Source;
 
 /// A shipment on its way to a pair.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +71,50 @@ impl PairState {
     #[inline]
     pub(super) fn position(&self) -> i64 {
         self.on_hand + self.on_order - self.backorders - self.owed
+    }
+
+    /// `units` shipped to the pair arrive.
+    #[inline(always)]
+    pub(super) fn receive(&mut self, units: i64) {
+        self.on_hand += units;
+        self.on_order -= units;
+        self.ledger.received += units;
+    }
+
+    /// A review on `day`, the next on `next_review`: the cycle that ends is counted if it lay in
+    /// the measured days (from `warmup` on), and the next begins. A cycle runs from the day
+    /// after one review to the next review; the days before the first review are not a cycle.
+    #[inline(always)]
+    pub(super) fn start_cycle(&mut self, day: u32, next_review: u32, warmup: u32) {
+        self.next_review = next_review;
+        if day >= warmup && self.cycle_start.is_some_and(|start| start >= Day(warmup)) {
+            self.counters.cycles += 1;
+            self.counters.cycles_without_stockout += u64::from(!self.cycle_stockout);
+        }
+        self.cycle_start = Some(Day(day).after(1));
+        self.cycle_stockout = false;
+    }
+
+    /// The pair orders `units` from `source`: on order and the day's spend, and, on a measured
+    /// day, the source's counts (`Workspace::book_orders` turns them into the pair's and the
+    /// lane's counts and costs at the end of the replication).
+    #[inline(always)]
+    pub(super) fn book_order(
+        &mut self,
+        source: &Source,
+        units: i64,
+        measured: bool,
+        counts: &mut SourceOrders,
+        rec: &mut DayRecord,
+    ) {
+        self.on_order += units;
+        self.ledger.ordered += units;
+        rec.costs.ordering += source.order_cost;
+        rec.costs.purchase += units as f64 * source.unit_cost;
+        if measured {
+            counts.orders += 1;
+            counts.units += units as u64;
+        }
     }
 
     /// Units shipped to the pair and not yet received.

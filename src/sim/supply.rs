@@ -260,6 +260,19 @@ pub enum Sourcing {
     },
 }
 
+impl Sourcing {
+    /// The source of a rule that lists a single one, which then takes every order whole.
+    #[inline]
+    pub(crate) fn only(&self) -> Option<usize> {
+        match self {
+            Sourcing::Sequential(order) | Sourcing::Split { sources: order, .. } => match order.as_slice() {
+                [src] => Some(*src),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// Splits `units` by `shares` (summing to 1) into whole units that add up to exactly `units`:
 /// each share gets the floor of its exact part, and the units left go one each to the largest
 /// fractional parts (ties to the first listed).
@@ -283,7 +296,7 @@ pub fn split_units(units: i64, shares: &[f64], out: &mut Vec<i64>) {
 /// Places up to `units` on source `src` within what its lane can still take today; returns the
 /// units placed.
 #[inline(always)]
-fn take(src: usize, units: i64, sources: &[Source], capacity_left: &mut [i64]) -> i64 {
+pub(super) fn take(src: usize, units: i64, sources: &[Source], capacity_left: &mut [i64]) -> i64 {
     let lane = sources[src].lane;
     if units <= 0 {
         return 0;
