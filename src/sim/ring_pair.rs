@@ -66,6 +66,8 @@ impl RingPair {
 
 impl Workspace {
     /// Every day of pair `ring`, writing into `days` (zeroed first if it is the first pair).
+    /// Kept out of line: the day loop has the registers to itself.
+    #[inline(never)]
     pub(super) fn ring_pair_days(
         &mut self,
         model: &Model,
