@@ -132,6 +132,7 @@ impl Backlog {
     /// order within a class; returns the units shipped. A line that may not be filled in part
     /// and does not fit stops all filling (nobody overtakes it). `shipped(line, units)` is
     /// called for every shipment, with the line's remaining units already reduced.
+    #[inline]
     pub fn fill(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {
         let Backlog { classes, shares, remainders } = self;
         let mut left = available;
@@ -266,6 +267,7 @@ pub fn promise_day(day: u32, need: i64, horizon: u32, due: impl Fn(u32) -> i64, 
 /// The promised days of `n` lines of one unit backordered on `day` one after the other, the
 /// first needing `first_need` units covered (see [`promise_day`]): calls `promised(d, units)`
 /// for each run of consecutive lines promised the same day `d`, in order.
+#[inline]
 pub fn promise_days(
     day: u32,
     first_need: i64,
