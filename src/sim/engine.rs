@@ -227,7 +227,7 @@ impl Workspace {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
         for pi in 0..self.pairs.len() {
-            if let Some(ring) = RingPair::of(model, pi, self.first_source[pi]) {
+            if let Some(ring) = RingPair::of(model, pi, self.first_source[pi], self.ring) {
                 self.ring_pair_days(model, controls, &ring, &mut days, pi == 0);
                 continue;
             }
@@ -524,7 +524,7 @@ pub(super) mod tests {
         let model = Model::build(&file).expect("valid");
         assert!(model.independent_pairs());
         let leads: Vec<_> =
-            (0..model.pairs.len()).map(|pi| RingPair::of(&model, pi, pi).map(|r| r.lead)).collect();
+            (0..model.pairs.len()).map(|pi| RingPair::of(&model, pi, pi, 8).map(|r| r.lead)).collect();
         assert_eq!(leads, [Some(1), Some(4), Some(7)]);
         let (mut by_pair, mut by_day) = (Workspace::new(&model), Workspace::new(&model));
         for policy in 0..model.policies.len() {

@@ -24,6 +24,9 @@ pub(super) struct RingPair {
     lane: usize,
     /// Index of the pair's source in `Workspace::source_orders`.
     source_orders: usize,
+    /// The pair's first slot in the pipeline ring, and the ring's days less one.
+    first_slot: usize,
+    mask: usize,
     /// Whether the lead time is within the one the supplier quotes.
     on_time: bool,
 }
@@ -32,8 +35,8 @@ impl RingPair {
     /// Pair `pi`'s constants if the pipeline ring can carry its shipments: its one source is an
     /// external lane without a capacity limit whose lead time for the item is a fixed number of
     /// days, at least one, without delays. `source_orders` is the index of its source's order
-    /// counts.
-    pub(super) fn of(model: &Model, pi: usize, source_orders: usize) -> Option<RingPair> {
+    /// counts; `ring`, the days of the pipeline ring.
+    pub(super) fn of(model: &Model, pi: usize, source_orders: usize, ring: usize) -> Option<RingPair> {
         let pair = &model.pairs[pi];
         let [source] = pair.sources.as_slice() else { return None };
         let lane = &model.lanes[source.lane];
@@ -46,7 +49,15 @@ impl RingPair {
         }
         let lead = lane.lead(pair.item);
         let days = u32::try_from(lead.sampler.table().constant()?).ok().filter(|&l| l >= 1)?;
-        Some(RingPair { pi, lead: days, lane: source.lane, source_orders, on_time: days <= lead.quoted })
+        let (first_slot, mask) = (ring_slot(ring, pi, 0), ring - 1);
+        let on_time = days <= lead.quoted;
+        Some(RingPair { pi, lead: days, lane: source.lane, source_orders, first_slot, mask, on_time })
+    }
+
+    /// The pair's slot of `day` in the pipeline ring (`flow::ring_slot`).
+    #[inline(always)]
+    fn slot(&self, day: u32) -> usize {
+        self.first_slot + (day as usize & self.mask)
     }
 
     /// The shipment of `units` due on `day`, ordered `lead` days before.
@@ -108,7 +119,7 @@ impl Workspace {
     #[inline(always)]
     fn receive_by_ring(&mut self, model: &Model, ring: &RingPair, day: u32) -> bool {
         let Workspace { pairs, lanes, pipeline, .. } = self;
-        let units = std::mem::take(&mut pipeline[ring_slot(self.ring, ring.pi, day)]);
+        let units = std::mem::take(&mut pipeline[ring.slot(day)]);
         if units == 0 {
             return false;
         }
@@ -141,14 +152,14 @@ impl Workspace {
         if units > 0 {
             let counts = &mut source_orders[ring.source_orders];
             p.book_order(source, units, day >= model.warmup, counts, rec);
-            pipeline[ring_slot(self.ring, ring.pi, day + ring.lead)] += units;
+            pipeline[ring.slot(day + ring.lead)] += units;
         }
     }
 
     /// Books `ring`'s shipments still on their way at the horizon (as `count_open_receipts`).
     fn count_ring_receipts(&mut self, model: &Model, ring: &RingPair) {
         for due in model.horizon..model.horizon + ring.lead {
-            let units = std::mem::take(&mut self.pipeline[ring_slot(self.ring, ring.pi, due)]);
+            let units = std::mem::take(&mut self.pipeline[ring.slot(due)]);
             if units > 0 {
                 book_open_receipt(&mut self.pairs, &mut self.lanes, model, &ring.receipt(due, units));
             }
