@@ -132,7 +132,7 @@ impl Backlog {
     /// order within a class; returns the units shipped. A line that may not be filled in part
     /// and does not fit stops all filling (nobody overtakes it). `shipped(line, units)` is
     /// called for every shipment, with the line's remaining units already reduced.
-    #[inline]
+    #[inline(always)]
     pub fn fill(&mut self, available: i64, mut shipped: impl FnMut(&Line, i64)) -> i64 {
         let Backlog { classes, shares, remainders } = self;
         let mut left = available;
