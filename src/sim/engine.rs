@@ -43,7 +43,9 @@
 //! schedules call: day by day, every pair each day (`Workspace::days_of`, the general loop),
 //! or, for a lean replication whose pairs are independent (`Model::independent_pairs`) and
 //! whose policy does not forecast, pair by pair, each pair all its days while its state is in
-//! the cache (`Workspace::pairs_of`), with the same results to the byte.
+//! the cache (`Workspace::pairs_of`), with the same results to the byte. Pair by pair, a pair
+//! supplied on one lane with a fixed lead time runs its days in `ring_pair`, its shipments
+//! carried by the pipeline ring instead of the calendar.
 
 use crate::metrics::{
     CostBreakdown, Counters, LaneCounters, Ledger, OrderCounters, SegmentCounters, SupplierDays,
@@ -94,7 +96,8 @@ pub struct Workspace {
     pub(super) supplier_days: Vec<SupplierDays>,
     pub(super) lanes: Vec<LaneCounters>,
     /// What each source of each pair ordered, pair by pair (pair `p`'s sources start at
-    /// `first_source[p]`), from which the lanes' spend is computed at the end.
+    /// `first_source[p]`), from which the pairs' and lanes' order counts and costs are computed
+    /// at the end.
     pub(super) source_orders: Vec<SourceOrders>,
     pub(super) first_source: Vec<usize>,
     /// What each lane can ship today (0 while its supplier is down and takes nothing).
@@ -485,31 +488,38 @@ pub(super) mod tests {
         ]
     }"#;
 
-    /// A catalogue whose pairs each have one lane with a fixed lead time, so that pair by pair
-    /// the pipeline ring carries their shipments: backorders (kept in bulk) and lost sales,
-    /// lead times from 1 to the longest the ring holds, reviews every day and every 3 days, a
-    /// warm-up, orders still on their way at the horizon.
+    /// A catalogue whose pairs but `d` each have one lane with a fixed lead time, so that pair
+    /// by pair the pipeline ring carries their shipments (`a` and `e` share a lane), while `d`,
+    /// the first pair, with a random lead time, uses the calendar: backorders (kept in bulk) and
+    /// lost sales, lead times from 1 to 6, the longest the ring of 8 days holds, a quoted lead
+    /// time shorter than the lead time (`l2`), reviews every day, 2 and 3 days, a warm-up,
+    /// orders still on their way at the horizon, in slots that wrap around the ring.
     const RING: &str = r#"{
-        "schema_version": 1, "horizon_days": 120, "warmup_days": 15,
+        "schema_version": 1, "horizon_days": 123, "warmup_days": 15,
         "items": [
+            {"id": "d"},
             {"id": "a", "costs": {"holding_per_unit_day": 0.13, "backorder_per_unit_day": 1.7}},
             {"id": "b", "costs": {"holding_per_unit_day": 0.071, "lost_sale_per_unit": 2.9}},
-            {"id": "c", "costs": {"holding_per_unit_day": 0.31, "backorder_per_unit_day": 1.1}}
+            {"id": "c", "costs": {"holding_per_unit_day": 0.31, "backorder_per_unit_day": 1.1}},
+            {"id": "e", "costs": {"holding_per_unit_day": 0.2, "backorder_per_unit_day": 0.9}}
         ],
         "locations": [{"id": "dc"}],
-        "suppliers": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}],
+        "suppliers": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}, {"id": "s4"}],
         "lanes": [
-            {"id": "l1", "from": "s1", "to": "dc", "items": ["a"], "lead_time": {"type": "constant", "value": 1},
+            {"id": "l1", "from": "s1", "to": "dc", "items": ["a", "e"], "lead_time": {"type": "constant", "value": 1},
              "order_cost": 5.3, "unit_cost": 2.1},
             {"id": "l2", "from": "s2", "to": "dc", "items": ["b"], "lead_time": {"type": "constant", "value": 4},
-             "min_order": 10, "order_multiple": 5, "unit_cost": 0.7},
-            {"id": "l3", "from": "s3", "to": "dc", "items": ["c"], "lead_time": {"type": "constant", "value": 7}}
+             "quoted_lead_time": 3, "min_order": 10, "order_multiple": 5, "unit_cost": 0.7},
+            {"id": "l3", "from": "s3", "to": "dc", "items": ["c"], "lead_time": {"type": "constant", "value": 6}},
+            {"id": "l4", "from": "s4", "to": "dc", "items": ["d"], "lead_time": {"type": "uniform", "min": 2, "max": 5}}
         ],
         "segments": [{"id": "shop"}, {"id": "walk", "unmet": {"type": "lost"}}],
         "demand": [
+            {"location": "dc", "item": "d", "segment": "shop", "distribution": {"type": "poisson", "mean": 15}},
             {"location": "dc", "item": "a", "segment": "shop", "distribution": {"type": "poisson", "mean": 20}},
             {"location": "dc", "item": "b", "segment": "walk", "distribution": {"type": "negative_binomial", "mean": 12, "sd": 6}},
-            {"location": "dc", "item": "c", "segment": "shop", "distribution": {"type": "poisson", "mean": 9}}
+            {"location": "dc", "item": "c", "segment": "shop", "distribution": {"type": "poisson", "mean": 9}},
+            {"location": "dc", "item": "e", "segment": "shop", "distribution": {"type": "poisson", "mean": 5}}
         ],
         "policies": [
             {"name": "base", "inventory": {"type": "base_stock", "S": 60}},
@@ -523,11 +533,14 @@ pub(super) mod tests {
         let file = ScenarioFile::parse(RING.as_bytes(), Path::new("ring.json")).expect("parses");
         let model = Model::build(&file).expect("valid");
         assert!(model.independent_pairs());
-        let leads: Vec<_> =
-            (0..model.pairs.len()).map(|pi| RingPair::of(&model, pi, pi, 8).map(|r| r.lead)).collect();
-        assert_eq!(leads, [Some(1), Some(4), Some(7)]);
         let (mut by_pair, mut by_day) = (Workspace::new(&model), Workspace::new(&model));
+        assert_eq!(by_pair.ring, 8, "the longest lead time, 6, is the longest the ring holds");
+        let leads: Vec<_> = (0..model.pairs.len())
+            .map(|pi| RingPair::of(&model, pi, by_pair.first_source[pi], by_pair.ring).map(|r| r.lead))
+            .collect();
+        assert_eq!(leads, [None, Some(1), Some(4), Some(6), Some(1)]);
         for policy in 0..model.policies.len() {
+            assert!(model.lean(policy), "policy {policy} runs on the lean loop");
             for replication in 0..4 {
                 by_pair.run(&model, policy, 3, replication);
                 by_day.reset(&model, policy, 3, replication);
@@ -535,7 +548,12 @@ pub(super) mod tests {
                 by_day.finish(&model);
                 let c = &by_day.total().0;
                 assert!(c.backorder_unit_days > 0 && c.walkaway_units > 0 && c.in_transit_unit_days > 0);
-                assert!(by_day.ledgers().any(|l| l.in_transit > 0), "orders on their way at the end");
+                let ring_in_transit = by_day.ledgers().skip(1).any(|l| l.in_transit > 0);
+                assert!(ring_in_transit, "orders of ring pairs on their way at the end");
+                // l2 delivers in 4 days against the 3 it quotes; l3 in the 6 it quotes.
+                let lanes = by_day.lane_counters();
+                assert!(lanes[1].orders_received > 0 && lanes[1].on_time == 0);
+                assert!(lanes[2].orders_received > 0 && lanes[2].on_time == lanes[2].orders_received);
                 let case = format!("policy {policy}, replication {replication}");
                 assert_eq!(outcome(&by_pair), outcome(&by_day), "{case}");
             }

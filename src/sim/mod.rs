@@ -5,8 +5,8 @@
 //! The engine ([`engine::Workspace`] and its day loop) is split by step into private modules:
 //! `state`, `outages`, `flow`, `customers` (with `bulk` for backorders kept in bulk), `review`
 //! and `accounting`, and `ring_pair` for the days of a pair supplied on one lane with a fixed
-//! lead time when pairs run one after the other; `external` holds the rule whose orders come from outside and the
-//! day-by-day entry points of the environment.
+//! lead time when pairs run one after the other; `external` holds the rule whose orders come
+//! from outside and the day-by-day entry points of the environment.
 
 mod accounting;
 pub mod backlog;

@@ -33,9 +33,12 @@ pub(super) struct RingPair {
 
 impl RingPair {
     /// Pair `pi`'s constants if the pipeline ring can carry its shipments: its one source is an
-    /// external lane without a capacity limit whose lead time for the item is a fixed number of
-    /// days, at least one, without delays. `source_orders` is the index of its source's order
-    /// counts; `ring`, the days of the pipeline ring.
+    /// external lane without a capacity limit, delays or short shipments, whose lead time for
+    /// the item is a fixed number of days, at least one. `source_orders` is the index of its
+    /// source's order counts; `ring`, the days of the pipeline ring. The rest of what the ring
+    /// days leave out (same-day receipts, outages, a network, the `external` rule, patience,
+    /// churn, fair share) is left out of every lean replication, the only ones that run pair by
+    /// pair.
     pub(super) fn of(model: &Model, pi: usize, source_orders: usize, ring: usize) -> Option<RingPair> {
         let pair = &model.pairs[pi];
         let [source] = pair.sources.as_slice() else { return None };
@@ -43,12 +46,15 @@ impl RingPair {
         if source.upstream.is_some()
             || lane.supplier().is_none()
             || lane.delays.is_some()
+            || lane.yield_.is_some()
             || model.limited_lanes.contains(&source.lane)
         {
             return None;
         }
         let lead = lane.lead(pair.item);
         let days = u32::try_from(lead.sampler.table().constant()?).ok().filter(|&l| l >= 1)?;
+        // The ring holds the days from today to the longest lead time (see `Calendar::new`).
+        debug_assert!((days as usize) < ring, "lead time {days} in a ring of {ring} days");
         let (first_slot, mask) = (ring_slot(ring, pi, 0), ring - 1);
         let on_time = days <= lead.quoted;
         Some(RingPair { pi, lead: days, lane: source.lane, source_orders, first_slot, mask, on_time })

@@ -95,7 +95,8 @@ impl PairState {
         self.cycle_stockout = false;
     }
 
-    /// The pair orders `units` from `source`: on order and the day's spend, and, on a measured
+    /// The pair orders `units` from `source`: on order (and in its ledger), the day's spend,
+    /// and, on a measured
     /// day, the source's counts (`Workspace::book_orders` turns them into the pair's and the
     /// lane's counts and costs at the end of the replication).
     #[inline(always)]
@@ -205,9 +206,10 @@ impl Streams {
     }
 }
 
-/// Orders and units one source of one pair ordered on measured days. A lane's spend is
-/// computed from these at the end of the replication, pair by pair and source by source, so
-/// it is the same whether the days ran day by day or pair by pair (see `sim::engine`).
+/// Orders and units one source of one pair ordered on measured days. The pair's and the lane's
+/// order counts and costs (orders, units, ordering, purchase and landed cost, a lane's spend)
+/// are computed from these at the end of the replication, pair by pair and source by source,
+/// so they are the same whether the days ran day by day or pair by pair (see `sim::engine`).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct SourceOrders {
     pub(super) orders: u64,

@@ -261,7 +261,8 @@ pub enum Sourcing {
 }
 
 impl Sourcing {
-    /// The source of a rule that lists a single one, which then takes every order whole.
+    /// The source of a rule that lists a single one, which then takes every order (all of it,
+    /// or, under a capacity limit, what fits, as [`Placements`] would place it).
     #[inline]
     pub(crate) fn only(&self) -> Option<usize> {
         match self {
