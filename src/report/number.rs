@@ -53,18 +53,18 @@ fn may_tie(x: f64) -> bool {
 }
 
 /// Appends finite `x` (not a whole number below 2⁵³) from its shortest digits: `ryu` writes
-/// them as `ddd.ddd` or `0.000ddd`, which is `{}`'s layout of such a number (it has digits
-/// after the point), or as `d.ddde±k` outside its decimal range, laid out here without the
-/// exponent, as `{}` lays them out.
+/// them as `ddd.ddd` or `0.000ddd` from 10⁻⁵ up to 10¹⁶ (no such number reaches 10¹⁶: 2⁵³ is
+/// below it), which is `{}`'s layout of such a number (it has digits after the point), and
+/// below 10⁻⁵ as `d.ddde-k`, laid out here without the exponent, as `{}` lays it out.
 fn push_digits(out: &mut String, x: f64) {
     let mut buffer = ryu::Buffer::new();
     let text = buffer.format_finite(x);
-    if !text.as_bytes().contains(&b'e') {
+    if x.abs() >= 1e-5 {
         out.push_str(text);
         return;
     }
     let text = text.trim_start_matches('-');
-    let (mantissa, exponent) = text.split_once('e').expect("checked above");
+    let (mantissa, exponent) = text.split_once('e').expect("ryu writes an exponent below 10⁻⁵");
     let exponent = exponent.parse::<i32>().expect("ryu writes a whole exponent");
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     // The significant digits, and where the decimal point falls among them.
@@ -160,6 +160,12 @@ mod tests {
         for (x, text) in cases {
             assert_eq!(shortest(x), text, "{x:e}");
             assert_eq!(shortest(x), format!("{x}"), "{x:e}");
+        }
+        // Either side of 10⁻⁵, where ryu switches to an exponent and the layout here takes over.
+        for bits in [1e-5f64.to_bits() - 1, 1e-5f64.to_bits(), 1e-5f64.to_bits() + 1] {
+            let x = f64::from_bits(bits);
+            assert_eq!(shortest(x), format!("{x}"), "{x:e}");
+            assert_eq!(shortest(-x), format!("{}", -x), "{x:e}");
         }
         assert_eq!(shortest(f64::MAX), format!("{}", f64::MAX));
         assert_eq!(shortest(f64::MIN_POSITIVE), format!("{}", f64::MIN_POSITIVE));
