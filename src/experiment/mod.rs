@@ -252,10 +252,7 @@ impl Worker {
     /// Adds the daily records of the last run (of policy `p`) to its daily sums.
     fn record_daily(&mut self, p: usize, ordered: &mut Ordered) {
         let counted = &mut self.counted[p];
-        for (rec, costs) in self.ws.days().iter().zip(&mut ordered.daily_costs) {
-            costs.add(&rec.costs);
-        }
-        self.days[p].add(self.ws.days(), counted);
+        self.days[p].add(self.ws.days(), &mut ordered.daily_costs, counted);
         for (a, &b) in counted.locations.iter_mut().zip(self.ws.location_backorders()) {
             *a += b as i128;
         }

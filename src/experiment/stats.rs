@@ -156,7 +156,12 @@ impl LogHistogram {
 /// Records `v` (0 if negative) in log-linear `counts` whose first bucket is `first`.
 #[inline]
 fn record<C: Count>(first: &mut usize, counts: &mut Vec<C>, v: i64) {
-    let b = bucket(v.max(0) as u64);
+    record_bucket(first, counts, bucket(v.max(0) as u64));
+}
+
+/// Records a value of bucket `b` in log-linear `counts` whose first bucket is `first`.
+#[inline]
+fn record_bucket<C: Count>(first: &mut usize, counts: &mut Vec<C>, b: usize) {
     match counts.get_mut(b.wrapping_sub(*first)) {
         Some(count) => *count += C::ONE,
         None => record_outside(first, counts, b),
@@ -209,10 +214,18 @@ pub(crate) struct NarrowHistogram {
 }
 
 impl NarrowHistogram {
-    /// Records one value (negative values count as 0).
+    /// The bucket of `v` (0 if negative), for [`NarrowHistogram::record_bucket`]: every
+    /// bucket fits 16 bits (the last, of `i64::MAX`, is 3,775).
     #[inline]
-    pub(crate) fn record(&mut self, v: i64) {
-        record(&mut self.first, &mut self.counts, v);
+    pub(crate) fn bucket_of(v: i64) -> u16 {
+        bucket(v.max(0) as u64) as u16
+    }
+
+    /// Records one value by its bucket ([`NarrowHistogram::bucket_of`]): what recording the
+    /// value gives.
+    #[inline]
+    pub(crate) fn record_bucket(&mut self, b: u16) {
+        record_bucket(&mut self.first, &mut self.counts, b.into());
     }
 
     /// Adds the counts to `total` and sets them to 0 (keeping the buckets). `total` then
@@ -315,6 +328,28 @@ mod tests {
         }
         assert_eq!(h.quantile(0.1), 9.0);
         assert_eq!(h.quantile(0.9), 89.0);
+    }
+
+    #[test]
+    fn narrow_histograms_recorded_by_bucket_drain_into_what_recording_the_values_gives() {
+        let values = [-5, 0, 3, 127, 128, 129, 1000, 1_000_000_007, i64::MAX, 64, 127];
+        // The last bucket (of i64::MAX: 2⁶² · (1 + 63/64) and above) fits 16 bits.
+        assert_eq!(NarrowHistogram::bucket_of(i64::MAX), 128 + 55 * 64 + 63);
+        assert_eq!(NarrowHistogram::bucket_of(-5), 0);
+        let (mut narrow, mut drained, mut direct) =
+            (NarrowHistogram::default(), LogHistogram::default(), LogHistogram::default());
+        for (k, &v) in values.iter().enumerate() {
+            narrow.record_bucket(NarrowHistogram::bucket_of(v));
+            direct.record(v);
+            if k % 4 == 3 {
+                narrow.drain_into(&mut drained);
+            }
+        }
+        narrow.drain_into(&mut drained);
+        assert_eq!(drained, direct);
+        assert_eq!(drained.quantile(0.0), 0.0);
+        assert_eq!(drained.quantile(0.5), 127.0);
+        assert_eq!(drained.quantile(1.0), (127u64 << 56) as f64);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ReportError;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
-use super::{create_temp, fmt_f64, write_f64};
+use super::{create_temp, fmt_f64, push_f64};
 use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
@@ -66,12 +66,11 @@ impl Drop for TempCsv {
 /// are not part of the [`RunView`](super::RunView).
 pub struct ReplicationsCsv {
     out: TempCsv,
-    /// Each policy's cell, as the CSV writer quotes it, with the delimiter after it.
-    policy_cells: Vec<Vec<u8>>,
-    /// The cell being formatted (reused: no allocation per number).
-    cell: String,
-    /// The rows being formatted (reused: no allocation per row).
-    text: Vec<u8>,
+    /// Each policy's cell, as the CSV writer quotes it.
+    policy_cells: Vec<String>,
+    /// The rows being formatted, each number straight into it (reused: no allocation per
+    /// row).
+    text: String,
 }
 
 impl ReplicationsCsv {
@@ -80,12 +79,11 @@ impl ReplicationsCsv {
         let mut out = TempCsv::create(path)?;
         out.writer()
             .write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
-        let policy_cells = model.policies.iter().map(|p| field_bytes(&id_cell(&p.name)));
+        let policy_cells = model.policies.iter().map(|p| field_text(&id_cell(&p.name)));
         Ok(ReplicationsCsv {
             out,
             policy_cells: policy_cells.collect::<Result<_, _>>()?,
-            cell: String::with_capacity(32),
-            text: Vec::new(),
+            text: String::new(),
         })
     }
 
@@ -93,24 +91,22 @@ impl ReplicationsCsv {
     /// so the rows are formatted here and written to the file in one piece, after whatever
     /// the CSV writer holds.
     pub fn write(&mut self, rows: &Rows) -> Result<(), csv::Error> {
-        let (text, cell) = (&mut self.text, &mut self.cell);
+        let text = &mut self.text;
         text.clear();
         for (r, p, values) in rows {
-            write_f64(cell, *r as f64);
-            text.extend_from_slice(cell.as_bytes());
-            text.push(b',');
-            text.extend_from_slice(&self.policy_cells[*p]);
+            push_f64(text, *r as f64);
+            text.push(',');
+            text.push_str(&self.policy_cells[*p]);
             for v in values {
-                write_f64(cell, *v);
-                text.push(b',');
-                text.extend_from_slice(cell.as_bytes());
+                text.push(',');
+                push_f64(text, *v);
             }
-            text.push(b'\n');
+            text.push('\n');
         }
         let out = self.out.writer();
         out.flush()?;
         // `&File` writes too: straight to the file, after what the flush wrote.
-        Ok(std::io::Write::write_all(&mut out.get_ref(), text)?)
+        Ok(std::io::Write::write_all(&mut out.get_ref(), text.as_bytes())?)
     }
 
     /// Flushes and renames the file into place.
@@ -120,10 +116,11 @@ impl ReplicationsCsv {
 }
 
 /// `text` as the CSV writer writes it as a field (quoted where it must be).
-fn field_bytes(text: &str) -> Result<Vec<u8>, csv::Error> {
+fn field_text(text: &str) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_field(text)?;
-    w.into_inner().map_err(|e| e.into_error().into())
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("a quoted UTF-8 field is UTF-8"))
 }
 
 /// An id as a CSV cell: with a leading `'` if it starts with a spreadsheet formula prefix

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -104,10 +105,10 @@ impl Manifest {
             file: file.into(),
             why: why.into(),
         };
-        let bytes = fs::read(folder.join(file)).map_err(io(&folder.join(file)))?;
+        let sum = sha256_file(&folder.join(file)).map_err(io(&folder.join(file)))?;
         match self.files.get(file) {
             None => Err(mismatch("not listed")),
-            Some(sum) if *sum != sha256(&bytes) => Err(mismatch("its checksum differs")),
+            Some(listed) if *listed != sum => Err(mismatch("its checksum differs")),
             Some(_) => Ok(()),
         }
     }
@@ -115,7 +116,27 @@ impl Manifest {
 
 /// SHA-256 of `bytes` in hex.
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// SHA-256 of the file at `path` in hex, read a piece at a time (a run's `replications.csv`
+/// may be hundreds of megabytes: never read whole into memory).
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
+    let (mut hasher, mut buffer) = (Sha256::new(), vec![0u8; 1 << 16]);
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(hex(&hasher.finalize())),
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Bytes in lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// An output folder being written: files go into [`Staging::path`], and
@@ -341,7 +362,7 @@ fn list_files(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) -> R
         if kind.is_dir() {
             list_files(&entry.path(), &format!("{name}/"), out)?;
         } else if name != MARKER {
-            out.insert(name, sha256(&fs::read(entry.path()).map_err(io(&entry.path()))?));
+            out.insert(name, sha256_file(&entry.path()).map_err(io(&entry.path()))?);
         }
     }
     Ok(())
@@ -360,6 +381,23 @@ fn lock(folder: &Path) -> Result<Option<File>, FolderError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_hashed_in_pieces_has_the_sha256_of_its_bytes() {
+        // The published SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        assert_eq!(sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let dir = tempfile::tempdir().unwrap();
+        // Several reads' worth, ending in a partial piece; and an empty file.
+        let bytes: Vec<u8> = (0..3 * (1 << 16) + 17).map(|i: u32| (i * 31 % 251) as u8).collect();
+        fs::write(dir.path().join("big"), &bytes).unwrap();
+        fs::write(dir.path().join("empty"), b"").unwrap();
+        assert_eq!(sha256_file(&dir.path().join("big")).unwrap(), sha256(&bytes));
+        assert_eq!(
+            sha256_file(&dir.path().join("empty")).unwrap(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert!(sha256_file(&dir.path().join("missing")).is_err());
+    }
 
     fn marker_kind(dir: &Path) -> String {
         Manifest::read(dir).unwrap().unwrap().kind

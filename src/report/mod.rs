@@ -124,6 +124,11 @@ pub fn fmt_f64(x: f64) -> String {
 /// is large enough).
 pub fn write_f64(out: &mut String, x: f64) {
     out.clear();
+    push_f64(out, x);
+}
+
+/// Appends `x` as [`fmt_f64`] formats it to `out`.
+pub(crate) fn push_f64(out: &mut String, x: f64) {
     if x.is_finite() {
         number::push_shortest(out, x);
     }

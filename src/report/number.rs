@@ -2,26 +2,35 @@
 //! out as Rust's `{}` lays out an `f64` (never an exponent, no trailing `.0`). Whole numbers
 //! (most counts, and every zero) take a fast path of their own; the others take their
 //! shortest digits from `ryu` (the same digits as `core::fmt`'s: the shortest that read back
-//! exactly, the nearest of them to the value) and lay them out here. `replications.csv` has
-//! about fifty numbers per replication and policy, and `core::fmt` spends some 1,000
-//! instructions on a fraction, `ryu` and the layout about 200.
+//! exactly, the nearest of them to the value), written as `ryu` writes them where that is
+//! already `{}`'s layout (a fraction of 10⁻⁵ or more: `ddd.ddd` or `0.000ddd`) and laid out
+//! here otherwise. `replications.csv` has about fifty numbers per replication and policy, and
+//! `core::fmt` spends some 1,000 instructions on a fraction, `ryu` about 150.
 
 use std::fmt::Write as _;
 
 /// Appends finite `x` to `out` exactly as `write!(out, "{x}")` would.
 pub(crate) fn push_shortest(out: &mut String, x: f64) {
     debug_assert!(x.is_finite());
-    // Below 2⁵³ a whole number's shortest round-trip digits are its integer's digits.
-    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+    if let Some(n) = whole(x) {
         if x.is_sign_negative() {
             out.push('-');
         }
-        push_integer(out, x.abs() as u64);
+        push_integer(out, n);
     } else if may_tie(x) {
         write!(out, "{x}").expect("writing to a String");
     } else {
         push_digits(out, x);
     }
+}
+
+/// `|x|` as an integer if `x` is a whole number below 2⁵³, where a whole number's shortest
+/// round-trip digits are its integer's digits.
+#[inline]
+fn whole(x: f64) -> Option<u64> {
+    let magnitude = x.abs();
+    let n = magnitude as u64; // truncates; saturates above u64::MAX
+    (magnitude < 9_007_199_254_740_992.0 && n as f64 == magnitude).then_some(n)
 }
 
 /// Whether two shortest candidates may lie at the same distance from `x` (a whole number of
@@ -43,16 +52,20 @@ fn may_tie(x: f64) -> bool {
         || (-exponent <= 25 && u128::from(mantissa) * 5u128.pow((-exponent) as u32) < 10u128.pow(18))
 }
 
-/// Appends finite `x` from its shortest digits: `ryu` writes them as `d.ddd`, `ddd.ddd` or
-/// `0.000ddd`, with `e±k` outside its decimal range; they are laid out here without the
-/// exponent, as `{}` lays them out.
+/// Appends finite `x` (not a whole number below 2⁵³) from its shortest digits: `ryu` writes
+/// them as `ddd.ddd` or `0.000ddd` from 10⁻⁵ up to 10¹⁶ (no such number reaches 10¹⁶: 2⁵³ is
+/// below it), which is `{}`'s layout of such a number (it has digits after the point), and
+/// below 10⁻⁵ as `d.ddde-k`, laid out here without the exponent, as `{}` lays it out.
 fn push_digits(out: &mut String, x: f64) {
     let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(x.abs());
-    let (mantissa, exponent) = match text.split_once('e') {
-        Some((m, e)) => (m, e.parse::<i32>().expect("ryu writes a whole exponent")),
-        None => (text, 0),
-    };
+    let text = buffer.format_finite(x);
+    if x.abs() >= 1e-5 {
+        out.push_str(text);
+        return;
+    }
+    let text = text.trim_start_matches('-');
+    let (mantissa, exponent) = text.split_once('e').expect("ryu writes an exponent below 10⁻⁵");
+    let exponent = exponent.parse::<i32>().expect("ryu writes a whole exponent");
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     // The significant digits, and where the decimal point falls among them.
     let mut all = [0u8; 40];
@@ -84,6 +97,11 @@ fn push_digits(out: &mut String, x: f64) {
 
 /// Appends the decimal digits of `n`.
 fn push_integer(out: &mut String, mut n: u64) {
+    if n < 10 {
+        // Most counts of a replication row are single digits (zero above all).
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -94,7 +112,7 @@ fn push_integer(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
@@ -142,6 +160,12 @@ mod tests {
         for (x, text) in cases {
             assert_eq!(shortest(x), text, "{x:e}");
             assert_eq!(shortest(x), format!("{x}"), "{x:e}");
+        }
+        // Either side of 10⁻⁵, where ryu switches to an exponent and the layout here takes over.
+        for bits in [1e-5f64.to_bits() - 1, 1e-5f64.to_bits(), 1e-5f64.to_bits() + 1] {
+            let x = f64::from_bits(bits);
+            assert_eq!(shortest(x), format!("{x}"), "{x:e}");
+            assert_eq!(shortest(-x), format!("{}", -x), "{x:e}");
         }
         assert_eq!(shortest(f64::MAX), format!("{}", f64::MAX));
         assert_eq!(shortest(f64::MIN_POSITIVE), format!("{}", f64::MIN_POSITIVE));
