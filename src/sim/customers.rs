@@ -1,10 +1,11 @@
 //! Steps 2 and 3: customer demand (filled from stock, backordered or lost) and cancellations
 //! when patience runs out.
 
-use crate::model::{Control, MAX_UNITS, Model, Split};
+use crate::model::{Control, DemandStream, MAX_UNITS, Model, Split};
 use crate::sim::backlog::{NewLine, Orderer, promise_day};
 use crate::sim::day::Day;
 use crate::sim::engine::{DayRecord, Workspace};
+use crate::sim::rng::Stream;
 use crate::sim::state::Deadline;
 
 impl Workspace {
@@ -40,11 +41,14 @@ impl Workspace {
         } else {
             stream.shocks.multiplier(day, &mut state.spike_left, &self.streams.spikes[d])
         };
-        let u = self.streams.demand[d].draw_at(stream.sampler.draw_index(day));
-        let draw = |extra: f64| stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64;
+        let draws = &self.streams.demand[d];
         // Loyalty is below 1 only with churn, which the lean loop leaves out.
-        let units = draw(if FULL { shock * state.loyalty } else { 1.0 });
-        let churned = if FULL && state.loyalty < 1.0 { (draw(shock) - units).max(0) } else { 0 };
+        let units = units_drawn(stream, draws, day, if FULL { shock * state.loyalty } else { 1.0 });
+        let churned = if FULL && state.loyalty < 1.0 {
+            (units_drawn(stream, draws, day, shock) - units).max(0)
+        } else {
+            0
+        };
         let pi = stream.pair;
         let p = &mut self.pairs[pi];
         p.today_demand += units;
@@ -272,4 +276,12 @@ impl Workspace {
             p.backlog.tidy();
         }
     }
+}
+
+/// Units of demand stream `stream` on `day`, its draw of the day from `draws`, with its mean
+/// multiplied by `extra` (shocks and churn; 1 on the lean loop).
+#[inline(always)]
+pub(super) fn units_drawn(stream: &DemandStream, draws: &Stream, day: u32, extra: f64) -> i64 {
+    let u = draws.draw_at(stream.sampler.draw_index(day));
+    stream.sampler.sample_with(day, u, extra).min(MAX_UNITS as u64) as i64
 }

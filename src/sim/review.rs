@@ -10,18 +10,23 @@ impl Workspace {
     /// and the orders of the pairs it supplies, which are all in by then (so that the review of
     /// day `t` forecasts days `t + 1, t + 2, …`).
     pub(super) fn observe_demand(&mut self, pi: usize, measured: bool) {
+        self.observe(pi, self.pairs[pi].today_demand, measured);
+    }
+
+    /// Pair `pi`'s forecaster, if it has one, observes `demand` units for the day; on a
+    /// measured day its error is recorded.
+    pub(super) fn observe(&mut self, pi: usize, demand: i64, measured: bool) {
         if let Some(f) = &mut self.forecasters[self.policy][pi] {
-            let p = &mut self.pairs[pi];
-            let error = f.observe(p.today_demand as f64);
+            let error = f.observe(demand as f64);
             if measured {
-                p.counters.forecast.record(error, p.today_demand as f64);
+                self.pairs[pi].counters.forecast.record(error, demand as f64);
             }
         }
     }
 
     /// Pair `pi`'s forecast-driven levels at its review on `day`, on the days its rule
     /// recomputes them (after its forecaster has observed the day).
-    fn recompute_levels(&mut self, pi: usize, control: &Control, day: u32) {
+    pub(super) fn recompute_levels(&mut self, pi: usize, control: &Control, day: u32) {
         let p = &mut self.pairs[pi];
         if let RuleKind::Forecast(rule) = &control.rule.kind
             && day >= p.next_recompute

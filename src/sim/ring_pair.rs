@@ -9,11 +9,19 @@
 //! `review`, `accounting`) made of the same parts; `engine::tests` checks that the results are
 //! the same bytes as the calendar's.
 
+use std::ops::Range;
+
 use crate::model::{Control, Model};
 use crate::sim::accounting::book_open_receipt;
+use crate::sim::customers::units_drawn;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::flow::{count_transit, ring_slot};
 use crate::sim::state::Receipt;
+
+/// Pairs whose forecasts are made ahead together ([`Workspace::ring_pairs_forecasting`]):
+/// enough for their chains of arithmetic to overlap, few enough for their levels to stay in
+/// the cache.
+pub(super) const FORECAST_GROUP: usize = 16;
 
 /// What the days of a pair carried by the pipeline ring look up once.
 #[derive(Debug, Clone, Copy)]
@@ -82,16 +90,69 @@ impl RingPair {
 }
 
 impl Workspace {
+    /// Runs a lean replication of a forecasting policy whose pairs are all carried by the
+    /// pipeline ring, pair by pair. On the lean loop a pair's forecasts depend only on its
+    /// demand, its streams' draws (no churn, no shocks, no orders of other pairs), not on its
+    /// stock: so the forecasts of a group of pairs, and their levels at each review, are made
+    /// first, day by day across the group, where their chains of floating-point arithmetic
+    /// overlap, and then each pair runs its days with those levels.
+    pub(super) fn ring_pairs_forecasting(&mut self, model: &Model) {
+        let controls = &model.policies[self.policy].controls;
+        let mut days = std::mem::take(&mut self.days);
+        let n = self.pairs.len();
+        for start in (0..n).step_by(FORECAST_GROUP) {
+            let group = start..(start + FORECAST_GROUP).min(n);
+            self.forecast_ahead(model, controls, group.clone());
+            for pi in group {
+                let ring =
+                    RingPair::of(model, pi, self.first_source[pi], self.ring).expect("every pair a ring");
+                let ahead = (pi - start) * model.horizon as usize;
+                self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0, ahead);
+            }
+        }
+        self.days = days;
+    }
+
+    /// Every day, the forecasters of pairs `group` observe the day's demand and, at each
+    /// review, the pairs' levels are recomputed (as at their turn in step 4) and kept in
+    /// `levels_ahead`: pair `group.start + k`'s at its review on day `t` at `k × horizon + t`.
+    fn forecast_ahead(&mut self, model: &Model, controls: &[Control], group: Range<usize>) {
+        let horizon = model.horizon as usize;
+        // Each pair's next review, as `next_review` steps through them.
+        let mut next_review = [0; FORECAST_GROUP];
+        for (next, pi) in next_review.iter_mut().zip(group.clone()) {
+            *next = controls[pi].rule.first_review();
+        }
+        for day in 0..model.horizon {
+            let measured = day >= model.warmup;
+            for (k, pi) in group.clone().enumerate() {
+                let draws = &self.streams.demand;
+                let streams = model.pairs[pi].demands.iter();
+                let demand: i64 = streams.map(|&d| units_drawn(&model.demands[d], &draws[d], day, 1.0)).sum();
+                self.observe(pi, demand, measured);
+                let control = &controls[pi];
+                if day == next_review[k] {
+                    next_review[k] = control.rule.review_after(day);
+                    self.recompute_levels(pi, control, day);
+                    self.levels_ahead[k * horizon + day as usize] = self.pairs[pi].levels;
+                }
+            }
+        }
+    }
+
     /// Every day of pair `ring`, writing into `days` (zeroed first if it is the first pair).
-    /// Kept out of line: the day loop has the registers to itself.
+    /// With `FORECASTS`, its levels at each review are read from `levels_ahead`, from `ahead`
+    /// on ([`Self::forecast_ahead`]). Kept out of line: the day loop has the registers to
+    /// itself.
     #[inline(never)]
-    pub(super) fn ring_pair_days(
+    pub(super) fn ring_pair_days<const FORECASTS: bool>(
         &mut self,
         model: &Model,
         controls: &[Control],
         ring: &RingPair,
         days: &mut [DayRecord],
         first: bool,
+        ahead: usize,
     ) {
         let (pi, control) = (ring.pi, &controls[ring.pi]);
         for (day, rec) in (0..model.horizon).zip(days) {
@@ -112,6 +173,9 @@ impl Workspace {
                 self.fill_backlog(model, pi, day);
             }
             if day == self.pairs[pi].next_review {
+                if FORECASTS {
+                    self.pairs[pi].levels = self.levels_ahead[ahead + day as usize];
+                }
                 self.order_by_ring(model, ring, control, day, rec);
             }
             // Step 6.
