@@ -109,7 +109,7 @@ impl ReplicationsCsv {
         Ok(std::io::Write::write_all(&mut out.get_ref(), text.as_bytes())?)
     }
 
-    /// Flushes and renames the file into place.
+    /// Flushes, syncs to disk and renames the file into place.
     pub fn finish(self) -> Result<(), csv::Error> {
         self.out.finish()
     }

@@ -158,8 +158,9 @@ fn shipments_carried_by_the_pipeline_ring_give_the_calendars_results() {
 }
 
 /// Pairs all carried by the pipeline ring (`l1` carries `a` and `xk`), 19 of them (two
-/// groups whose forecasts are made ahead), backorders in bulk and lost sales, a weekly
-/// profile, a warm-up, with forecasting policies: exponential smoothing to a fill rate,
+/// groups whose forecasts are made ahead), backorders in bulk and lost sales (`a` has a
+/// stream of each), a weekly profile, a warm-up, with forecasting policies: exponential
+/// smoothing to a fill rate (with base-stock at `b` and its own review every 3 days at `c`),
 /// Holt-Winters to a cycle service level, a moving average recomputed weekly and reviewed
 /// every 2 days from day 1, just in time.
 fn ring_forecasting() -> Model {
@@ -188,12 +189,18 @@ fn ring_forecasting() -> Model {
         "demand": [
             {{"location": "dc", "item": "a", "segment": "shop", "distribution": {{"type": "poisson", "mean": 20}},
              "weekly_profile": [0.8, 0.8, 0.9, 1.0, 1.2, 1.6, 0.7]}},
+            {{"location": "dc", "item": "a", "segment": "walk", "distribution": {{"type": "poisson", "mean": 4}}}},
             {{"location": "dc", "item": "b", "segment": "walk", "distribution": {{"type": "negative_binomial", "mean": 12, "sd": 6}}}},
             {{"location": "dc", "item": "c", "segment": "shop", "distribution": {{"type": "poisson", "mean": 9}}}}{demand}
         ],
         "policies": [
             {{"name": "ses", "inventory": {{"type": "safety_stock", "forecast": {{"type": "ses", "alpha": 0.1}},
-             "service": {{"type": "fill_rate", "target": 0.9}}, "recompute_every": 1}}}},
+             "service": {{"type": "fill_rate", "target": 0.9}}, "recompute_every": 1}},
+             "overrides": [
+                {{"item": "b", "inventory": {{"type": "base_stock", "S": 40}}}},
+                {{"item": "c", "inventory": {{"type": "safety_stock", "forecast": {{"type": "ses", "alpha": 0.3}},
+                 "service": {{"type": "fill_rate", "target": 0.9}}, "review_period": 3, "recompute_every": 2}}}}
+             ]}},
             {{"name": "holt-winters", "inventory": {{"type": "safety_stock", "forecast": {{"type": "holt_winters",
              "alpha": 0.1, "beta": 0.01, "gamma": 0.1, "seasonality": "multiplicative"}},
              "service": {{"type": "cycle_service_level", "target": 0.8}}, "recompute_every": 1}}}},

@@ -19,8 +19,8 @@ use crate::sim::flow::{count_transit, ring_slot};
 use crate::sim::state::Receipt;
 
 /// Pairs whose forecasts are made ahead together ([`Workspace::ring_pairs_forecasting`]):
-/// enough for their chains of arithmetic to overlap, few enough for their levels to stay in
-/// the cache.
+/// enough for their chains of arithmetic to overlap, few enough for their levels (16 bytes a
+/// pair and day: 93 KB a worker at 365 days) to stay in the second-level cache.
 pub(super) const FORECAST_GROUP: usize = 16;
 
 /// What the days of a pair carried by the pipeline ring look up once.
