@@ -45,7 +45,9 @@
 //! whose policy does not forecast, pair by pair, each pair all its days while its state is in
 //! the cache (`Workspace::pairs_of`), with the same results to the byte. Pair by pair, a pair
 //! supplied on one lane with a fixed lead time runs its days in `ring_pair`, its shipments
-//! carried by the pipeline ring instead of the calendar.
+//! carried by the pipeline ring instead of the calendar; a forecasting policy whose pairs are
+//! all such pairs runs pair by pair too, its forecasts made ahead of each group of pairs' days
+//! (`Workspace::ring_pairs_forecasting`).
 
 use crate::metrics::{
     CostBreakdown, Counters, LaneCounters, Ledger, OrderCounters, SegmentCounters, SupplierDays,
