@@ -126,8 +126,8 @@ pub struct Workspace {
     /// Units each pair with the `external` rule orders at today's review, set by the caller
     /// (see `sim::external`).
     pub(super) external: Vec<i64>,
-    /// Whether every pair's shipments can be carried by the pipeline ring (see `ring_pair`).
-    pub(super) all_ring: bool,
+    /// Each pair's constants if the pipeline ring can carry its shipments (see `ring_pair`).
+    pub(super) rings: Vec<Option<RingPair>>,
     /// The levels of a group of pairs at their reviews, forecast ahead of their days (see
     /// `ring_pair`; empty unless a policy forecasts).
     pub(super) levels_ahead: Vec<Levels>,
@@ -201,8 +201,7 @@ impl Workspace {
             total_waits: WaitHistogram::with_max(max_wait),
             orders: OrderBook::new(model),
             external: vec![0; model.pairs.len()],
-            all_ring: (0..model.pairs.len())
-                .all(|pi| RingPair::of(model, pi, first_source[pi], ring).is_some()),
+            rings: (0..model.pairs.len()).map(|pi| RingPair::of(model, pi, first_source[pi], ring)).collect(),
             levels_ahead: if model.policies.iter().any(|p| p.forecasts) {
                 vec![Levels::default(); FORECAST_GROUP * model.horizon as usize]
             } else {
@@ -219,7 +218,7 @@ impl Workspace {
             self.days_of::<true>(model);
         } else if model.independent_pairs() && !model.policies[policy].forecasts {
             self.pairs_of(model);
-        } else if model.independent_pairs() && self.all_ring {
+        } else if model.independent_pairs() && self.rings.iter().all(Option::is_some) {
             self.ring_pairs_forecasting(model);
         } else {
             // A forecasting policy on other pairs runs day by day: its pairs' forecasts in one
@@ -240,7 +239,7 @@ impl Workspace {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
         for pi in 0..self.pairs.len() {
-            if let Some(ring) = RingPair::of(model, pi, self.first_source[pi], self.ring) {
+            if let Some(ring) = self.rings[pi] {
                 self.ring_pair_days::<false>(model, controls, &ring, &mut days, pi == 0, 0);
                 continue;
             }

@@ -132,17 +132,13 @@ fn shipments_carried_by_the_pipeline_ring_give_the_calendars_results() {
     assert!(model.independent_pairs());
     let (mut by_pair, mut by_day) = (Workspace::new(&model), Workspace::new(&model));
     assert_eq!(by_pair.ring, 8, "the longest lead time, 6, is the longest the ring holds");
-    let leads: Vec<_> = (0..model.pairs.len())
-        .map(|pi| RingPair::of(&model, pi, by_pair.first_source[pi], by_pair.ring).map(|r| r.lead))
-        .collect();
+    let leads: Vec<_> = by_pair.rings.iter().map(|r| r.map(|r| r.lead)).collect();
     assert_eq!(leads, [None, Some(1), Some(4), Some(6), Some(1)]);
     for policy in 0..model.policies.len() {
         assert!(model.lean(policy), "policy {policy} runs on the lean loop");
         for replication in 0..4 {
             by_pair.run(&model, policy, 3, replication);
-            by_day.reset(&model, policy, 3, replication);
-            by_day.days_of::<true>(&model);
-            by_day.finish(&model);
+            run_full_loop(&mut by_day, &model, policy, 3, replication);
             let c = &by_day.total().0;
             assert!(c.backorder_unit_days > 0 && c.walkaway_units > 0 && c.in_transit_unit_days > 0);
             let ring_in_transit = by_day.ledgers().skip(1).any(|l| l.in_transit > 0);
@@ -220,19 +216,31 @@ fn forecasts_made_ahead_of_ring_pairs_days_give_the_full_loops_results() {
     let model = ring_forecasting();
     assert!(model.independent_pairs() && model.pairs.len() == 19);
     let (mut ahead, mut full) = (Workspace::new(&model), Workspace::new(&model));
-    assert!(ahead.all_ring, "every pair is carried by the ring");
+    assert!(ahead.rings.iter().all(Option::is_some), "every pair is carried by the ring");
     for policy in 0..model.policies.len() {
         assert!(model.lean(policy) && model.policies[policy].forecasts, "policy {policy}");
         for replication in 0..3 {
             ahead.run(&model, policy, 4, replication);
-            full.reset(&model, policy, 4, replication);
-            full.days_of::<true>(&model);
-            full.finish(&model);
+            run_full_loop(&mut full, &model, policy, 4, replication);
             let c = &full.total().0;
             assert!(c.forecast.days > 0 && c.backorder_unit_days > 0 && c.walkaway_units > 0);
             assert_eq!(outcome(&ahead), outcome(&full), "policy {policy}, replication {replication}");
         }
     }
+}
+
+/// Replication `replication` of `policy` on the full day loop, the reference every other
+/// schedule must match.
+pub(in crate::sim) fn run_full_loop(
+    ws: &mut Workspace,
+    model: &Model,
+    policy: usize,
+    seed: u64,
+    replication: u64,
+) {
+    ws.reset(model, policy, seed, replication);
+    ws.days_of::<true>(model);
+    ws.finish(model);
 }
 
 /// Everything a replication reports, as text.
@@ -252,9 +260,7 @@ fn the_lean_loop_gives_the_full_loops_results() {
         assert!(model.lean(policy), "policy {policy} runs on the lean loop");
         for replication in 0..3 {
             lean.run(&model, policy, 5, replication);
-            full.reset(&model, policy, 5, replication);
-            full.days_of::<true>(&model);
-            full.finish(&model);
+            run_full_loop(&mut full, &model, policy, 5, replication);
             assert!(lean.total().0.backorder_unit_days > 0 && lean.total().0.walkaway_units > 0);
             assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");
         }

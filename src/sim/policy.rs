@@ -304,7 +304,8 @@ mod tests {
     fn forecast_policies_give_the_full_loops_results_on_the_lean_loop() {
         use crate::model::Model;
         use crate::scenario::ScenarioFile;
-        use crate::sim::engine::{Workspace, tests::outcome};
+        use crate::sim::engine::Workspace;
+        use crate::sim::engine::tests::{outcome, run_full_loop};
         let file =
             ScenarioFile::parse(FORECASTING.as_bytes(), std::path::Path::new("f.json")).expect("parses");
         let model = Model::build(&file).expect("valid");
@@ -313,9 +314,7 @@ mod tests {
             assert!(model.lean(policy), "policy {policy} runs on the lean loop");
             for replication in 0..3 {
                 lean.run(&model, policy, 9, replication);
-                full.reset(&model, policy, 9, replication);
-                full.days_of::<true>(&model);
-                full.finish(&model);
+                run_full_loop(&mut full, &model, policy, 9, replication);
                 let (totals, _) = lean.total();
                 assert!(totals.forecast.days > 0 && totals.orders > 0 && totals.walkaway_units > 0);
                 assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");

@@ -104,8 +104,7 @@ impl Workspace {
             let group = start..(start + FORECAST_GROUP).min(n);
             self.forecast_ahead(model, controls, group.clone());
             for pi in group {
-                let ring =
-                    RingPair::of(model, pi, self.first_source[pi], self.ring).expect("every pair a ring");
+                let ring = self.rings[pi].expect("every pair a ring");
                 let ahead = (pi - start) * model.horizon as usize;
                 self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0, ahead);
             }
