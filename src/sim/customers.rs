@@ -32,9 +32,7 @@ impl Workspace {
         day: u32,
         rec: &mut DayRecord,
     ) {
-        let measured = day >= model.warmup;
         let stream = &model.demands[d];
-        let segment = &model.segments[stream.segment];
         let state = &mut self.demand_states[d];
         let shock = if !FULL || stream.shocks.is_none() {
             1.0
@@ -49,6 +47,27 @@ impl Workspace {
         } else {
             0
         };
+        self.serve_demand::<FULL>(model, controls, d, day, units, churned, rec);
+    }
+
+    /// Step 2 for demand stream `d` once its `units` of the day are drawn (and the `churned`
+    /// units its lost customers would have asked for): filled, backordered or lost.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn serve_demand<const FULL: bool>(
+        &mut self,
+        model: &Model,
+        controls: &[Control],
+        d: usize,
+        day: u32,
+        units: i64,
+        churned: i64,
+        rec: &mut DayRecord,
+    ) {
+        let measured = day >= model.warmup;
+        let stream = &model.demands[d];
+        let segment = &model.segments[stream.segment];
+        let state = &mut self.demand_states[d];
         let pi = stream.pair;
         let p = &mut self.pairs[pi];
         p.today_demand += units;

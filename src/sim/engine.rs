@@ -59,9 +59,8 @@ use crate::sim::bulk;
 use crate::sim::calendar::Calendar;
 use crate::sim::forecast::Forecaster;
 use crate::sim::orders::OrderBook;
-use crate::sim::policy::Levels;
 use crate::sim::policy::RuleKind;
-use crate::sim::ring_pair::{FORECAST_GROUP, RingPair};
+use crate::sim::ring_pair::{Ahead, RingPair};
 use crate::sim::state::{
     Deadline, PairState, Receipt, Shipment, SourceOrders, StreamState, Streams, SupplierState,
 };
@@ -128,9 +127,9 @@ pub struct Workspace {
     pub(super) external: Vec<i64>,
     /// Each pair's constants if the pipeline ring can carry its shipments (see `ring_pair`).
     pub(super) rings: Vec<Option<RingPair>>,
-    /// The levels of a group of pairs at their reviews, forecast ahead of their days (see
+    /// The levels and demand of a group of pairs, forecast ahead of their days (see
     /// `ring_pair`; empty unless a policy forecasts).
-    pub(super) levels_ahead: Vec<Levels>,
+    pub(super) ahead: Ahead,
 }
 
 impl Workspace {
@@ -202,11 +201,7 @@ impl Workspace {
             orders: OrderBook::new(model),
             external: vec![0; model.pairs.len()],
             rings: (0..model.pairs.len()).map(|pi| RingPair::of(model, pi, first_source[pi], ring)).collect(),
-            levels_ahead: if model.policies.iter().any(|p| p.forecasts) {
-                vec![Levels::default(); FORECAST_GROUP * model.horizon as usize]
-            } else {
-                Vec::new()
-            },
+            ahead: Ahead::new(model),
         }
     }
 

@@ -179,32 +179,64 @@ fn round_to_i64(x: f64) -> i64 {
     whole + i64::from(frac >= 0.5) - i64::from(frac <= -0.5)
 }
 
+/// What a forecast-driven policy's levels are sized from at one recomputation: the first of
+/// the three stages of [`forecast_levels`], which a group of pairs can run one stage at a time
+/// (`Workspace::forecast_ahead`) so that their chains of floating-point arithmetic overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Exposure {
+    /// Forecast demand over the protection interval, `D_P`.
+    demand: f64,
+    /// Its standard deviation σ.
+    sigma: f64,
+    /// The lot above the reorder point.
+    lot: f64,
+    /// The demand a fill-rate target is a fraction of: the lot, or a review period's forecast
+    /// demand if more.
+    cycle: f64,
+}
+
+impl Exposure {
+    /// Stage 1: the forecasts and their uncertainty.
+    pub(crate) fn of(rule: &ForecastRule, forecaster: &Forecaster, plan: &Planning) -> Exposure {
+        let p = plan.protection_days();
+        let demand = forecaster.forecast_over(p);
+        let daily = demand / p;
+        let sigma = (p * forecaster.error_variance() + daily * daily * plan.lead_variance).sqrt();
+        let lot = match rule.lot {
+            Lot::Units(u) => u,
+            Lot::CoverDays(days) => forecaster.forecast_over(days),
+        };
+        Exposure { demand, sigma, lot, cycle: lot.max(daily * plan.review_period as f64) }
+    }
+
+    /// Stage 2: the safety factor z.
+    pub(crate) fn safety_factor(&self, rule: &ForecastRule) -> f64 {
+        match rule.safety {
+            Safety::None => 0.0,
+            Safety::Factor(z) => z,
+            Safety::FillRate(target) => z_for_fill_rate(target, self.cycle, self.sigma),
+        }
+    }
+
+    /// Stage 3: the levels with safety factor `z`.
+    pub(crate) fn levels(&self, rule: &ForecastRule, z: f64) -> Levels {
+        let reorder_point = round_to_i64(self.demand + z * self.sigma + rule.buffer);
+        Levels { reorder_point, order_up_to: reorder_point + round_to_i64(self.lot) }
+    }
+}
+
 /// The levels of a forecast-driven policy given its forecaster's state:
 ///
 /// - demand over the protection interval `P = max(L,1) + R − 1`: `D_P = Σ forecasts`, with mean
 ///   daily demand `d = D_P / P`;
 /// - `σ² = P·σ_d² + d²·σ_L²`, where `σ_d²` is the forecaster's smoothed one-step squared error
 ///   and `σ_L²` the lead time variance;
-/// - safety stock `z·σ`, with z fixed, from the fill-rate target, or 0 (just-in-time);
+/// - safety stock `z·σ`, with z fixed, from the fill-rate target (of the demand
+///   `max(lot, d·R)`), or 0 (just-in-time);
 /// - reorder point `round(D_P + z·σ + buffer)`, order-up-to `reorder point + round(lot)`.
 pub fn forecast_levels(rule: &ForecastRule, forecaster: &Forecaster, plan: &Planning) -> Levels {
-    let p = plan.protection_days();
-    let demand = forecaster.forecast_over(p);
-    let daily = demand / p;
-    let sigma = (p * forecaster.error_variance() + daily * daily * plan.lead_variance).sqrt();
-    let lot = match rule.lot {
-        Lot::Units(u) => u,
-        Lot::CoverDays(days) => forecaster.forecast_over(days),
-    };
-    let z = match rule.safety {
-        Safety::None => 0.0,
-        Safety::Factor(z) => z,
-        Safety::FillRate(target) => {
-            z_for_fill_rate(target, lot.max(daily * plan.review_period as f64), sigma)
-        }
-    };
-    let reorder_point = round_to_i64(demand + z * sigma + rule.buffer);
-    Levels { reorder_point, order_up_to: reorder_point + round_to_i64(lot) }
+    let exposure = Exposure::of(rule, forecaster, plan);
+    exposure.levels(rule, exposure.safety_factor(rule))
 }
 
 #[cfg(test)]

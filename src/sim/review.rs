@@ -2,7 +2,8 @@
 
 use crate::model::{Control, Model};
 use crate::sim::engine::{DayRecord, Workspace};
-use crate::sim::policy::{RuleKind, forecast_levels};
+use crate::sim::forecast::Forecaster;
+use crate::sim::policy::{ForecastRule, RuleKind, forecast_levels};
 use crate::sim::supply::{self, Placements};
 
 impl Workspace {
@@ -27,14 +28,33 @@ impl Workspace {
     /// Pair `pi`'s forecast-driven levels at its review on `day`, on the days its rule
     /// recomputes them (after its forecaster has observed the day).
     pub(super) fn recompute_levels(&mut self, pi: usize, control: &Control, day: u32) {
-        let p = &mut self.pairs[pi];
-        if let RuleKind::Forecast(rule) = &control.rule.kind
-            && day >= p.next_recompute
-        {
-            let forecaster = self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one");
-            p.levels = forecast_levels(rule, forecaster, &control.planning);
-            p.next_recompute = day + rule.recompute_every;
+        if let Some(rule) = self.recomputes(pi, control, day) {
+            let forecaster = self.forecaster(pi);
+            self.pairs[pi].levels = forecast_levels(rule, forecaster, &control.planning);
         }
+    }
+
+    /// The forecast rule of pair `pi` if it recomputes its levels at its review on `day`, whose
+    /// next recomputation it then schedules.
+    pub(super) fn recomputes<'c>(
+        &mut self,
+        pi: usize,
+        control: &'c Control,
+        day: u32,
+    ) -> Option<&'c ForecastRule> {
+        let p = &mut self.pairs[pi];
+        match &control.rule.kind {
+            RuleKind::Forecast(rule) if day >= p.next_recompute => {
+                p.next_recompute = day + rule.recompute_every;
+                Some(rule)
+            }
+            _ => None,
+        }
+    }
+
+    /// Pair `pi`'s forecaster under a forecast rule.
+    pub(super) fn forecaster(&self, pi: usize) -> &Forecaster {
+        self.forecasters[self.policy][pi].as_ref().expect("forecast rules have one")
     }
 
     /// The forecasts of step 4 for every pair at once: each forecaster observes the day, and

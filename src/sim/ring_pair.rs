@@ -16,12 +16,44 @@ use crate::sim::accounting::book_open_receipt;
 use crate::sim::customers::units_drawn;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::flow::{count_transit, ring_slot};
+use crate::sim::policy::{Exposure, ForecastRule, Levels};
 use crate::sim::state::Receipt;
 
 /// Pairs whose forecasts are made ahead together ([`Workspace::ring_pairs_forecasting`]):
 /// enough for their chains of arithmetic to overlap, few enough for their levels (16 bytes a
 /// pair and day: 93 KB a worker at 365 days) to stay in the second-level cache.
 pub(super) const FORECAST_GROUP: usize = 16;
+
+/// What [`Workspace::forecast_ahead`] makes for a group of pairs before their days.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Ahead {
+    /// Pair `group.start + k`'s levels at its review on day `t`, at `k × horizon + t`.
+    levels: Vec<Levels>,
+    /// The units of each of the group's demand streams each day, drawn once for the
+    /// forecasts and the days: stream row `r`'s on day `t` at `r × horizon + t`.
+    units: Vec<u32>,
+    /// Pair `group.start + k`'s first stream row (its streams' rows follow in order).
+    first_row: [usize; FORECAST_GROUP],
+}
+
+impl Ahead {
+    /// Room for any group of `model`'s pairs (none unless a policy forecasts): 16 bytes a pair
+    /// and day for the levels, 4 a stream and day for the units (116 KB a worker at 365 days,
+    /// one stream a pair).
+    pub(super) fn new(model: &Model) -> Ahead {
+        if !model.policies.iter().any(|p| p.forecasts) {
+            return Ahead::default();
+        }
+        let horizon = model.horizon as usize;
+        let groups = model.pairs.chunks(FORECAST_GROUP);
+        let rows = groups.map(|g| g.iter().map(|p| p.demands.len()).sum::<usize>()).max().unwrap_or(0);
+        Ahead {
+            levels: vec![Levels::default(); FORECAST_GROUP * horizon],
+            units: vec![0; rows * horizon],
+            first_row: [0; FORECAST_GROUP],
+        }
+    }
+}
 
 /// What the days of a pair carried by the pipeline ring look up once.
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +121,17 @@ impl RingPair {
     }
 }
 
+/// A pair of a group recomputing its levels on a day ([`Workspace::forecast_ahead`]), through
+/// the stages of `forecast_levels`.
+#[derive(Debug, Clone, Copy)]
+struct Recomputation<'c> {
+    pi: usize,
+    rule: &'c ForecastRule,
+    exposure: Exposure,
+    /// The safety factor, once stage 2 has run.
+    z: f64,
+}
+
 impl Workspace {
     /// Runs a lean replication of a forecasting policy whose pairs are all carried by the
     /// pipeline ring, pair by pair. On the lean loop a pair's forecasts depend only on its
@@ -103,46 +146,77 @@ impl Workspace {
         for start in (0..n).step_by(FORECAST_GROUP) {
             let group = start..(start + FORECAST_GROUP).min(n);
             self.forecast_ahead(model, controls, group.clone());
-            for pi in group {
+            for (k, pi) in group.enumerate() {
                 let ring = self.rings[pi].expect("every pair a ring");
-                let ahead = (pi - start) * model.horizon as usize;
-                self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0, ahead);
+                self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0, k);
             }
         }
         self.days = days;
     }
 
-    /// Every day, the forecasters of pairs `group` observe the day's demand and, at each
-    /// review, the pairs' levels are recomputed (as at their turn in step 4) and kept in
-    /// `levels_ahead`: pair `group.start + k`'s at its review on day `t` at `k × horizon + t`.
+    /// Every day, the demand of pairs `group` is drawn and kept in `ahead.units`, their
+    /// forecasters observe it and, at each review, the pairs' levels are recomputed (as at
+    /// their turn in step 4) and kept in `ahead.levels`. The pairs recomputing on a day go
+    /// through `forecast_levels`' stages together, one stage for all of them before the next,
+    /// so that the CPU overlaps their long chains of dependent arithmetic (the same operations
+    /// on the same numbers: the same bits).
     fn forecast_ahead(&mut self, model: &Model, controls: &[Control], group: Range<usize>) {
         let horizon = model.horizon as usize;
-        // Each pair's next review, as `next_review` steps through them.
+        // Each pair's next review, as `next_review` steps through them, and first stream row.
         let mut next_review = [0; FORECAST_GROUP];
-        for (next, pi) in next_review.iter_mut().zip(group.clone()) {
-            *next = controls[pi].rule.first_review();
+        let mut rows = 0;
+        for (k, pi) in group.clone().enumerate() {
+            next_review[k] = controls[pi].rule.first_review();
+            self.ahead.first_row[k] = rows;
+            rows += model.pairs[pi].demands.len();
         }
+        // The pairs reviewing on the day, and those of them recomputing their levels.
+        let mut reviewing = [0; FORECAST_GROUP];
+        let mut recomputing: [Option<Recomputation>; FORECAST_GROUP] = [None; FORECAST_GROUP];
         for day in 0..model.horizon {
             let measured = day >= model.warmup;
+            let (mut reviews, mut recomputes) = (0, 0);
             for (k, pi) in group.clone().enumerate() {
-                let draws = &self.streams.demand;
-                let streams = model.pairs[pi].demands.iter();
-                let demand: i64 = streams.map(|&d| units_drawn(&model.demands[d], &draws[d], day, 1.0)).sum();
+                let mut demand = 0;
+                for (j, &d) in model.pairs[pi].demands.iter().enumerate() {
+                    let units = units_drawn(&model.demands[d], &self.streams.demand[d], day, 1.0);
+                    // At most `MAX_UNITS`, which fits.
+                    self.ahead.units[(self.ahead.first_row[k] + j) * horizon + day as usize] = units as u32;
+                    demand += units;
+                }
                 self.observe(pi, demand, measured);
                 let control = &controls[pi];
                 if day == next_review[k] {
                     next_review[k] = control.rule.review_after(day);
-                    self.recompute_levels(pi, control, day);
-                    self.levels_ahead[k * horizon + day as usize] = self.pairs[pi].levels;
+                    reviewing[reviews] = pi;
+                    reviews += 1;
+                    if let Some(rule) = self.recomputes(pi, control, day) {
+                        let exposure = Exposure::default();
+                        recomputing[recomputes] = Some(Recomputation { pi, rule, exposure, z: 0.0 });
+                        recomputes += 1;
+                    }
                 }
+            }
+            let recomputing = &mut recomputing[..recomputes];
+            for r in recomputing.iter_mut().flatten() {
+                r.exposure = Exposure::of(r.rule, self.forecaster(r.pi), &controls[r.pi].planning);
+            }
+            for r in recomputing.iter_mut().flatten() {
+                r.z = r.exposure.safety_factor(r.rule);
+            }
+            for r in recomputing.iter().flatten() {
+                self.pairs[r.pi].levels = r.exposure.levels(r.rule, r.z);
+            }
+            for &pi in &reviewing[..reviews] {
+                self.ahead.levels[(pi - group.start) * horizon + day as usize] = self.pairs[pi].levels;
             }
         }
     }
 
     /// Every day of pair `ring`, writing into `days` (zeroed first if it is the first pair).
-    /// With `FORECASTS`, its levels at each review are read from `levels_ahead`, from `ahead`
-    /// on ([`Self::forecast_ahead`]). Kept out of line: the day loop has the registers to
-    /// itself.
+    /// With `FORECASTS`, the pair is `k`-th of the group [`Self::forecast_ahead`] went through,
+    /// and its demand and its levels at each review are read from `ahead`. Kept out of line:
+    /// the day loop has the registers to itself.
     #[inline(never)]
     pub(super) fn ring_pair_days<const FORECASTS: bool>(
         &mut self,
@@ -151,9 +225,10 @@ impl Workspace {
         ring: &RingPair,
         days: &mut [DayRecord],
         first: bool,
-        ahead: usize,
+        k: usize,
     ) {
         let (pi, control) = (ring.pi, &controls[ring.pi]);
+        let horizon = model.horizon as usize;
         for (day, rec) in (0..model.horizon).zip(days) {
             if first {
                 *rec = DayRecord::default();
@@ -164,8 +239,13 @@ impl Workspace {
                 self.fill_backlog(model, pi, day);
             }
             // Step 2.
-            for &d in &model.pairs[pi].demands {
-                self.demand_of::<false>(model, controls, d, day, rec);
+            for (j, &d) in model.pairs[pi].demands.iter().enumerate() {
+                let units = if FORECASTS {
+                    i64::from(self.ahead.units[(self.ahead.first_row[k] + j) * horizon + day as usize])
+                } else {
+                    units_drawn(&model.demands[d], &self.streams.demand[d], day, 1.0)
+                };
+                self.serve_demand::<false>(model, controls, d, day, units, 0, rec);
             }
             // Step 4, as `review_pair`: stock left goes to the waiting lines, then the review.
             if self.pairs[pi].anyone_waits() && self.pairs[pi].on_hand > 0 {
@@ -173,7 +253,7 @@ impl Workspace {
             }
             if day == self.pairs[pi].next_review {
                 if FORECASTS {
-                    self.pairs[pi].levels = self.levels_ahead[ahead + day as usize];
+                    self.pairs[pi].levels = self.ahead.levels[k * horizon + day as usize];
                 }
                 self.order_by_ring(model, ring, control, day, rec);
             }
