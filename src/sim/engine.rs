@@ -46,8 +46,8 @@
 //! the cache (`Workspace::pairs_of`), with the same results to the byte. Pair by pair, a pair
 //! supplied on one lane with a fixed lead time runs its days in `ring_pair`, its shipments
 //! carried by the pipeline ring instead of the calendar; a forecasting policy whose pairs are
-//! all such pairs runs pair by pair too, its forecasts made ahead of each group of pairs' days
-//! (`Workspace::ring_pairs_forecasting`).
+//! all such pairs runs pair by pair too, each pair's forecasts and levels made ahead of its
+//! days (`Workspace::ring_pairs_forecasting`).
 
 use crate::metrics::{
     CostBreakdown, Counters, LaneCounters, Ledger, OrderCounters, SegmentCounters, SupplierDays,
@@ -127,8 +127,8 @@ pub struct Workspace {
     pub(super) external: Vec<i64>,
     /// Each pair's constants if the pipeline ring can carry its shipments (see `ring_pair`).
     pub(super) rings: Vec<Option<RingPair>>,
-    /// The levels and demand of a group of pairs, forecast ahead of their days (see
-    /// `ring_pair`; empty unless a policy forecasts).
+    /// A pair's demand and levels, made ahead of its days (see `ring_pair`; empty unless a
+    /// policy forecasts).
     pub(super) ahead: Ahead,
 }
 
@@ -235,7 +235,7 @@ impl Workspace {
         let mut days = std::mem::take(&mut self.days);
         for pi in 0..self.pairs.len() {
             if let Some(ring) = self.rings[pi] {
-                self.ring_pair_days::<false>(model, controls, &ring, &mut days, pi == 0, 0);
+                self.ring_pair_days::<false>(model, controls, &ring, &mut days, pi == 0);
                 continue;
             }
             for (day, rec) in (0..model.horizon).zip(&mut days) {

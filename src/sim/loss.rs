@@ -167,8 +167,16 @@ pub fn z_for_fill_rate(fill_rate: f64, q: f64, sigma: f64) -> f64 {
     }
     let cell = &table.cells[cell_of(target)];
     let s = target - cell.loss;
-    let z = cell.series[1..].iter().rev().fold(0.0, |sum, &b| (sum + b) * s);
-    (cell.series[0] + z).clamp(Z_MIN, Z_MAX)
+    // The polynomial by Estrin's scheme: its terms in pairs, then pairs of pairs, a chain of
+    // four multiplications and additions where Horner's rule chains eight.
+    const _: () = assert!(DEGREE == 8, "the scheme below is written for degree 8");
+    let b = &cell.series;
+    let s2 = s * s;
+    let s4 = s2 * s2;
+    let low = (b[1] + b[2] * s) + s2 * (b[3] + b[4] * s);
+    let high = (b[5] + b[6] * s) + s2 * (b[7] + b[8] * s);
+    let z = (low + s4 * high) * s;
+    (b[0] + z).clamp(Z_MIN, Z_MAX)
 }
 
 #[cfg(test)]

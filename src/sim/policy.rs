@@ -168,20 +168,21 @@ pub fn z_for_cycle_service(target: f64) -> f64 {
 }
 
 /// `x.round() as i64` (halves away from zero) without the library's `round`, a call of about
-/// 24 instructions on x86-64 without SSE4.1: the same result for every `x`, since below 2^52
-/// `x − trunc(x)` is exact (and NaN gives 0 both ways).
+/// 24 instructions on x86-64 without SSE4.1: the same result for every `x`. Below 2^52, `x`
+/// plus the largest double under ½ (with `x`'s sign) truncates to the rounded `x`: the exact
+/// sum lies under the next integer by 2^-54 at most if `x`'s fraction is ½ or more, where
+/// rounding to the doubles takes it up to that integer, and is 2^-54 under `n + ½ + (frac of
+/// x)`, short of it otherwise, where rounding cannot reach it. NaN takes the library's way.
 fn round_to_i64(x: f64) -> i64 {
-    if x.abs() >= 4_503_599_627_370_496.0 {
-        return x.round() as i64;
-    }
-    let whole = x as i64;
-    let frac = x - whole as f64;
-    whole + i64::from(frac >= 0.5) - i64::from(frac <= -0.5)
+    const BELOW_HALF: f64 = 0.499_999_999_999_999_94;
+    if x.abs() < 4_503_599_627_370_496.0 { (x + BELOW_HALF.copysign(x)) as i64 } else { x.round() as i64 }
 }
 
 /// What a forecast-driven policy's levels are sized from at one recomputation: the first of
-/// the three stages of [`forecast_levels`], which a group of pairs can run one stage at a time
-/// (`Workspace::forecast_ahead`) so that their chains of floating-point arithmetic overlap.
+/// the three stages of [`forecast_levels`]. Each stage is a long chain of dependent
+/// arithmetic, and the recomputations of a pair's days do not feed each other: the days can go
+/// through them one stage for all the days before the next (`Workspace::forecast_ahead`),
+/// where the CPU overlaps the days' chains.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Exposure {
     /// Forecast demand over the protection interval, `D_P`.
@@ -361,7 +362,25 @@ mod tests {
             [0.499_999_999_999_999_94, -0.499_999_999_999_999_94, 1e15 + 0.5, -1e15 - 0.5, 4.5e15, 1e300];
         let odd = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, f64::MIN_POSITIVE];
         let noise = (0..10_000).map(|k| (f64::from(k) * 0.618_033_988_749_895).sin() * 1e3);
-        for x in halves.chain(near).chain(odd).chain(noise) {
+        // Halves and integers at every scale up to 2^53, and the doubles next to them.
+        let scales = (0..54).flat_map(|e| {
+            let base = 2f64.powi(e);
+            [base - 0.5, base, base + 0.5, base - 1.0, base + 1.0].into_iter().flat_map(|v| {
+                // Below 0.0 (at 2^0 − 1) the bits wrap to a NaN, a case of its own.
+                let (below, above) =
+                    (f64::from_bits(v.to_bits().wrapping_sub(1)), f64::from_bits(v.to_bits() + 1));
+                [below, v, above, -below, -v, -above]
+            })
+        });
+        // Random bit patterns of every exponent up to 2^60.
+        let mut bits = 0x9E37_79B9_7F4A_7C15_u64;
+        let random = std::iter::repeat_with(move || {
+            bits ^= bits << 13;
+            bits ^= bits >> 7;
+            bits ^= bits << 17;
+            f64::from_bits((bits & 0x800F_FFFF_FFFF_FFFF) | ((1023 - 30 + bits % 90) << 52))
+        });
+        for x in halves.chain(near).chain(odd).chain(noise).chain(scales).chain(random.take(1_000_000)) {
             assert_eq!(round_to_i64(x), x.round() as i64, "{x}");
         }
     }

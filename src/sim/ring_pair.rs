@@ -9,48 +9,49 @@
 //! `review`, `accounting`) made of the same parts; `engine::tests` checks that the results are
 //! the same bytes as the calendar's.
 
-use std::ops::Range;
-
 use crate::model::{Control, Model};
 use crate::sim::accounting::book_open_receipt;
 use crate::sim::customers::units_drawn;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::flow::{count_transit, ring_slot};
-use crate::sim::policy::{Exposure, ForecastRule, Levels};
+use crate::sim::policy::{Exposure, Levels};
 use crate::sim::state::Receipt;
 
-/// Pairs whose forecasts are made ahead together ([`Workspace::ring_pairs_forecasting`]):
-/// enough for their chains of arithmetic to overlap, few enough for their levels (16 bytes a
-/// pair and day: 93 KB a worker at 365 days) to stay in the second-level cache.
-pub(super) const FORECAST_GROUP: usize = 16;
-
-/// What [`Workspace::forecast_ahead`] makes for a group of pairs before their days.
+/// What [`Workspace::forecast_ahead`] makes for a pair before its days.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Ahead {
-    /// Pair `group.start + k`'s levels at its review on day `t`, at `k × horizon + t`.
+    /// The pair's levels on each day: those its review of the day orders by.
     levels: Vec<Levels>,
-    /// The units of each of the group's demand streams each day, drawn once for the
-    /// forecasts and the days: stream row `r`'s on day `t` at `r × horizon + t`.
+    /// The units of each of the pair's demand streams each day, drawn once for the forecasts
+    /// and the days: its `j`-th stream's on day `t` at `j × horizon + t`.
     units: Vec<u32>,
-    /// Pair `group.start + k`'s first stream row (its streams' rows follow in order).
-    first_row: [usize; FORECAST_GROUP],
+    /// The pair's recomputations of its levels, in the order of their days.
+    recomputations: Vec<Recomputation>,
+}
+
+/// A recomputation of a pair's levels on `day`, through the stages of `forecast_levels`.
+#[derive(Debug, Clone, Copy)]
+struct Recomputation {
+    day: u32,
+    exposure: Exposure,
+    /// The safety factor, once stage 2 has run.
+    z: f64,
 }
 
 impl Ahead {
-    /// Room for any group of `model`'s pairs (none unless a policy forecasts): 16 bytes a pair
-    /// and day for the levels, 4 a stream and day for the units (116 KB a worker at 365 days,
-    /// one stream a pair).
+    /// Room for any pair of `model` (none unless a policy forecasts): 16 bytes a day for the
+    /// levels, 4 a stream and day for the units, 48 a day for the recomputations (25 KB a
+    /// worker at 365 days and one stream a pair).
     pub(super) fn new(model: &Model) -> Ahead {
         if !model.policies.iter().any(|p| p.forecasts) {
             return Ahead::default();
         }
         let horizon = model.horizon as usize;
-        let groups = model.pairs.chunks(FORECAST_GROUP);
-        let rows = groups.map(|g| g.iter().map(|p| p.demands.len()).sum::<usize>()).max().unwrap_or(0);
+        let streams = model.pairs.iter().map(|p| p.demands.len()).max().unwrap_or(0);
         Ahead {
-            levels: vec![Levels::default(); FORECAST_GROUP * horizon],
-            units: vec![0; rows * horizon],
-            first_row: [0; FORECAST_GROUP],
+            levels: vec![Levels::default(); horizon],
+            units: vec![0; streams * horizon],
+            recomputations: Vec::with_capacity(horizon),
         }
     }
 }
@@ -121,102 +122,82 @@ impl RingPair {
     }
 }
 
-/// A pair of a group recomputing its levels on a day ([`Workspace::forecast_ahead`]), through
-/// the stages of `forecast_levels`.
-#[derive(Debug, Clone, Copy)]
-struct Recomputation<'c> {
-    pi: usize,
-    rule: &'c ForecastRule,
-    exposure: Exposure,
-    /// The safety factor, once stage 2 has run.
-    z: f64,
-}
-
 impl Workspace {
     /// Runs a lean replication of a forecasting policy whose pairs are all carried by the
     /// pipeline ring, pair by pair. On the lean loop a pair's forecasts depend only on its
     /// demand, its streams' draws (no churn, no shocks, no orders of other pairs), not on its
-    /// stock: so the forecasts of a group of pairs, and their levels at each review, are made
-    /// first, day by day across the group, where their chains of floating-point arithmetic
-    /// overlap, and then each pair runs its days with those levels.
+    /// stock: so its forecasts, and its levels at each review, are made first, for all its
+    /// days, and then it runs its days with those levels.
     pub(super) fn ring_pairs_forecasting(&mut self, model: &Model) {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
-        let n = self.pairs.len();
-        for start in (0..n).step_by(FORECAST_GROUP) {
-            let group = start..(start + FORECAST_GROUP).min(n);
-            self.forecast_ahead(model, controls, group.clone());
-            for (k, pi) in group.enumerate() {
-                let ring = self.rings[pi].expect("every pair a ring");
-                self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0, k);
-            }
+        for pi in 0..self.pairs.len() {
+            let ring = self.rings[pi].expect("every pair a ring");
+            self.forecast_ahead(model, &controls[pi], pi);
+            self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0);
         }
         self.days = days;
     }
 
-    /// Every day, the demand of pairs `group` is drawn and kept in `ahead.units`, their
-    /// forecasters observe it and, at each review, the pairs' levels are recomputed (as at
-    /// their turn in step 4) and kept in `ahead.levels`. The pairs recomputing on a day go
-    /// through `forecast_levels`' stages together, one stage for all of them before the next,
-    /// so that the CPU overlaps their long chains of dependent arithmetic (the same operations
-    /// on the same numbers: the same bits).
-    fn forecast_ahead(&mut self, model: &Model, controls: &[Control], group: Range<usize>) {
+    /// Pair `pi`'s demand of every day is drawn and kept in `ahead.units`, its forecaster
+    /// observes it and, at each review, its levels are recomputed (as at its turn in step 4)
+    /// and kept in `ahead.levels`. A day's recomputation does not feed the next day's, so they
+    /// go through `forecast_levels`' stages one stage for all the days before the next, where
+    /// the CPU overlaps their long chains of dependent arithmetic (the same operations on the
+    /// same numbers: the same bits).
+    fn forecast_ahead(&mut self, model: &Model, control: &Control, pi: usize) {
         let horizon = model.horizon as usize;
-        // Each pair's next review, as `next_review` steps through them, and first stream row.
-        let mut next_review = [0; FORECAST_GROUP];
-        let mut rows = 0;
-        for (k, pi) in group.clone().enumerate() {
-            next_review[k] = controls[pi].rule.first_review();
-            self.ahead.first_row[k] = rows;
-            rows += model.pairs[pi].demands.len();
+        let mut recomputations = std::mem::take(&mut self.ahead.recomputations);
+        recomputations.clear();
+        // The demand of every day.
+        let streams = &model.pairs[pi].demands;
+        for (&d, units) in streams.iter().zip(self.ahead.units.chunks_exact_mut(horizon)) {
+            let (stream, draws) = (&model.demands[d], &self.streams.demand[d]);
+            for (day, units) in (0..model.horizon).zip(units) {
+                // At most `MAX_UNITS`, which fits.
+                *units = units_drawn(stream, draws, day, 1.0) as u32;
+            }
         }
-        // The pairs reviewing on the day, and those of them recomputing their levels.
-        let mut reviewing = [0; FORECAST_GROUP];
-        let mut recomputing: [Option<Recomputation>; FORECAST_GROUP] = [None; FORECAST_GROUP];
+        // Stage 1 with the forecasts: the forecaster observes each day, then its exposure at
+        // each recomputation.
+        let mut rule = None;
+        let mut next_review = control.rule.first_review();
         for day in 0..model.horizon {
-            let measured = day >= model.warmup;
-            let (mut reviews, mut recomputes) = (0, 0);
-            for (k, pi) in group.clone().enumerate() {
-                let mut demand = 0;
-                for (j, &d) in model.pairs[pi].demands.iter().enumerate() {
-                    let units = units_drawn(&model.demands[d], &self.streams.demand[d], day, 1.0);
-                    // At most `MAX_UNITS`, which fits.
-                    self.ahead.units[(self.ahead.first_row[k] + j) * horizon + day as usize] = units as u32;
-                    demand += units;
-                }
-                self.observe(pi, demand, measured);
-                let control = &controls[pi];
-                if day == next_review[k] {
-                    next_review[k] = control.rule.review_after(day);
-                    reviewing[reviews] = pi;
-                    reviews += 1;
-                    if let Some(rule) = self.recomputes(pi, control, day) {
-                        let exposure = Exposure::default();
-                        recomputing[recomputes] = Some(Recomputation { pi, rule, exposure, z: 0.0 });
-                        recomputes += 1;
-                    }
-                }
+            let rows = (0..streams.len()).map(|j| self.ahead.units[j * horizon + day as usize]);
+            let demand = rows.map(i64::from).sum();
+            self.observe(pi, demand, day >= model.warmup);
+            if day != next_review {
+                continue;
             }
-            let recomputing = &mut recomputing[..recomputes];
-            for r in recomputing.iter_mut().flatten() {
-                r.exposure = Exposure::of(r.rule, self.forecaster(r.pi), &controls[r.pi].planning);
-            }
-            for r in recomputing.iter_mut().flatten() {
-                r.z = r.exposure.safety_factor(r.rule);
-            }
-            for r in recomputing.iter().flatten() {
-                self.pairs[r.pi].levels = r.exposure.levels(r.rule, r.z);
-            }
-            for &pi in &reviewing[..reviews] {
-                self.ahead.levels[(pi - group.start) * horizon + day as usize] = self.pairs[pi].levels;
+            next_review = control.rule.review_after(day);
+            if let Some(r) = self.recomputes(pi, control, day) {
+                let exposure = Exposure::of(r, self.forecaster(pi), &control.planning);
+                recomputations.push(Recomputation { day, exposure, z: 0.0 });
+                rule = Some(r);
             }
         }
+        // Stage 2: the safety factors.
+        if let Some(rule) = rule {
+            for r in &mut recomputations {
+                r.z = r.exposure.safety_factor(rule);
+            }
+        }
+        // Stage 3: the levels, each day's those of the last recomputation up to it.
+        let mut levels = self.pairs[pi].levels;
+        let mut next = recomputations.iter().peekable();
+        for (day, ahead) in (0..model.horizon).zip(&mut self.ahead.levels) {
+            if let (Some(rule), Some(r)) = (rule, next.next_if(|r| r.day == day)) {
+                levels = r.exposure.levels(rule, r.z);
+            }
+            *ahead = levels;
+        }
+        self.pairs[pi].levels = levels;
+        self.ahead.recomputations = recomputations;
     }
 
     /// Every day of pair `ring`, writing into `days` (zeroed first if it is the first pair).
-    /// With `FORECASTS`, the pair is `k`-th of the group [`Self::forecast_ahead`] went through,
-    /// and its demand and its levels at each review are read from `ahead`. Kept out of line:
-    /// the day loop has the registers to itself.
+    /// With `FORECASTS`, its demand and its levels at each review are read from `ahead`
+    /// ([`Self::forecast_ahead`]). Kept out of line: the day loop has the registers to itself.
     #[inline(never)]
     pub(super) fn ring_pair_days<const FORECASTS: bool>(
         &mut self,
@@ -225,7 +206,6 @@ impl Workspace {
         ring: &RingPair,
         days: &mut [DayRecord],
         first: bool,
-        k: usize,
     ) {
         let (pi, control) = (ring.pi, &controls[ring.pi]);
         let horizon = model.horizon as usize;
@@ -241,7 +221,7 @@ impl Workspace {
             // Step 2.
             for (j, &d) in model.pairs[pi].demands.iter().enumerate() {
                 let units = if FORECASTS {
-                    i64::from(self.ahead.units[(self.ahead.first_row[k] + j) * horizon + day as usize])
+                    i64::from(self.ahead.units[j * horizon + day as usize])
                 } else {
                     units_drawn(&model.demands[d], &self.streams.demand[d], day, 1.0)
                 };
@@ -253,7 +233,7 @@ impl Workspace {
             }
             if day == self.pairs[pi].next_review {
                 if FORECASTS {
-                    self.pairs[pi].levels = self.ahead.levels[k * horizon + day as usize];
+                    self.pairs[pi].levels = self.ahead.levels[day as usize];
                 }
                 self.order_by_ring(model, ring, control, day, rec);
             }
