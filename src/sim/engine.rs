@@ -60,7 +60,7 @@ use crate::sim::calendar::Calendar;
 use crate::sim::forecast::Forecaster;
 use crate::sim::orders::OrderBook;
 use crate::sim::policy::RuleKind;
-use crate::sim::ring_pair::{Ahead, RingPair};
+use crate::sim::ring_pair::{Ahead, Drawn, RingPair};
 use crate::sim::state::{
     Deadline, PairState, Receipt, Shipment, SourceOrders, StreamState, Streams, SupplierState,
 };
@@ -130,6 +130,8 @@ pub struct Workspace {
     /// A pair's demand and levels, made ahead of its days (see `ring_pair`; empty unless a
     /// policy forecasts).
     pub(super) ahead: Ahead,
+    /// A replication's demand, drawn once for all the policies (see `ring_pair`).
+    pub(super) drawn: Drawn,
 }
 
 impl Workspace {
@@ -202,6 +204,7 @@ impl Workspace {
             external: vec![0; model.pairs.len()],
             rings: (0..model.pairs.len()).map(|pi| RingPair::of(model, pi, first_source[pi], ring)).collect(),
             ahead: Ahead::new(model),
+            drawn: Drawn::new(model),
         }
     }
 
@@ -212,7 +215,7 @@ impl Workspace {
         if !model.lean(policy) {
             self.days_of::<true>(model);
         } else if model.independent_pairs() && !model.policies[policy].forecasts {
-            self.pairs_of(model);
+            self.pairs_of(model, (seed, replication));
         } else if model.independent_pairs() && self.rings.iter().all(Option::is_some) {
             self.ring_pairs_forecasting(model);
         } else {
@@ -230,12 +233,13 @@ impl Workspace {
     /// still adds pair 0, then pair 1, …: the results are the same bytes as [`Self::days_of`]'s.
     /// The policy does not forecast (see [`Self::run`]). A pair whose shipments come on one
     /// lane with a fixed lead time runs its days in `ring_pair`.
-    pub(super) fn pairs_of(&mut self, model: &Model) {
+    pub(super) fn pairs_of(&mut self, model: &Model, replication: (u64, u64)) {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
+        let drawn = self.drawn.draw(model, &self.streams, replication);
         for pi in 0..self.pairs.len() {
             if let Some(ring) = self.rings[pi] {
-                self.ring_pair_days::<false>(model, controls, &ring, &mut days, pi == 0);
+                self.ring_pair_days::<false>(model, controls, &ring, &mut days, pi == 0, drawn);
                 continue;
             }
             for (day, rec) in (0..model.horizon).zip(&mut days) {

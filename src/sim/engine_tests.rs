@@ -134,10 +134,13 @@ fn shipments_carried_by_the_pipeline_ring_give_the_calendars_results() {
     assert_eq!(by_pair.ring, 8, "the longest lead time, 6, is the longest the ring holds");
     let leads: Vec<_> = by_pair.rings.iter().map(|r| r.map(|r| r.lead)).collect();
     assert_eq!(leads, [None, Some(1), Some(4), Some(6), Some(1)]);
-    for policy in 0..model.policies.len() {
-        assert!(model.lean(policy), "policy {policy} runs on the lean loop");
-        for replication in 0..4 {
+    // Replication by replication, every policy in turn, as an experiment runs them: the
+    // policies after the first read the replication's demand drawn by the first (`Drawn`).
+    for replication in 0..4 {
+        for policy in 0..model.policies.len() {
+            assert!(model.lean(policy), "policy {policy} runs on the lean loop");
             by_pair.run(&model, policy, 3, replication);
+            assert!(by_pair.drawn.draw(&model, &by_pair.streams, (3, replication)), "the demand is kept");
             run_full_loop(&mut by_day, &model, policy, 3, replication);
             let c = &by_day.total().0;
             assert!(c.backorder_unit_days > 0 && c.walkaway_units > 0 && c.in_transit_unit_days > 0);
@@ -296,7 +299,7 @@ fn pair_by_pair_gives_the_day_by_day_results() {
                 // A forecasting policy runs day by day (`run`), so only `run` is compared.
                 if !forecasts {
                     by_pair.reset(&model, policy, 9, replication);
-                    by_pair.pairs_of(&model);
+                    by_pair.pairs_of(&model, (9, replication));
                     by_pair.finish(&model);
                     assert_eq!(outcome(&by_pair), outcome(&by_day), "{case}");
                 }

@@ -15,7 +15,7 @@ use crate::sim::customers::units_drawn;
 use crate::sim::engine::{DayRecord, Workspace};
 use crate::sim::flow::{count_transit, ring_slot};
 use crate::sim::policy::{Exposure, Levels};
-use crate::sim::state::Receipt;
+use crate::sim::state::{Receipt, Streams};
 
 /// What [`Workspace::forecast_ahead`] makes for a pair before its days.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +53,51 @@ impl Ahead {
             units: vec![0; streams * horizon],
             recomputations: Vec::with_capacity(horizon),
         }
+    }
+}
+
+/// Most entries of [`Drawn`]'s table (256 KB, in the second-level cache).
+const DRAWN_MAX: usize = 1 << 16;
+
+/// The demand of every stream and day of one replication, drawn once for every policy of a
+/// model with several, whose replications run one policy after the other on one workspace
+/// (`experiment::run_chunk`). On the lean loop a stream's draws do not depend on the policy
+/// (no churn, no shocks), so the days of a ring pair read them here instead of drawing them
+/// again: the policies' comparison sees the same demand by construction. Empty (nothing
+/// kept) for one policy or when the table would exceed [`DRAWN_MAX`] entries.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Drawn {
+    /// The (seed, replication) whose demand `units` holds, if any.
+    key: Option<(u64, u64)>,
+    /// Stream `d`'s units on day `t` at `d × horizon + t`.
+    units: Vec<u32>,
+}
+
+impl Drawn {
+    /// The table for `model`, empty unless it has several policies and is small enough.
+    pub(super) fn new(model: &Model) -> Drawn {
+        let entries = model.demands.len() * model.horizon as usize;
+        let kept = model.policies.len() > 1 && entries <= DRAWN_MAX;
+        Drawn { key: None, units: if kept { vec![0; entries] } else { Vec::new() } }
+    }
+
+    /// Draws replication `key`'s demand from `streams` unless it is the one held; then whether
+    /// the table holds it.
+    pub(super) fn draw(&mut self, model: &Model, streams: &Streams, key: (u64, u64)) -> bool {
+        if self.units.is_empty() {
+            return false;
+        }
+        if self.key != Some(key) {
+            let rows = self.units.chunks_exact_mut(model.horizon as usize);
+            for ((stream, draws), units) in model.demands.iter().zip(&streams.demand).zip(rows) {
+                for (day, units) in (0..model.horizon).zip(units) {
+                    // At most `MAX_UNITS`, which fits.
+                    *units = units_drawn(stream, draws, day, 1.0) as u32;
+                }
+            }
+            self.key = Some(key);
+        }
+        true
     }
 }
 
@@ -134,7 +179,7 @@ impl Workspace {
         for pi in 0..self.pairs.len() {
             let ring = self.rings[pi].expect("every pair a ring");
             self.forecast_ahead(model, &controls[pi], pi);
-            self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0);
+            self.ring_pair_days::<true>(model, controls, &ring, &mut days, pi == 0, false);
         }
         self.days = days;
     }
@@ -197,7 +242,9 @@ impl Workspace {
 
     /// Every day of pair `ring`, writing into `days` (zeroed first if it is the first pair).
     /// With `FORECASTS`, its demand and its levels at each review are read from `ahead`
-    /// ([`Self::forecast_ahead`]). Kept out of line: the day loop has the registers to itself.
+    /// ([`Self::forecast_ahead`]); otherwise its demand from `drawn` if `drawn` says so
+    /// ([`Drawn::draw`]), or drawn day by day. Kept out of line: the day loop has the
+    /// registers to itself.
     #[inline(never)]
     pub(super) fn ring_pair_days<const FORECASTS: bool>(
         &mut self,
@@ -206,6 +253,7 @@ impl Workspace {
         ring: &RingPair,
         days: &mut [DayRecord],
         first: bool,
+        drawn: bool,
     ) {
         let (pi, control) = (ring.pi, &controls[ring.pi]);
         let horizon = model.horizon as usize;
@@ -222,6 +270,8 @@ impl Workspace {
             for (j, &d) in model.pairs[pi].demands.iter().enumerate() {
                 let units = if FORECASTS {
                     i64::from(self.ahead.units[j * horizon + day as usize])
+                } else if drawn {
+                    i64::from(self.drawn.units[d * horizon + day as usize])
                 } else {
                     units_drawn(&model.demands[d], &self.streams.demand[d], day, 1.0)
                 };
