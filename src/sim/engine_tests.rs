@@ -156,8 +156,8 @@ fn shipments_carried_by_the_pipeline_ring_give_the_calendars_results() {
     }
 }
 
-/// Pairs all carried by the pipeline ring (`l1` carries `a` and `xk`), 19 of them (two
-/// groups whose forecasts are made ahead), backorders in bulk and lost sales (`a` has a
+/// Pairs all carried by the pipeline ring (`l1` carries `a` and `xk`), 19 of them, each
+/// forecast ahead of its days, backorders in bulk and lost sales (`a` has a
 /// stream of each), a weekly profile, a warm-up, with forecasting policies: exponential
 /// smoothing to a fill rate (with base-stock at `b` and its own review every 3 days at `c`),
 /// Holt-Winters to a cycle service level, a moving average recomputed weekly and reviewed
