@@ -135,7 +135,7 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Allocates the state for `model`.
+    /// Allocates the state for `model`, the only model it may then run.
     pub fn new(model: &Model) -> Workspace {
         let max_wait = model.horizon;
         let calendar = Calendar::new(model.calendar_span());
@@ -170,6 +170,9 @@ impl Workspace {
             .collect();
         let capacities: Vec<i64> = model.lanes.iter().map(|l| l.capacity_per_day).collect();
         let first_source = first_sources(model);
+        let rings: Vec<_> =
+            (0..model.pairs.len()).map(|pi| RingPair::of(model, pi, first_source[pi], ring)).collect();
+        let drawn = Drawn::new(model, &rings);
         Workspace {
             policy: 0,
             pairs,
@@ -202,14 +205,15 @@ impl Workspace {
             total_waits: WaitHistogram::with_max(max_wait),
             orders: OrderBook::new(model),
             external: vec![0; model.pairs.len()],
-            rings: (0..model.pairs.len()).map(|pi| RingPair::of(model, pi, first_source[pi], ring)).collect(),
+            rings,
+            drawn,
             ahead: Ahead::new(model),
-            drawn: Drawn::new(model),
         }
     }
 
-    /// Runs replication `replication` of policy `policy` with master seed `seed`. The result is
-    /// a pure function of `(model, policy, seed, replication)`.
+    /// Runs replication `replication` of policy `policy` with master seed `seed` on `model`,
+    /// the model the workspace was made for. The result is a pure function of `(model, policy,
+    /// seed, replication)`.
     pub fn run(&mut self, model: &Model, policy: usize, seed: u64, replication: u64) {
         self.reset(model, policy, seed, replication);
         if !model.lean(policy) {
@@ -233,10 +237,12 @@ impl Workspace {
     /// still adds pair 0, then pair 1, …: the results are the same bytes as [`Self::days_of`]'s.
     /// The policy does not forecast (see [`Self::run`]). A pair whose shipments come on one
     /// lane with a fixed lead time runs its days in `ring_pair`.
-    pub(super) fn pairs_of(&mut self, model: &Model, replication: (u64, u64)) {
+    /// `key` is the replication's (seed, replication), the key of its demand drawn once for
+    /// every policy ([`Drawn`]).
+    pub(super) fn pairs_of(&mut self, model: &Model, key: (u64, u64)) {
         let controls = &model.policies[self.policy].controls;
         let mut days = std::mem::take(&mut self.days);
-        let drawn = self.drawn.draw(model, &self.streams, replication);
+        let drawn = self.drawn.draw(model, &self.streams, key);
         for pi in 0..self.pairs.len() {
             if let Some(ring) = self.rings[pi] {
                 self.ring_pair_days::<false>(model, controls, &ring, &mut days, pi == 0, drawn);

@@ -168,11 +168,18 @@ pub fn z_for_cycle_service(target: f64) -> f64 {
 }
 
 /// `x.round() as i64` (halves away from zero) without the library's `round`, a call of about
-/// 24 instructions on x86-64 without SSE4.1: the same result for every `x`. Below 2^52, `x`
-/// plus the largest double under ½ (with `x`'s sign) truncates to the rounded `x`: the exact
-/// sum lies under the next integer by 2^-54 at most if `x`'s fraction is ½ or more, where
-/// rounding to the doubles takes it up to that integer, and is 2^-54 under `n + ½ + (frac of
-/// x)`, short of it otherwise, where rounding cannot reach it. NaN takes the library's way.
+/// 24 instructions on x86-64 without SSE4.1: the same result for every `x` (in the default
+/// round-to-nearest, ties-to-even mode). For `0 ≤ x < 2^52` with whole part `n`, add `h`, the
+/// largest double under ½ (½ − 2^-54), and truncate:
+/// - if `x`'s fraction is ½ or more, the exact sum lies in `[n + 1 − 2^-54, n + 2)`; the
+///   double below `n + 1` is at least 2^-53 under it, so the sum rounds to `n + 1` or more
+///   (at `x = ½`, `1 − 2^-54` is a tie that rounds to the even `1`) and truncates to `n + 1`;
+/// - otherwise the fraction is at most `½ − u`, `u` being the spacing of the doubles at `x`,
+///   so the exact sum is at most `n + 1 − u − 2^-54`, which rounds to at most the double
+///   `n + 1 − u` (for `n = 0`, to at most `1 − 2^-53`, the double below 1): it truncates to `n`.
+///
+/// Negative `x` is the mirror image (`h` takes `x`'s sign). NaN and larger `x` take the
+/// library's way.
 fn round_to_i64(x: f64) -> i64 {
     const BELOW_HALF: f64 = 0.499_999_999_999_999_94;
     if x.abs() < 4_503_599_627_370_496.0 { (x + BELOW_HALF.copysign(x)) as i64 } else { x.round() as i64 }
@@ -183,7 +190,7 @@ fn round_to_i64(x: f64) -> i64 {
 /// arithmetic, and the recomputations of a pair's days do not feed each other: the days can go
 /// through them one stage for all the days before the next (`Workspace::forecast_ahead`),
 /// where the CPU overlaps the days' chains.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Exposure {
     /// Forecast demand over the protection interval, `D_P`.
     demand: f64,

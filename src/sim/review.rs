@@ -28,7 +28,7 @@ impl Workspace {
     /// Pair `pi`'s forecast-driven levels at its review on `day`, on the days its rule
     /// recomputes them (after its forecaster has observed the day).
     pub(super) fn recompute_levels(&mut self, pi: usize, control: &Control, day: u32) {
-        if let Some(rule) = self.recomputes(pi, control, day) {
+        if let Some(rule) = self.take_recomputation(pi, control, day) {
             let forecaster = self.forecaster(pi);
             self.pairs[pi].levels = forecast_levels(rule, forecaster, &control.planning);
         }
@@ -36,7 +36,7 @@ impl Workspace {
 
     /// The forecast rule of pair `pi` if it recomputes its levels at its review on `day`, whose
     /// next recomputation it then schedules.
-    pub(super) fn recomputes<'c>(
+    pub(super) fn take_recomputation<'c>(
         &mut self,
         pi: usize,
         control: &'c Control,

@@ -9,7 +9,7 @@
 //! `review`, `accounting`) made of the same parts; `engine::tests` checks that the results are
 //! the same bytes as the calendar's.
 
-use crate::model::{Control, Model};
+use crate::model::{Control, MAX_UNITS, Model};
 use crate::sim::accounting::book_open_receipt;
 use crate::sim::customers::units_drawn;
 use crate::sim::engine::{DayRecord, Workspace};
@@ -59,39 +59,52 @@ impl Ahead {
 /// Most entries of [`Drawn`]'s table (256 KB, in the second-level cache).
 const DRAWN_MAX: usize = 1 << 16;
 
-/// The demand of every stream and day of one replication, drawn once for every policy of a
-/// model with several, whose replications run one policy after the other on one workspace
-/// (`experiment::run_chunk`). On the lean loop a stream's draws do not depend on the policy
-/// (no churn, no shocks), so the days of a ring pair read them here instead of drawing them
-/// again: the policies' comparison sees the same demand by construction. Empty (nothing
-/// kept) for one policy or when the table would exceed [`DRAWN_MAX`] entries.
+/// The demand of every stream and day of one replication, drawn once for the policies that run
+/// pair by pair without forecasting (`Workspace::pairs_of`) when a model has two or more, whose
+/// replications run one policy after the other on one workspace (`experiment::run_chunk`). On
+/// the lean loop a stream's draws do not depend on the policy (no churn, no shocks), so the
+/// days of a ring pair read them here instead of drawing them again: the policies' comparison
+/// sees the same demand by construction. Kept only then, with a ring pair, and when the table
+/// has at most [`DRAWN_MAX`] entries; allocated by the first draw. A workspace runs only the
+/// model it was made for, so (seed, replication) is the table's key.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Drawn {
+    /// Whether the table is kept for this model.
+    kept: bool,
     /// The (seed, replication) whose demand `units` holds, if any.
     key: Option<(u64, u64)>,
     /// Stream `d`'s units on day `t` at `d × horizon + t`.
     units: Vec<u32>,
 }
 
+// The units drawn, at most `MAX_UNITS`, fit the table's entries.
+const _: () = assert!(MAX_UNITS <= u32::MAX as i64);
+
 impl Drawn {
-    /// The table for `model`, empty unless it has several policies and is small enough.
-    pub(super) fn new(model: &Model) -> Drawn {
-        let entries = model.demands.len() * model.horizon as usize;
-        let kept = model.policies.len() > 1 && entries <= DRAWN_MAX;
-        Drawn { key: None, units: if kept { vec![0; entries] } else { Vec::new() } }
+    /// The table for `model`, whose pairs' ring constants are `rings`.
+    pub(super) fn new(model: &Model, rings: &[Option<RingPair>]) -> Drawn {
+        let pair_by_pair =
+            (0..model.policies.len()).filter(|&p| model.lean(p) && !model.policies[p].forecasts);
+        let kept = model.independent_pairs()
+            && rings.iter().any(Option::is_some)
+            && pair_by_pair.count() >= 2
+            && model.demands.len() * model.horizon as usize <= DRAWN_MAX;
+        Drawn { kept, key: None, units: Vec::new() }
     }
 
     /// Draws replication `key`'s demand from `streams` unless it is the one held; then whether
     /// the table holds it.
     pub(super) fn draw(&mut self, model: &Model, streams: &Streams, key: (u64, u64)) -> bool {
-        if self.units.is_empty() {
+        if !self.kept {
             return false;
         }
         if self.key != Some(key) {
-            let rows = self.units.chunks_exact_mut(model.horizon as usize);
-            for ((stream, draws), units) in model.demands.iter().zip(&streams.demand).zip(rows) {
+            let horizon = model.horizon as usize;
+            self.units.resize(model.demands.len() * horizon, 0);
+            for ((stream, draws), units) in
+                model.demands.iter().zip(&streams.demand).zip(self.units.chunks_exact_mut(horizon))
+            {
                 for (day, units) in (0..model.horizon).zip(units) {
-                    // At most `MAX_UNITS`, which fits.
                     *units = units_drawn(stream, draws, day, 1.0) as u32;
                 }
             }
@@ -199,7 +212,6 @@ impl Workspace {
         for (&d, units) in streams.iter().zip(self.ahead.units.chunks_exact_mut(horizon)) {
             let (stream, draws) = (&model.demands[d], &self.streams.demand[d]);
             for (day, units) in (0..model.horizon).zip(units) {
-                // At most `MAX_UNITS`, which fits.
                 *units = units_drawn(stream, draws, day, 1.0) as u32;
             }
         }
@@ -215,7 +227,7 @@ impl Workspace {
                 continue;
             }
             next_review = control.rule.review_after(day);
-            if let Some(r) = self.recomputes(pi, control, day) {
+            if let Some(r) = self.take_recomputation(pi, control, day) {
                 let exposure = Exposure::of(r, self.forecaster(pi), &control.planning);
                 recomputations.push(Recomputation { day, exposure, z: 0.0 });
                 rule = Some(r);
@@ -228,6 +240,7 @@ impl Workspace {
             }
         }
         // Stage 3: the levels, each day's those of the last recomputation up to it.
+        // (The pair's own levels are set at each review of its days, from these.)
         let mut levels = self.pairs[pi].levels;
         let mut next = recomputations.iter().peekable();
         for (day, ahead) in (0..model.horizon).zip(&mut self.ahead.levels) {
@@ -236,7 +249,6 @@ impl Workspace {
             }
             *ahead = levels;
         }
-        self.pairs[pi].levels = levels;
         self.ahead.recomputations = recomputations;
     }
 
