@@ -218,16 +218,25 @@ fn ring_forecasting() -> Model {
 fn forecasts_made_ahead_of_ring_pairs_days_give_the_full_loops_results() {
     let model = ring_forecasting();
     assert!(model.independent_pairs() && model.pairs.len() == 19);
-    let (mut ahead, mut full) = (Workspace::new(&model), Workspace::new(&model));
-    assert!(ahead.rings.iter().all(Option::is_some), "every pair is carried by the ring");
+    assert!(Workspace::new(&model).rings.iter().all(Option::is_some), "every pair is carried by the ring");
+    assert!((0..model.policies.len()).all(|p| model.policies[p].forecasts));
+    assert_runs_match_the_full_loop(&model, 4, |run| {
+        let c = &run.total().0;
+        assert!(c.forecast.days > 0 && c.backorder_unit_days > 0 && c.walkaway_units > 0);
+    });
+}
+
+/// Replications 0, 1 and 2 of every policy of `model` (each on the lean loop) give the full
+/// day loop's results; `check` asserts what each run must exercise.
+pub(in crate::sim) fn assert_runs_match_the_full_loop(model: &Model, seed: u64, check: impl Fn(&Workspace)) {
+    let (mut run, mut full) = (Workspace::new(model), Workspace::new(model));
     for policy in 0..model.policies.len() {
-        assert!(model.lean(policy) && model.policies[policy].forecasts, "policy {policy}");
+        assert!(model.lean(policy), "policy {policy} runs on the lean loop");
         for replication in 0..3 {
-            ahead.run(&model, policy, 4, replication);
-            run_full_loop(&mut full, &model, policy, 4, replication);
-            let c = &full.total().0;
-            assert!(c.forecast.days > 0 && c.backorder_unit_days > 0 && c.walkaway_units > 0);
-            assert_eq!(outcome(&ahead), outcome(&full), "policy {policy}, replication {replication}");
+            run.run(model, policy, seed, replication);
+            run_full_loop(&mut full, model, policy, seed, replication);
+            check(&run);
+            assert_eq!(outcome(&run), outcome(&full), "policy {policy}, replication {replication}");
         }
     }
 }
@@ -258,16 +267,9 @@ pub(in crate::sim) fn outcome(ws: &Workspace) -> String {
 fn the_lean_loop_gives_the_full_loops_results() {
     let file = ScenarioFile::parse(LEAN.as_bytes(), Path::new("lean.json")).expect("parses");
     let model = Model::build(&file).expect("valid");
-    let (mut lean, mut full) = (Workspace::new(&model), Workspace::new(&model));
-    for policy in 0..model.policies.len() {
-        assert!(model.lean(policy), "policy {policy} runs on the lean loop");
-        for replication in 0..3 {
-            lean.run(&model, policy, 5, replication);
-            run_full_loop(&mut full, &model, policy, 5, replication);
-            assert!(lean.total().0.backorder_unit_days > 0 && lean.total().0.walkaway_units > 0);
-            assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");
-        }
-    }
+    assert_runs_match_the_full_loop(&model, 5, |lean| {
+        assert!(lean.total().0.backorder_unit_days > 0 && lean.total().0.walkaway_units > 0);
+    });
 }
 
 #[test]

@@ -344,22 +344,14 @@ mod tests {
     fn forecast_policies_give_the_full_loops_results_on_the_lean_loop() {
         use crate::model::Model;
         use crate::scenario::ScenarioFile;
-        use crate::sim::engine::Workspace;
-        use crate::sim::engine::tests::{outcome, run_full_loop};
+        use crate::sim::engine::tests::assert_runs_match_the_full_loop;
         let file =
             ScenarioFile::parse(FORECASTING.as_bytes(), std::path::Path::new("f.json")).expect("parses");
         let model = Model::build(&file).expect("valid");
-        let (mut lean, mut full) = (Workspace::new(&model), Workspace::new(&model));
-        for policy in 0..model.policies.len() {
-            assert!(model.lean(policy), "policy {policy} runs on the lean loop");
-            for replication in 0..3 {
-                lean.run(&model, policy, 9, replication);
-                run_full_loop(&mut full, &model, policy, 9, replication);
-                let (totals, _) = lean.total();
-                assert!(totals.forecast.days > 0 && totals.orders > 0 && totals.walkaway_units > 0);
-                assert_eq!(outcome(&lean), outcome(&full), "policy {policy}, replication {replication}");
-            }
-        }
+        assert_runs_match_the_full_loop(&model, 9, |lean| {
+            let (totals, _) = lean.total();
+            assert!(totals.forecast.days > 0 && totals.orders > 0 && totals.walkaway_units > 0);
+        });
     }
 
     #[test]
