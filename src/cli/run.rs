@@ -180,17 +180,8 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<
         replications: spec.replications,
         baseline: spec.baseline,
     };
-    // `replications.csv`, the largest file by far, is synced to disk (and renamed into place)
-    // on a thread of its own while the other files are written: the wait for the disk overlaps
-    // their work instead of adding to it.
-    let (outputs, finished) = std::thread::scope(|s| {
-        let finished = s.spawn(|| csv.finish());
-        (write_outputs(dir, model, info.clone(), &stats, args.png), finished.join())
-    });
-    outputs?;
-    finished
-        .expect("finishing a file never panics")
-        .with_context(|| format!("cannot write {}", csv_path.display()))?;
+    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    write_outputs(dir, model, info.clone(), &stats, args.png)?;
     Ok((info, stats))
 }
 

@@ -238,13 +238,17 @@ impl Worker {
         }
     }
 
-    /// Adds the paired differences of the last replication: each policy minus itself and
-    /// every policy listed before it. The rest of the matrix follows from these
-    /// ([`complete_diffs`]).
+    /// Adds the paired differences of the last replication: each policy minus every policy
+    /// listed before it, and minus itself (0, or NaN where its value is not finite). The rest
+    /// of the matrix follows from these ([`complete_diffs`]).
     fn record_differences(&self, policies: &mut [Ordered]) {
         for (p, ordered) in policies.iter_mut().enumerate() {
-            for (q, moments) in ordered.diff[..=p].iter_mut().enumerate() {
+            let (before, itself) = ordered.diff[..=p].split_at_mut(p);
+            for (q, moments) in before.iter_mut().enumerate() {
                 push_all(moments, self.values[p].iter().zip(&self.values[q]).map(|(a, b)| a - b));
+            }
+            for (moments, &v) in itself[0].iter_mut().zip(&self.values[p]) {
+                moments.push_self_difference(v);
             }
         }
     }

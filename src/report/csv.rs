@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::early_sync::EarlySync;
 use super::error::ReportError;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
 use super::{create_temp, fmt_f64, push_f64};
@@ -23,19 +24,22 @@ use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
 
-/// A CSV file written under a temporary name beside its place and renamed into place by
-/// [`TempCsv::finish`]; dropped unfinished, it removes its temporary file.
+/// A CSV file of a staging folder, written under a temporary name beside its place and
+/// renamed into place by [`TempCsv::finish`]; dropped unfinished, it removes its temporary
+/// file.
 pub(crate) struct TempCsv {
     out: Option<csv::Writer<File>>,
     tmp: PathBuf,
     path: PathBuf,
+    /// Syncs what is written in the background, once [`TempCsv::sync_early`] is called.
+    early: Option<EarlySync>,
 }
 
 impl TempCsv {
     /// Starts the file at `path`.
     pub(crate) fn create(path: &Path) -> Result<TempCsv, csv::Error> {
         let (file, tmp) = create_temp(path)?;
-        Ok(TempCsv { out: Some(csv::Writer::from_writer(file)), tmp, path: path.to_path_buf() })
+        Ok(TempCsv { out: Some(csv::Writer::from_writer(file)), tmp, path: path.to_path_buf(), early: None })
     }
 
     /// The writer (buffered).
@@ -43,10 +47,26 @@ impl TempCsv {
         self.out.as_mut().expect("not finished")
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Asks for what is written to the file so far to go to disk in the background: a large
+    /// streamed file is then mostly on disk by the time it is finished, and the staging
+    /// folder's commit, which syncs every file, waits only for the rest.
+    pub(crate) fn sync_early(&mut self) -> std::io::Result<()> {
+        if self.early.is_none() {
+            self.early = Some(EarlySync::start(self.writer().get_ref())?);
+        }
+        self.early.as_ref().expect("started").nudge();
+        Ok(())
+    }
+
+    /// Flushes and renames the file into place (a staging folder's file: synced by its
+    /// commit, [`folder::Staging::commit`](super::folder::Staging::commit)); fails if a
+    /// sync asked for by [`TempCsv::sync_early`] failed.
     pub(crate) fn finish(mut self) -> Result<(), csv::Error> {
         let out = self.out.take().expect("not finished");
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        out.into_inner().map_err(|e| e.into_error())?;
+        if let Some(early) = self.early.take() {
+            early.finish()?;
+        }
         Ok(std::fs::rename(&self.tmp, &self.path)?)
     }
 }
@@ -106,10 +126,11 @@ impl ReplicationsCsv {
         let out = self.out.writer();
         out.flush()?;
         // `&File` writes too: straight to the file, after what the flush wrote.
-        Ok(std::io::Write::write_all(&mut out.get_ref(), text.as_bytes())?)
+        std::io::Write::write_all(&mut out.get_ref(), text.as_bytes())?;
+        Ok(self.out.sync_early()?)
     }
 
-    /// Flushes, syncs to disk and renames the file into place.
+    /// Flushes and renames the file into place (synced by the staging folder's commit).
     pub fn finish(self) -> Result<(), csv::Error> {
         self.out.finish()
     }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::error::ReportError;
 use super::plots::{self, Kind};
 use super::view::RunView;
-use super::{Run, csv, html, json, write_atomic};
+use super::{Run, csv, html, json, write_staged_with};
 
 /// Writes one kind of output of a run into its folder (its own files only: exporters run at
 /// once on the threads of the current rayon pool).
@@ -49,10 +49,10 @@ pub fn export(view: &RunView, dir: &Path, exporters: Vec<Box<dyn Exporter>>) -> 
     results.into_iter().collect()
 }
 
-/// Writes `bytes` to `dir/name` atomically.
+/// Writes `bytes` to `dir/name` (a staging folder's file: synced by its commit).
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
     let file = dir.join(name);
-    write_atomic(&file, bytes).map_err(|source| ReportError::Write { file, source })
+    write_staged_with(&file, |out| out.write_all(bytes)).map_err(|source| ReportError::Write { file, source })
 }
 
 /// `summary.json`.
@@ -62,7 +62,7 @@ impl Exporter for SummaryJson {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
         // Streamed: at 10,000 lanes the file is 8 MB, and a growing buffer would hold twice that.
         let file = dir.join("summary.json");
-        super::write_atomic_with(&file, |out| json::write_summary(&view.summary, out))
+        write_staged_with(&file, |out| json::write_summary(&view.summary, out))
             .map_err(|source| ReportError::Write { file, source })
     }
 }

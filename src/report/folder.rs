@@ -122,7 +122,11 @@ pub fn sha256(bytes: &[u8]) -> String {
 /// SHA-256 of the file at `path` in hex, read a piece at a time (a run's `replications.csv`
 /// may be hundreds of megabytes: never read whole into memory).
 fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut file = File::open(path)?;
+    sha256_of(&mut File::open(path)?)
+}
+
+/// SHA-256 of what is left to read of `file`, in hex, read a piece at a time.
+fn sha256_of(file: &mut File) -> std::io::Result<String> {
     let (mut hasher, mut buffer) = (Sha256::new(), vec![0u8; 1 << 16]);
     loop {
         match file.read(&mut buffer) {
@@ -184,11 +188,12 @@ impl Staging {
         &self.target
     }
 
-    /// Writes the marker (`kind` and every file's SHA-256) and swaps the staging folder in
-    /// place of the target.
+    /// Syncs every file to disk, writes the marker (`kind` and every file's SHA-256) and
+    /// swaps the staging folder in place of the target.
     pub fn commit(mut self, kind: &str) -> Result<(), FolderError> {
-        let mut files = BTreeMap::new();
-        list_files(&self.dir, "", &mut files)?;
+        let mut names = Vec::new();
+        list_files(&self.dir, "", &mut names)?;
+        let files = seal(&self.dir, names)?;
         let manifest = Manifest { scsim_version: crate::VERSION.into(), kind: kind.into(), files };
         let marker = self.dir.join(MARKER);
         let bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
@@ -353,8 +358,8 @@ fn copy_points(from: &Path, staging: &Path) -> Result<(), FolderError> {
     Ok(())
 }
 
-/// Every file under `dir` (relative names with `/`) with its SHA-256.
-fn list_files(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) -> Result<(), FolderError> {
+/// Every file under `dir` but the marker (relative names with `/`).
+fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), FolderError> {
     for entry in fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
@@ -362,10 +367,37 @@ fn list_files(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) -> R
         if kind.is_dir() {
             list_files(&entry.path(), &format!("{name}/"), out)?;
         } else if name != MARKER {
-            out.insert(name, sha256_file(&entry.path()).map_err(io(&entry.path()))?);
+            out.push(name);
         }
     }
     Ok(())
+}
+
+/// Threads that seal a staging folder's files.
+const SEAL_THREADS: usize = 8;
+
+/// The SHA-256 of each of the files `names` of `dir`, each synced to disk on the way. The
+/// files' writers leave the syncing to the commit ([`super::write_staged_with`]), where
+/// [`SEAL_THREADS`] threads wait for the disk at once instead of one file after another.
+fn seal(dir: &Path, names: Vec<String>) -> Result<BTreeMap<String, String>, FolderError> {
+    let per_thread = names.len().div_ceil(SEAL_THREADS).max(1);
+    let sealed: Vec<Vec<_>> = std::thread::scope(|s| {
+        let threads: Vec<_> = (names.chunks(per_thread))
+            .map(|chunk| s.spawn(move || chunk.iter().map(|name| seal_file(&dir.join(name))).collect()))
+            .collect();
+        threads.into_iter().map(|t| t.join().expect("sealing a file never panics")).collect()
+    });
+    let sums = names.iter().zip(sealed.into_iter().flatten());
+    sums.map(|(name, sum)| Ok((name.clone(), sum.map_err(io(&dir.join(name)))?))).collect()
+}
+
+/// The SHA-256 of the file at `path`, synced to disk.
+fn seal_file(path: &Path) -> std::io::Result<String> {
+    // Opened for writing too: some systems sync only a file open for writing.
+    let mut file = fs::OpenOptions::new().read(true).write(true).open(path)?;
+    let sum = sha256_of(&mut file)?;
+    file.sync_all()?;
+    Ok(sum)
 }
 
 /// An exclusive lock on `folder`, held until dropped (Unix; elsewhere no lock).

@@ -10,6 +10,7 @@
 //! clock: the same run writes the same bytes.
 
 pub mod csv;
+mod early_sync;
 pub mod error;
 pub mod experiment_html;
 pub mod export;
@@ -64,8 +65,8 @@ pub struct Run<'a> {
     pub stats: &'a RunStats,
 }
 
-/// Writes `bytes` to `path` atomically (a new temporary file in the same folder, then
-/// rename).
+/// Writes `bytes` to `path` atomically (a new temporary file in the same folder, synced to
+/// disk, then renamed).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, |out| out.write_all(bytes))
 }
@@ -76,11 +77,29 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    write_via_temp(path, write, true)
+}
+
+/// Writes a file of a staging folder as [`write_atomic_with`] does, but leaves it unsynced:
+/// [`folder::Staging::commit`] syncs every file of the folder, all at once.
+pub(crate) fn write_staged_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    write_via_temp(path, write, false)
+}
+
+/// Writes `path` under a temporary name, synced to disk if `sync`, then renames it into place.
+fn write_via_temp(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    sync: bool,
+) -> io::Result<()> {
     let (file, tmp) = create_temp(path)?;
     let mut out = io::BufWriter::new(file);
     let written = write(&mut out)
         .and_then(|()| out.into_inner().map_err(io::IntoInnerError::into_error))
-        .and_then(|file| file.sync_all());
+        .and_then(|file| if sync { file.sync_all() } else { Ok(()) });
     match written.and_then(|()| fs::rename(&tmp, path)) {
         Ok(()) => Ok(()),
         Err(e) => {

@@ -57,7 +57,7 @@ fn may_tie(x: f64) -> bool {
 /// below it), which is `{}`'s layout of such a number (it has digits after the point), and
 /// below 10⁻⁵ as `d.ddde-k`, laid out here without the exponent, as `{}` lays it out.
 fn push_digits(out: &mut String, x: f64) {
-    let mut buffer = ryu::Buffer::new();
+    let mut buffer = zmij::Buffer::new();
     let text = buffer.format_finite(x);
     if x.abs() >= 1e-5 {
         out.push_str(text);

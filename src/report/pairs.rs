@@ -254,7 +254,7 @@ impl PairsReplicationsCsv {
                 out.write_record(None::<&[u8]>)?;
             }
         }
-        Ok(())
+        Ok(self.out.sync_early()?)
     }
 
     /// Flushes and renames the file into place.
