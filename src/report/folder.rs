@@ -3,6 +3,10 @@
 //! written, so the target always holds exactly one complete output, or the previous one
 //! untouched.
 //!
+//! Files are written into the staging folder unsynced; the commit syncs them all to disk at
+//! once (the waits for the disk overlapping) before it writes the marker, so a folder swapped
+//! in holds its files whole even after the machine crashes.
+//!
 //! The swap renames the old folder aside, the staging folder in, and removes the old one,
 //! holding an exclusive lock on the parent folder so that two processes writing the same
 //! target end with one complete output (the last to finish). A finished folder holds a
