@@ -13,6 +13,7 @@ use scsim::experiment::shard::{RunShard, Shard, parse_shard, store_rows};
 use scsim::experiment::sweep::share;
 use scsim::experiment::{self, RunSpec, RunStats, block_count};
 use scsim::model::Model;
+use scsim::report::folder::Staging;
 use scsim::report::{self, RunInfo, csv::ReplicationsCsv, pairs::PairsReplicationsCsv};
 
 use super::{
@@ -78,7 +79,7 @@ pub fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     let staging = args.output.stage(&model.name, "", false)?;
     let started = Instant::now();
-    let (info, stats) = pool.install(|| run_all(args, model, &spec, staging.path()))?;
+    let (info, stats) = pool.install(|| run_all(args, model, &spec, &staging))?;
     let dir = staging.target().to_path_buf();
     commit(staging, "run")?;
     if !args.quiet {
@@ -136,7 +137,8 @@ fn run_shard(
 
 /// Simulates every replication, streaming `replications.csv` (and with
 /// `--pairs-per-replication`, `pairs-replications.csv`), and writes the other outputs.
-fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<(RunInfo, RunStats)> {
+fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, staging: &Staging) -> Result<(RunInfo, RunStats)> {
+    let dir = staging.path();
     let csv_path = dir.join("replications.csv");
     let mut csv = ReplicationsCsv::create(&csv_path, model)
         .with_context(|| format!("cannot write {}", csv_path.display()))?;
@@ -171,7 +173,8 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<
         bail!("cannot write {}: {e}", pairs_path.display());
     }
     if let Some(out) = pairs_csv {
-        out.finish().with_context(|| format!("cannot write {}", pairs_path.display()))?;
+        let sum = out.finish().with_context(|| format!("cannot write {}", pairs_path.display()))?;
+        sum.into_iter().for_each(|sum| staging.note_sealed(&pairs_path, sum));
     }
     let info = RunInfo {
         version: scsim::VERSION.to_string(),
@@ -180,7 +183,8 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, dir: &Path) -> Result<
         replications: spec.replications,
         baseline: spec.baseline,
     };
-    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let sum = csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    sum.into_iter().for_each(|sum| staging.note_sealed(&csv_path, sum));
     write_outputs(dir, model, info.clone(), &stats, args.png)?;
     Ok((info, stats))
 }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::early_sync::EarlySync;
 use super::error::ReportError;
+use super::sealing::Sealing;
 use super::view::{Band, DayCosts, DayRow, LocationSeries};
 use super::{create_temp, fmt_f64, push_f64};
 use crate::experiment::Rows;
@@ -31,15 +31,20 @@ pub(crate) struct TempCsv {
     out: Option<csv::Writer<File>>,
     tmp: PathBuf,
     path: PathBuf,
-    /// Syncs what is written in the background, once [`TempCsv::sync_early`] is called.
-    early: Option<EarlySync>,
+    /// Seals what is written in the background, once [`TempCsv::seal_early`] is called.
+    sealing: Option<Sealing>,
 }
 
 impl TempCsv {
     /// Starts the file at `path`.
     pub(crate) fn create(path: &Path) -> Result<TempCsv, csv::Error> {
         let (file, tmp) = create_temp(path)?;
-        Ok(TempCsv { out: Some(csv::Writer::from_writer(file)), tmp, path: path.to_path_buf(), early: None })
+        Ok(TempCsv {
+            out: Some(csv::Writer::from_writer(file)),
+            tmp,
+            path: path.to_path_buf(),
+            sealing: None,
+        })
     }
 
     /// The writer (buffered).
@@ -47,27 +52,29 @@ impl TempCsv {
         self.out.as_mut().expect("not finished")
     }
 
-    /// Asks for what is written to the file so far to go to disk in the background: a large
-    /// streamed file is then mostly on disk by the time it is finished, and the staging
-    /// folder's commit, which syncs every file, waits only for the rest.
-    pub(crate) fn sync_early(&mut self) -> std::io::Result<()> {
-        if self.early.is_none() {
-            self.early = Some(EarlySync::start(self.writer().get_ref())?);
+    /// Asks for what is written to the file so far to be sealed in the background (synced to
+    /// disk and hashed, [`Sealing`]): a large streamed file is then mostly on disk and hashed
+    /// by the time it is finished.
+    pub(crate) fn seal_early(&mut self) -> std::io::Result<()> {
+        if self.sealing.is_none() {
+            let file = self.out.as_ref().expect("not finished").get_ref();
+            self.sealing = Some(Sealing::start(file, &self.tmp)?);
         }
-        self.early.as_ref().expect("started").nudge();
+        self.sealing.as_ref().expect("started").nudge();
         Ok(())
     }
 
     /// Flushes and renames the file into place (a staging folder's file: synced by its
-    /// commit, [`folder::Staging::commit`](super::folder::Staging::commit)); fails if a
-    /// sync asked for by [`TempCsv::sync_early`] failed.
-    pub(crate) fn finish(mut self) -> Result<(), csv::Error> {
+    /// commit, [`folder::Staging::commit`](super::folder::Staging::commit)). Returns its
+    /// SHA-256 if it was sealed early ([`TempCsv::seal_early`]), for
+    /// [`folder::Staging::note_sealed`](super::folder::Staging::note_sealed); fails if the
+    /// sealing did.
+    pub(crate) fn finish(mut self) -> Result<Option<String>, csv::Error> {
         let out = self.out.take().expect("not finished");
         out.into_inner().map_err(|e| e.into_error())?;
-        if let Some(early) = self.early.take() {
-            early.finish()?;
-        }
-        Ok(std::fs::rename(&self.tmp, &self.path)?)
+        let sum = self.sealing.take().map(Sealing::finish).transpose()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        Ok(sum)
     }
 }
 
@@ -127,11 +134,12 @@ impl ReplicationsCsv {
         out.flush()?;
         // `&File` writes too: straight to the file, after what the flush wrote.
         std::io::Write::write_all(&mut out.get_ref(), text.as_bytes())?;
-        Ok(self.out.sync_early()?)
+        Ok(self.out.seal_early()?)
     }
 
-    /// Flushes and renames the file into place (synced by the staging folder's commit).
-    pub fn finish(self) -> Result<(), csv::Error> {
+    /// Flushes and renames the file into place; returns its SHA-256, for
+    /// [`Staging::note_sealed`](super::folder::Staging::note_sealed) (sealed while written).
+    pub fn finish(self) -> Result<Option<String>, csv::Error> {
         self.out.finish()
     }
 }

@@ -98,7 +98,7 @@ impl Exporter for PairsCsv {
         let file = dir.join("pairs.csv");
         let written = csv::TempCsv::create(&file).and_then(|mut out| {
             view.pairs.write_csv(&view.policy_names(), out.writer())?;
-            out.finish()
+            out.finish().map(drop)
         });
         written.map_err(|e| ReportError::Write { file, source: e.into() })
     }

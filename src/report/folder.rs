@@ -143,7 +143,7 @@ fn sha256_of(file: &mut File) -> std::io::Result<String> {
 }
 
 /// Bytes in lowercase hex.
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -154,6 +154,8 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     done: bool,
+    /// The SHA-256 of the files already sealed while they were written (by path).
+    sealed: Mutex<BTreeMap<PathBuf, String>>,
 }
 
 impl Staging {
@@ -174,7 +176,7 @@ impl Staging {
         let dir = sibling(target, "staging");
         fs::create_dir(&dir).map_err(io(&dir))?;
         ACTIVE.lock().unwrap_or_else(|e| e.into_inner()).push(dir.clone());
-        let staging = Staging { target: target.to_path_buf(), dir, done: false };
+        let staging = Staging { target: target.to_path_buf(), dir, done: false, sealed: Mutex::default() };
         if resume {
             copy_points(&target.join("points"), &staging.dir)?;
         }
@@ -192,12 +194,19 @@ impl Staging {
         &self.target
     }
 
+    /// Notes the SHA-256 of the file at `path` in the staging folder, hashed while it was
+    /// written and not to be changed: the commit syncs it without reading it again.
+    pub fn note_sealed(&self, path: &Path, sum: String) {
+        self.sealed.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), sum);
+    }
+
     /// Syncs every file to disk, writes the marker (`kind` and every file's SHA-256) and
     /// swaps the staging folder in place of the target.
     pub fn commit(mut self, kind: &str) -> Result<(), FolderError> {
         let mut names = Vec::new();
         list_files(&self.dir, "", &mut names)?;
-        let files = seal(&self.dir, names)?;
+        let sealed = std::mem::take(&mut *self.sealed.lock().unwrap_or_else(|e| e.into_inner()));
+        let files = seal(&self.dir, names, &sealed)?;
         let manifest = Manifest { scsim_version: crate::VERSION.into(), kind: kind.into(), files };
         let marker = self.dir.join(MARKER);
         let bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
@@ -380,26 +389,36 @@ fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), Fol
 /// Threads that seal a staging folder's files.
 const SEAL_THREADS: usize = 8;
 
-/// The SHA-256 of each of the files `names` of `dir`, each synced to disk on the way. The
-/// files' writers leave the syncing to the commit ([`super::write_staged_with`]), where
-/// [`SEAL_THREADS`] threads wait for the disk at once instead of one file after another.
-fn seal(dir: &Path, names: Vec<String>) -> Result<BTreeMap<String, String>, FolderError> {
+/// The SHA-256 of each of the files `names` of `dir`, each synced to disk on the way (those
+/// in `sealed` are only synced: their sums are known). The files' writers leave the syncing to
+/// the commit ([`super::write_staged_with`]), where [`SEAL_THREADS`] threads wait for the disk
+/// at once instead of one file after another.
+fn seal(
+    dir: &Path,
+    names: Vec<String>,
+    sealed: &BTreeMap<PathBuf, String>,
+) -> Result<BTreeMap<String, String>, FolderError> {
     let per_thread = names.len().div_ceil(SEAL_THREADS).max(1);
-    let sealed: Vec<Vec<_>> = std::thread::scope(|s| {
+    let sums: Vec<Vec<_>> = std::thread::scope(|s| {
         let threads: Vec<_> = (names.chunks(per_thread))
-            .map(|chunk| s.spawn(move || chunk.iter().map(|name| seal_file(&dir.join(name))).collect()))
+            .map(|chunk| {
+                s.spawn(move || chunk.iter().map(|name| seal_file(&dir.join(name), sealed)).collect())
+            })
             .collect();
         threads.into_iter().map(|t| t.join().expect("sealing a file never panics")).collect()
     });
-    let sums = names.iter().zip(sealed.into_iter().flatten());
+    let sums = names.iter().zip(sums.into_iter().flatten());
     sums.map(|(name, sum)| Ok((name.clone(), sum.map_err(io(&dir.join(name)))?))).collect()
 }
 
-/// The SHA-256 of the file at `path`, synced to disk.
-fn seal_file(path: &Path) -> std::io::Result<String> {
+/// The SHA-256 of the file at `path` (read unless `sealed` has it), the file synced to disk.
+fn seal_file(path: &Path, sealed: &BTreeMap<PathBuf, String>) -> std::io::Result<String> {
     // Opened for writing too: some systems sync only a file open for writing.
     let mut file = fs::OpenOptions::new().read(true).write(true).open(path)?;
-    let sum = sha256_of(&mut file)?;
+    let sum = match sealed.get(path) {
+        Some(sum) => sum.clone(),
+        None => sha256_of(&mut file)?,
+    };
     file.sync_all()?;
     Ok(sum)
 }

@@ -10,7 +10,6 @@
 //! clock: the same run writes the same bytes.
 
 pub mod csv;
-mod early_sync;
 pub mod error;
 pub mod experiment_html;
 pub mod export;
@@ -21,6 +20,7 @@ pub mod json;
 mod number;
 pub mod pairs;
 pub mod plots;
+mod sealing;
 mod skus;
 pub mod sweep_plots;
 pub mod table;

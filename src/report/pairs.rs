@@ -254,11 +254,12 @@ impl PairsReplicationsCsv {
                 out.write_record(None::<&[u8]>)?;
             }
         }
-        Ok(self.out.sync_early()?)
+        Ok(self.out.seal_early()?)
     }
 
-    /// Flushes and renames the file into place.
-    pub fn finish(self) -> Result<(), ::csv::Error> {
+    /// Flushes and renames the file into place; returns its SHA-256, for
+    /// [`Staging::note_sealed`](super::folder::Staging::note_sealed) (sealed while written).
+    pub fn finish(self) -> Result<Option<String>, ::csv::Error> {
         self.out.finish()
     }
 }

@@ -56,6 +56,37 @@ fn run_writes_every_file_and_prints_the_table() {
 }
 
 #[test]
+fn the_marker_lists_every_file_with_the_checksum_of_its_bytes() {
+    // The streamed files are hashed while they are written (several blocks of rows here), the
+    // others when the folder is committed: every checksum is that of the file's bytes as read
+    // back, and every file is listed.
+    let dir = tempfile::tempdir().unwrap();
+    let run = ["run", "scenarios/quickstart.json", "--replications", "300", "--days", "60"];
+    crate::common::run_scsim(
+        &[&run[..], &["--pairs-per-replication", "--threads", "2"]].concat(),
+        dir.path(),
+    );
+    let manifest = scsim::report::folder::Manifest::read(dir.path()).unwrap().expect("a marker");
+    let mut on_disk = Vec::new();
+    for entry in fs::read_dir(dir.path()).unwrap().chain(fs::read_dir(dir.path().join("plots")).unwrap()) {
+        let path = entry.unwrap().path();
+        let name = path.strip_prefix(dir.path()).unwrap().to_string_lossy().replace('\\', "/");
+        if path.is_file() && name != scsim::report::folder::MARKER {
+            on_disk.push(name);
+        }
+    }
+    on_disk.sort();
+    assert_eq!(manifest.files.keys().cloned().collect::<Vec<_>>(), on_disk);
+    assert!(
+        manifest.files.contains_key("replications.csv")
+            && manifest.files.contains_key("pairs-replications.csv")
+    );
+    for name in manifest.files.keys() {
+        manifest.verify(dir.path(), name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
 fn outputs_are_byte_identical_for_1_2_and_4_threads() {
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     for (dir, threads) in dirs.iter().zip(["1", "2", "4"]) {

@@ -1,0 +1,109 @@
+//! A large file of a staging folder sealed while it is still being written: synced to disk and
+//! hashed in the background, so that neither the wait for the disk nor reading the file back
+//! for its checksum follows the run ([`folder::Staging::commit`](super::folder::Staging::commit)
+//! then only syncs what is left).
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::mpsc::{self, SyncSender};
+use std::thread::JoinHandle;
+
+use sha2::{Digest, Sha256};
+
+/// A thread that, each time it is nudged ([`Sealing::nudge`]), syncs a file's data to disk and
+/// adds what was appended to it since to the file's SHA-256; nudges that come while one waits
+/// to start are one. Dropped without [`Sealing::finish`], the thread ends after the sync under
+/// way.
+pub(crate) struct Sealing {
+    nudges: SyncSender<()>,
+    thread: JoinHandle<io::Result<String>>,
+}
+
+impl Sealing {
+    /// Starts sealing `file`, only ever appended to, found at `path`.
+    pub(crate) fn start(file: &File, path: &Path) -> io::Result<Sealing> {
+        let file = file.try_clone()?;
+        // A handle of its own, so that its reading does not move the writer's position.
+        let mut reader = File::open(path)?;
+        let (nudges, pending) = mpsc::sync_channel::<()>(1);
+        let thread = std::thread::spawn(move || {
+            let (mut hasher, mut buffer) = (Sha256::new(), vec![0u8; 1 << 16]);
+            // The first failure ends the thread and is kept for `finish`: a failed sync is
+            // not reported again by the next one.
+            while pending.recv().is_ok() {
+                file.sync_data()?;
+                read_appended(&mut reader, &mut hasher, &mut buffer)?;
+            }
+            // The writer is done: the rest of the file.
+            read_appended(&mut reader, &mut hasher, &mut buffer)?;
+            Ok(super::folder::hex(&hasher.finalize()))
+        });
+        Ok(Sealing { nudges, thread })
+    }
+
+    /// Asks for what is written so far to be synced and hashed (once the work under way, if
+    /// any, ends).
+    pub(crate) fn nudge(&self) {
+        // Full: a nudge already waits and will take this data too. Disconnected: a sync or a
+        // read failed, and `finish` says so.
+        let _ = self.nudges.try_send(());
+    }
+
+    /// Once the file is written whole: its SHA-256 (hex), or the first failure.
+    pub(crate) fn finish(self) -> io::Result<String> {
+        let Sealing { nudges, thread } = self;
+        drop(nudges);
+        thread.join().expect("sealing a file never panics")
+    }
+}
+
+/// Adds what is left to read of `reader` (up to its current end) to `hasher`.
+fn read_appended(reader: &mut File, hasher: &mut Sha256, buffer: &mut [u8]) -> io::Result<()> {
+    loop {
+        match reader.read(buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn the_sum_is_that_of_every_byte_written_between_and_after_nudges() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut file = File::create_new(&path).unwrap();
+        let sealing = Sealing::start(&file, &path).unwrap();
+        let mut all = Vec::new();
+        for k in 0..50u32 {
+            let piece = k.to_le_bytes().repeat(1000 + k as usize);
+            file.write_all(&piece).unwrap();
+            all.extend_from_slice(&piece);
+            if k % 3 == 0 {
+                sealing.nudge();
+            }
+        }
+        file.write_all(b"the last bytes, after the last nudge").unwrap();
+        all.extend_from_slice(b"the last bytes, after the last nudge");
+        assert_eq!(sealing.finish().unwrap(), crate::report::folder::sha256(&all));
+        assert_eq!(std::fs::read(&path).unwrap(), all);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_failed_sync_is_reported_by_finish() {
+        // Linux refuses to sync /dev/null (EINVAL): the failure surfaces at the end, not lost.
+        let null = File::options().write(true).open("/dev/null").unwrap();
+        let sealing = Sealing::start(&null, Path::new("/dev/null")).unwrap();
+        sealing.nudge();
+        sealing.nudge();
+        assert!(sealing.finish().is_err());
+    }
+}
