@@ -37,8 +37,9 @@ impl RunResult {
         Run { model: &self.model, info: self.info.clone(), stats: &self.stats }
     }
 
-    /// Writes every file into the staging folder `dir`.
-    fn write_files(&self, dir: &std::path::Path, png: bool) -> Result<(), String> {
+    /// Writes every file into `staging`'s folder.
+    fn write_files(&self, staging: &Staging, png: bool) -> Result<(), String> {
+        let dir = staging.path();
         let path = dir.join("replications.csv");
         let mut csv = ReplicationsCsv::create(&path, &self.model).map_err(|e| e.to_string())?;
         csv.write(&self.rows).map_err(|e| e.to_string())?;
@@ -46,7 +47,9 @@ impl RunResult {
         if let Some(bytes) = &self.pairs_replications {
             std::fs::write(dir.join("pairs-replications.csv"), bytes).map_err(|e| e.to_string())?;
         }
-        csv.finish().map_err(|e| e.to_string())
+        let sum = csv.finish().map_err(|e| e.to_string())?;
+        sum.into_iter().for_each(|sum| staging.note_sealed(&path, sum));
+        Ok(())
     }
 }
 
@@ -104,7 +107,7 @@ impl RunResult {
     fn write(&self, py: Python<'_>, dir: PathBuf, force: bool, png: bool) -> PyResult<()> {
         py.detach(|| {
             let staging = Staging::begin(&dir, force, false).map_err(|e| e.to_string())?;
-            self.write_files(staging.path(), png)?;
+            self.write_files(&staging, png)?;
             staging.commit("run").map_err(|e| e.to_string())
         })
         .map_err(PyOSError::new_err)
