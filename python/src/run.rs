@@ -195,7 +195,7 @@ fn with_pairs_csv<T>(
     static FILES: AtomicU64 = AtomicU64::new(0);
     let n = FILES.fetch_add(1, Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!("scsim-pairs-{}-{n}.csv", std::process::id()));
-    let mut out = PairsReplicationsCsv::create(&path, model).map_err(|e| e.to_string())?;
+    let mut out = PairsReplicationsCsv::create(&path, model, false).map_err(|e| e.to_string())?;
     let mut error = None;
     let result = run(&mut |p: &PairRows| {
         if error.is_none() {
@@ -205,7 +205,8 @@ fn with_pairs_csv<T>(
     if let Some(e) = error {
         return Err(format!("cannot write {}: {e}", path.display()));
     }
-    out.finish().map_err(|e| e.to_string())?;
+    // A scratch file, not sealed: it has no sum.
+    let _ = out.finish().map_err(|e| e.to_string())?;
     let bytes = std::fs::read(&path).map_err(|e| e.to_string());
     let _ = std::fs::remove_file(&path);
     Ok((result, bytes?))

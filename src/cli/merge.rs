@@ -69,7 +69,8 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
         baseline: base,
     };
     write_outputs(dir, &model, info, &stats, args.png)?;
-    csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let sum = csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
+    sum.into_iter().for_each(|sum| staging.note_sealed(&csv_path, sum));
     let target = staging.target().to_path_buf();
     commit(staging, "run")?;
     eprintln!("merged {} shards into {}", shards.len(), target.display());

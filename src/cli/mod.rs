@@ -385,7 +385,9 @@ fn write_outputs(dir: &Path, model: &Model, info: RunInfo, stats: &RunStats, png
 fn render(dir: &Path, png: bool) -> Result<()> {
     check_complete(dir).map_err(|e| InputError(e.to_string()))?;
     let view = RunView::load(dir).map_err(|e| InputError(e.to_string()))?;
-    Ok(report::export::export(&view, dir, report::drawings(png))?)
+    report::export::export(&view, dir, report::drawings(png))?;
+    // Redrawn in place, not in a staging folder: no commit syncs them.
+    folder::sync_files(dir).with_context(|| format!("cannot write {}", dir.display()))
 }
 
 /// Checks that the files `scsim plot` reads in `dir` are those of one finished run (as its

@@ -144,7 +144,7 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, staging: &Staging) -> 
         .with_context(|| format!("cannot write {}", csv_path.display()))?;
     let pairs_path = dir.join("pairs-replications.csv");
     let mut pairs_csv = (args.pairs_per_replication)
-        .then(|| PairsReplicationsCsv::create(&pairs_path, model))
+        .then(|| PairsReplicationsCsv::create(&pairs_path, model, true))
         .transpose()
         .with_context(|| format!("cannot write {}", pairs_path.display()))?;
     let bar = progress_bar(spec.replications as u64, "replications", args.quiet);
@@ -183,9 +183,10 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, staging: &Staging) -> 
         replications: spec.replications,
         baseline: spec.baseline,
     };
+    // The exporters first: meanwhile the last sync and hash of replications.csv finish.
+    write_outputs(dir, model, info.clone(), &stats, args.png)?;
     let sum = csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
     sum.into_iter().for_each(|sum| staging.note_sealed(&csv_path, sum));
-    write_outputs(dir, model, info.clone(), &stats, args.png)?;
     Ok((info, stats))
 }
 

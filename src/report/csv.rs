@@ -24,26 +24,31 @@ use crate::experiment::Rows;
 use crate::metrics::METRICS;
 use crate::model::Model;
 
-/// A CSV file of a staging folder, written under a temporary name beside its place and
-/// renamed into place by [`TempCsv::finish`]; dropped unfinished, it removes its temporary
-/// file.
+/// A CSV file written under a temporary name beside its place and renamed into place by
+/// [`TempCsv::finish`]; unless finished, it removes its temporary file.
 pub(crate) struct TempCsv {
     out: Option<csv::Writer<File>>,
     tmp: PathBuf,
     path: PathBuf,
+    /// Whether the file is a staging folder's, streamed: sealed while written.
+    seals: bool,
     /// Seals what is written in the background, once [`TempCsv::seal_early`] is called.
     sealing: Option<Sealing>,
+    renamed: bool,
 }
 
 impl TempCsv {
-    /// Starts the file at `path`.
-    pub(crate) fn create(path: &Path) -> Result<TempCsv, csv::Error> {
+    /// Starts the file at `path`; with `seals`, a staging folder's file streamed as a run
+    /// goes, to be sealed while written ([`TempCsv::seal_early`]).
+    pub(crate) fn create(path: &Path, seals: bool) -> Result<TempCsv, csv::Error> {
         let (file, tmp) = create_temp(path)?;
         Ok(TempCsv {
             out: Some(csv::Writer::from_writer(file)),
             tmp,
             path: path.to_path_buf(),
+            seals,
             sealing: None,
+            renamed: false,
         })
     }
 
@@ -56,6 +61,9 @@ impl TempCsv {
     /// disk and hashed, [`Sealing`]): a large streamed file is then mostly on disk and hashed
     /// by the time it is finished.
     pub(crate) fn seal_early(&mut self) -> std::io::Result<()> {
+        if !self.seals {
+            return Ok(());
+        }
         if self.sealing.is_none() {
             let file = self.out.as_ref().expect("not finished").get_ref();
             self.sealing = Some(Sealing::start(file, &self.tmp)?);
@@ -74,13 +82,17 @@ impl TempCsv {
         out.into_inner().map_err(|e| e.into_error())?;
         let sum = self.sealing.take().map(Sealing::finish).transpose()?;
         std::fs::rename(&self.tmp, &self.path)?;
+        self.renamed = true;
         Ok(sum)
     }
 }
 
 impl Drop for TempCsv {
     fn drop(&mut self) {
-        if self.out.is_some() {
+        if !self.renamed {
+            // The writer and the sealing thread first: no handle of the file left open.
+            drop(self.out.take());
+            drop(self.sealing.take());
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
@@ -103,7 +115,7 @@ pub struct ReplicationsCsv {
 impl ReplicationsCsv {
     /// Starts the file at `path` (written under a temporary name until finished).
     pub fn create(path: &Path, model: &Model) -> Result<ReplicationsCsv, csv::Error> {
-        let mut out = TempCsv::create(path)?;
+        let mut out = TempCsv::create(path, true)?;
         out.writer()
             .write_record(["replication", "policy"].into_iter().chain(METRICS.iter().map(|m| m.key)))?;
         let policy_cells = model.policies.iter().map(|p| field_text(&id_cell(&p.name)));
@@ -137,8 +149,9 @@ impl ReplicationsCsv {
         Ok(self.out.seal_early()?)
     }
 
-    /// Flushes and renames the file into place; returns its SHA-256, for
-    /// [`Staging::note_sealed`](super::folder::Staging::note_sealed) (sealed while written).
+    /// Flushes and renames the file into place; returns its SHA-256 (sealed while written),
+    /// for [`Staging::note_sealed`](super::folder::Staging::note_sealed).
+    #[must_use = "a sealed file's sum is for Staging::note_sealed"]
     pub fn finish(self) -> Result<Option<String>, csv::Error> {
         self.out.finish()
     }

@@ -49,7 +49,8 @@ pub fn export(view: &RunView, dir: &Path, exporters: Vec<Box<dyn Exporter>>) -> 
     results.into_iter().collect()
 }
 
-/// Writes `bytes` to `dir/name` (a staging folder's file: synced by its commit).
+/// Writes `bytes` to `dir/name`, unsynced: the staging folder's commit syncs it (or
+/// `scsim plot`, which redraws files in place: [`super::folder::sync_files`]).
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
     let file = dir.join(name);
     write_staged_with(&file, |out| out.write_all(bytes)).map_err(|source| ReportError::Write { file, source })
@@ -96,7 +97,7 @@ impl Exporter for PairsCsv {
     fn write(&self, view: &RunView, dir: &Path) -> Result<(), ReportError> {
         // Streamed to the file row by row: never the whole table as text in memory.
         let file = dir.join("pairs.csv");
-        let written = csv::TempCsv::create(&file).and_then(|mut out| {
+        let written = csv::TempCsv::create(&file, false).and_then(|mut out| {
             view.pairs.write_csv(&view.policy_names(), out.writer())?;
             out.finish().map(drop)
         });

@@ -3,9 +3,9 @@
 //! written, so the target always holds exactly one complete output, or the previous one
 //! untouched.
 //!
-//! Files are written into the staging folder unsynced; the commit syncs them all to disk at
-//! once (the waits for the disk overlapping) before it writes the marker, so a folder swapped
-//! in holds its files whole even after the machine crashes.
+//! The writers of a staging folder's files need not sync them: the commit syncs them all to
+//! disk at once (the waits for the disk overlapping) before it writes the marker and swaps the
+//! folder in, so the files are on disk before the folder is in place.
 //!
 //! The swap renames the old folder aside, the staging folder in, and removes the old one,
 //! holding an exclusive lock on the parent folder so that two processes writing the same
@@ -205,7 +205,7 @@ impl Staging {
     pub fn commit(mut self, kind: &str) -> Result<(), FolderError> {
         let mut names = Vec::new();
         list_files(&self.dir, "", &mut names)?;
-        let sealed = std::mem::take(&mut *self.sealed.lock().unwrap_or_else(|e| e.into_inner()));
+        let sealed = std::mem::take(self.sealed.get_mut().unwrap_or_else(|e| e.into_inner()));
         let files = seal(&self.dir, names, &sealed)?;
         let manifest = Manifest { scsim_version: crate::VERSION.into(), kind: kind.into(), files };
         let marker = self.dir.join(MARKER);
@@ -386,41 +386,57 @@ fn list_files(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), Fol
     Ok(())
 }
 
-/// Threads that seal a staging folder's files.
-const SEAL_THREADS: usize = 8;
+/// Threads that sync a folder's files.
+const SYNC_THREADS: usize = 8;
 
 /// The SHA-256 of each of the files `names` of `dir`, each synced to disk on the way (those
-/// in `sealed` are only synced: their sums are known). The files' writers leave the syncing to
-/// the commit ([`super::write_staged_with`]), where [`SEAL_THREADS`] threads wait for the disk
-/// at once instead of one file after another.
+/// in `sealed` are only synced: their sums are known). The files' writers need not sync them
+/// ([`super::write_staged_with`]): here [`SYNC_THREADS`] threads wait for the disk at once
+/// instead of one file after another.
 fn seal(
     dir: &Path,
     names: Vec<String>,
     sealed: &BTreeMap<PathBuf, String>,
 ) -> Result<BTreeMap<String, String>, FolderError> {
-    let per_thread = names.len().div_ceil(SEAL_THREADS).max(1);
-    let sums: Vec<Vec<_>> = std::thread::scope(|s| {
-        let threads: Vec<_> = (names.chunks(per_thread))
-            .map(|chunk| {
-                s.spawn(move || chunk.iter().map(|name| seal_file(&dir.join(name), sealed)).collect())
-            })
-            .collect();
-        threads.into_iter().map(|t| t.join().expect("sealing a file never panics")).collect()
-    });
-    let sums = names.iter().zip(sums.into_iter().flatten());
-    sums.map(|(name, sum)| Ok((name.clone(), sum.map_err(io(&dir.join(name)))?))).collect()
+    let sums = at_once(dir, &names, |path| {
+        // Opened for writing too: some systems sync only a file open for writing.
+        let mut file = fs::OpenOptions::new().read(true).write(true).open(path)?;
+        let sum = match sealed.get(path) {
+            Some(sum) => sum.clone(),
+            None => sha256_of(&mut file)?,
+        };
+        file.sync_all()?;
+        Ok(sum)
+    })?;
+    Ok(names.into_iter().zip(sums).collect())
 }
 
-/// The SHA-256 of the file at `path` (read unless `sealed` has it), the file synced to disk.
-fn seal_file(path: &Path, sealed: &BTreeMap<PathBuf, String>) -> std::io::Result<String> {
-    // Opened for writing too: some systems sync only a file open for writing.
-    let mut file = fs::OpenOptions::new().read(true).write(true).open(path)?;
-    let sum = match sealed.get(path) {
-        Some(sum) => sum.clone(),
-        None => sha256_of(&mut file)?,
-    };
-    file.sync_all()?;
-    Ok(sum)
+/// Syncs every file under `dir` to disk: for a finished folder whose files are rewritten in
+/// place, outside a staging folder (`scsim plot`).
+pub fn sync_files(dir: &Path) -> Result<(), FolderError> {
+    let mut names = Vec::new();
+    list_files(dir, "", &mut names)?;
+    at_once(dir, &names, |path| fs::OpenOptions::new().write(true).open(path)?.sync_all())?;
+    Ok(())
+}
+
+/// `each` of the files `names` of `dir`, in [`SYNC_THREADS`] threads at once; the results in
+/// the order of `names`, or the first failure in that order.
+fn at_once<T: Send>(
+    dir: &Path,
+    names: &[String],
+    each: impl Fn(&Path) -> std::io::Result<T> + Sync,
+) -> Result<Vec<T>, FolderError> {
+    let per_thread = names.len().div_ceil(SYNC_THREADS).max(1);
+    let each = &each;
+    let results: Vec<Vec<_>> = std::thread::scope(|s| {
+        let threads: Vec<_> = (names.chunks(per_thread))
+            .map(|chunk| s.spawn(move || chunk.iter().map(|name| each(&dir.join(name))).collect()))
+            .collect();
+        threads.into_iter().map(|t| t.join().expect("syncing a file never panics")).collect()
+    });
+    let results = names.iter().zip(results.into_iter().flatten());
+    results.map(|(name, r)| r.map_err(io(&dir.join(name)))).collect()
 }
 
 /// An exclusive lock on `folder`, held until dropped (Unix; elsewhere no lock).
@@ -478,6 +494,27 @@ mod tests {
         fs::write(target.join("plots/a.svg"), "edited").unwrap();
         assert!(manifest.verify(&target, "plots/a.svg").is_err());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no debris beside the target");
+    }
+
+    #[test]
+    fn a_noted_sum_is_listed_without_reading_the_file_again() {
+        // The commit takes a sealed file's sum as noted (here deliberately not its bytes' sum,
+        // to show it is not recomputed) and hashes the others; a failure names the file.
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let staging = Staging::begin(&target, false, false).unwrap();
+        for name in ["a.csv", "b.csv", "c.csv"] {
+            fs::write(staging.path().join(name), name).unwrap();
+        }
+        staging.note_sealed(&staging.path().join("b.csv"), "noted".into());
+        staging.commit("run").unwrap();
+        let manifest = Manifest::read(&target).unwrap().unwrap();
+        assert_eq!(manifest.files["b.csv"], "noted");
+        assert_eq!(manifest.files["a.csv"], sha256(b"a.csv"));
+        assert_eq!(manifest.files["c.csv"], sha256(b"c.csv"));
+        sync_files(&target).unwrap();
+        let e = at_once(&target, &["a.csv".into(), "missing".into()], |p| fs::read(p)).unwrap_err();
+        assert!(e.to_string().contains("missing"), "{e}");
     }
 
     #[test]

@@ -80,8 +80,9 @@ pub fn write_atomic_with(
     write_via_temp(path, write, true)
 }
 
-/// Writes a file of a staging folder as [`write_atomic_with`] does, but leaves it unsynced:
-/// [`folder::Staging::commit`] syncs every file of the folder, all at once.
+/// Writes a file of an output folder as [`write_atomic_with`] does, but leaves it unsynced:
+/// [`folder::Staging::commit`] syncs every file of a staging folder, all at once (and
+/// [`folder::sync_files`] those of a finished folder redrawn in place).
 pub(crate) fn write_staged_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,

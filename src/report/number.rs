@@ -6,7 +6,8 @@
 //! already `{}`'s layout (a fraction of 10⁻⁵ or more: `ddd.ddd` or `0.000ddd`) and laid out
 //! here otherwise. `replications.csv` has about fifty numbers per replication and policy, and
 //! `core::fmt` spends some 1,000 instructions on a fraction, `ryu` about 330 and `zmij` about
-//! 110 (counted with callgrind on the fractions of `replications.csv`).
+//! 110 (both counted with callgrind on the fractions of `replications.csv`; an earlier
+//! estimate put `ryu` at 150).
 
 use std::fmt::Write as _;
 

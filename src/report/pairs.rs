@@ -219,9 +219,11 @@ pub struct PairsReplicationsCsv {
 }
 
 impl PairsReplicationsCsv {
-    /// Starts the file at `path` (written under a temporary name until finished).
-    pub fn create(path: &Path, model: &Model) -> Result<PairsReplicationsCsv, ::csv::Error> {
-        let mut out = TempCsv::create(path)?;
+    /// Starts the file at `path` (written under a temporary name until finished); with
+    /// `seals`, a staging folder's file, sealed while written (synced to disk and hashed in the
+    /// background, for [`Staging::note_sealed`](super::folder::Staging::note_sealed)).
+    pub fn create(path: &Path, model: &Model, seals: bool) -> Result<PairsReplicationsCsv, ::csv::Error> {
+        let mut out = TempCsv::create(path, seals)?;
         let header = ["replication", "policy", "location", "item"].into_iter();
         out.writer().write_record(header.chain(METRICS.iter().map(|m| m.key)))?;
         let cells = |k: usize| {
@@ -257,8 +259,9 @@ impl PairsReplicationsCsv {
         Ok(self.out.seal_early()?)
     }
 
-    /// Flushes and renames the file into place; returns its SHA-256, for
-    /// [`Staging::note_sealed`](super::folder::Staging::note_sealed) (sealed while written).
+    /// Flushes and renames the file into place; returns its SHA-256 if it was sealed while
+    /// written, for [`Staging::note_sealed`](super::folder::Staging::note_sealed).
+    #[must_use = "a sealed file's sum is for Staging::note_sealed"]
     pub fn finish(self) -> Result<Option<String>, ::csv::Error> {
         self.out.finish()
     }

@@ -6,6 +6,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::thread::JoinHandle;
 
@@ -13,11 +15,12 @@ use sha2::{Digest, Sha256};
 
 /// A thread that, each time it is nudged ([`Sealing::nudge`]), syncs a file's data to disk and
 /// adds what was appended to it since to the file's SHA-256; nudges that come while one waits
-/// to start are one. Dropped without [`Sealing::finish`], the thread ends after the sync under
-/// way.
+/// to start are one. Dropped without [`Sealing::finish`] (the file abandoned), it stops the
+/// thread after the sync under way and waits for it: no handle of the file is left open.
 pub(crate) struct Sealing {
-    nudges: SyncSender<()>,
-    thread: JoinHandle<io::Result<String>>,
+    nudges: Option<SyncSender<()>>,
+    abandoned: Arc<AtomicBool>,
+    thread: Option<JoinHandle<io::Result<String>>>,
 }
 
 impl Sealing {
@@ -27,19 +30,24 @@ impl Sealing {
         // A handle of its own, so that its reading does not move the writer's position.
         let mut reader = File::open(path)?;
         let (nudges, pending) = mpsc::sync_channel::<()>(1);
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&abandoned);
         let thread = std::thread::spawn(move || {
             let (mut hasher, mut buffer) = (Sha256::new(), vec![0u8; 1 << 16]);
             // The first failure ends the thread and is kept for `finish`: a failed sync is
             // not reported again by the next one.
-            while pending.recv().is_ok() {
+            while pending.recv().is_ok() && !stop.load(Ordering::Relaxed) {
                 file.sync_data()?;
                 read_appended(&mut reader, &mut hasher, &mut buffer)?;
+            }
+            if stop.load(Ordering::Relaxed) {
+                return Ok(String::new()); // Abandoned: nobody reads the sum.
             }
             // The writer is done: the rest of the file.
             read_appended(&mut reader, &mut hasher, &mut buffer)?;
             Ok(super::folder::hex(&hasher.finalize()))
         });
-        Ok(Sealing { nudges, thread })
+        Ok(Sealing { nudges: Some(nudges), abandoned, thread: Some(thread) })
     }
 
     /// Asks for what is written so far to be synced and hashed (once the work under way, if
@@ -47,14 +55,25 @@ impl Sealing {
     pub(crate) fn nudge(&self) {
         // Full: a nudge already waits and will take this data too. Disconnected: a sync or a
         // read failed, and `finish` says so.
-        let _ = self.nudges.try_send(());
+        if let Some(nudges) = &self.nudges {
+            let _ = nudges.try_send(());
+        }
     }
 
     /// Once the file is written whole: its SHA-256 (hex), or the first failure.
-    pub(crate) fn finish(self) -> io::Result<String> {
-        let Sealing { nudges, thread } = self;
-        drop(nudges);
-        thread.join().expect("sealing a file never panics")
+    pub(crate) fn finish(mut self) -> io::Result<String> {
+        drop(self.nudges.take());
+        self.thread.take().expect("not finished").join().expect("sealing a file never panics")
+    }
+}
+
+impl Drop for Sealing {
+    fn drop(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            self.abandoned.store(true, Ordering::Relaxed);
+            drop(self.nudges.take());
+            let _ = thread.join();
+        }
     }
 }
 
@@ -94,6 +113,22 @@ mod tests {
         all.extend_from_slice(b"the last bytes, after the last nudge");
         assert_eq!(sealing.finish().unwrap(), crate::report::folder::sha256(&all));
         assert_eq!(std::fs::read(&path).unwrap(), all);
+    }
+
+    #[test]
+    fn an_abandoned_file_is_not_read_further_and_can_be_removed() {
+        // Dropped unfinished (a failed run), the thread stops and closes its handles: the
+        // file can be removed at once, on every system.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut file = File::create_new(&path).unwrap();
+        let sealing = Sealing::start(&file, &path).unwrap();
+        file.write_all(&[7u8; 100_000]).unwrap();
+        sealing.nudge();
+        drop(sealing);
+        drop(file);
+        std::fs::remove_file(&path).unwrap();
+        assert!(!path.exists());
     }
 
     #[test]
