@@ -94,12 +94,18 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    #[test]
-    fn the_sum_is_that_of_every_byte_written_between_and_after_nudges() {
+    /// A new file `f` in a temporary folder, being sealed.
+    fn sealing_a_new_file() -> (tempfile::TempDir, std::path::PathBuf, File, Sealing) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
-        let mut file = File::create_new(&path).unwrap();
+        let file = File::create_new(&path).unwrap();
         let sealing = Sealing::start(&file, &path).unwrap();
+        (dir, path, file, sealing)
+    }
+
+    #[test]
+    fn the_sum_is_that_of_every_byte_written_between_and_after_nudges() {
+        let (_dir, path, mut file, sealing) = sealing_a_new_file();
         let mut all = Vec::new();
         for k in 0..50u32 {
             let piece = k.to_le_bytes().repeat(1000 + k as usize);
@@ -119,10 +125,7 @@ mod tests {
     fn an_abandoned_file_is_not_read_further_and_can_be_removed() {
         // Dropped unfinished (a failed run), the thread stops and closes its handles: the
         // file can be removed at once, on every system.
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f");
-        let mut file = File::create_new(&path).unwrap();
-        let sealing = Sealing::start(&file, &path).unwrap();
+        let (_dir, path, mut file, sealing) = sealing_a_new_file();
         file.write_all(&[7u8; 100_000]).unwrap();
         sealing.nudge();
         drop(sealing);
