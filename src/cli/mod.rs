@@ -387,7 +387,8 @@ fn render(dir: &Path, png: bool) -> Result<()> {
     let view = RunView::load(dir).map_err(|e| InputError(e.to_string()))?;
     report::export::export(&view, dir, report::drawings(png))?;
     // Redrawn in place, not in a staging folder: no commit syncs them.
-    folder::sync_files(dir).with_context(|| format!("cannot write {}", dir.display()))
+    let redrawn = |name: &str| name == "report.html" || name.starts_with("plots/");
+    folder::sync_files(dir, redrawn).with_context(|| format!("cannot write {}", dir.display()))
 }
 
 /// Checks that the files `scsim plot` reads in `dir` are those of one finished run (as its

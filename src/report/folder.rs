@@ -411,11 +411,13 @@ fn seal(
     Ok(names.into_iter().zip(sums).collect())
 }
 
-/// Syncs every file under `dir` to disk: for a finished folder whose files are rewritten in
-/// place, outside a staging folder (`scsim plot`).
-pub fn sync_files(dir: &Path) -> Result<(), FolderError> {
+/// Syncs to disk the files under `dir` whose names (relative, with `/`) `rewritten` picks:
+/// for a finished folder some of whose files are rewritten in place, outside a staging folder
+/// (`scsim plot`). The others are left alone (they may be read-only).
+pub fn sync_files(dir: &Path, rewritten: impl Fn(&str) -> bool) -> Result<(), FolderError> {
     let mut names = Vec::new();
     list_files(dir, "", &mut names)?;
+    names.retain(|name| rewritten(name));
     at_once(dir, &names, |path| fs::OpenOptions::new().write(true).open(path)?.sync_all())?;
     Ok(())
 }
@@ -512,7 +514,7 @@ mod tests {
         assert_eq!(manifest.files["b.csv"], "noted");
         assert_eq!(manifest.files["a.csv"], sha256(b"a.csv"));
         assert_eq!(manifest.files["c.csv"], sha256(b"c.csv"));
-        sync_files(&target).unwrap();
+        sync_files(&target, |name| name != "b.csv").unwrap();
         let e = at_once(&target, &["a.csv".into(), "missing".into()], |p| fs::read(p)).unwrap_err();
         assert!(e.to_string().contains("missing"), "{e}");
     }
