@@ -48,7 +48,7 @@ impl RunResult {
             std::fs::write(dir.join("pairs-replications.csv"), bytes).map_err(|e| e.to_string())?;
         }
         let sum = csv.finish().map_err(|e| e.to_string())?;
-        sum.into_iter().for_each(|sum| staging.note_sealed(&path, sum));
+        staging.note_sealed(&path, sum);
         Ok(())
     }
 }

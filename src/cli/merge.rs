@@ -70,7 +70,7 @@ pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
     };
     write_outputs(dir, &model, info, &stats, args.png)?;
     let sum = csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
-    sum.into_iter().for_each(|sum| staging.note_sealed(&csv_path, sum));
+    staging.note_sealed(&csv_path, sum);
     let target = staging.target().to_path_buf();
     commit(staging, "run")?;
     eprintln!("merged {} shards into {}", shards.len(), target.display());

@@ -174,7 +174,7 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, staging: &Staging) -> 
     }
     if let Some(out) = pairs_csv {
         let sum = out.finish().with_context(|| format!("cannot write {}", pairs_path.display()))?;
-        sum.into_iter().for_each(|sum| staging.note_sealed(&pairs_path, sum));
+        staging.note_sealed(&pairs_path, sum);
     }
     let info = RunInfo {
         version: scsim::VERSION.to_string(),
@@ -186,7 +186,7 @@ fn run_all(args: &RunArgs, model: &Model, spec: &RunSpec, staging: &Staging) -> 
     // The exporters first: meanwhile the last sync and hash of replications.csv finish.
     write_outputs(dir, model, info.clone(), &stats, args.png)?;
     let sum = csv.finish().with_context(|| format!("cannot write {}", csv_path.display()))?;
-    sum.into_iter().for_each(|sum| staging.note_sealed(&csv_path, sum));
+    staging.note_sealed(&csv_path, sum);
     Ok((info, stats))
 }
 

@@ -132,9 +132,16 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
 /// SHA-256 of what is left to read of `file`, in hex, read a piece at a time.
 fn sha256_of(file: &mut File) -> std::io::Result<String> {
     let (mut hasher, mut buffer) = (Sha256::new(), vec![0u8; 1 << 16]);
+    hash_rest(file, &mut hasher, &mut buffer)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Adds what is left to read of `file` (up to its current end) to `hasher`, a `buffer` at a
+/// time.
+pub(crate) fn hash_rest(file: &mut File, hasher: &mut Sha256, buffer: &mut [u8]) -> std::io::Result<()> {
     loop {
-        match file.read(&mut buffer) {
-            Ok(0) => return Ok(hex(&hasher.finalize())),
+        match file.read(buffer) {
+            Ok(0) => return Ok(()),
             Ok(n) => hasher.update(&buffer[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
@@ -194,10 +201,13 @@ impl Staging {
         &self.target
     }
 
-    /// Notes the SHA-256 of the file at `path` in the staging folder, hashed while it was
-    /// written and not to be changed: the commit syncs it without reading it again.
-    pub fn note_sealed(&self, path: &Path, sum: String) {
-        self.sealed.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), sum);
+    /// Notes the SHA-256 of the file at `path` in the staging folder, if it was hashed while
+    /// it was written (`sum`, as the streamed files' `finish` returns it) and is not to be
+    /// changed: the commit syncs it without reading it again.
+    pub fn note_sealed(&self, path: &Path, sum: Option<String>) {
+        if let Some(sum) = sum {
+            self.sealed.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_path_buf(), sum);
+        }
     }
 
     /// Syncs every file to disk, writes the marker (`kind` and every file's SHA-256) and
@@ -508,7 +518,7 @@ mod tests {
         for name in ["a.csv", "b.csv", "c.csv"] {
             fs::write(staging.path().join(name), name).unwrap();
         }
-        staging.note_sealed(&staging.path().join("b.csv"), "noted".into());
+        staging.note_sealed(&staging.path().join("b.csv"), Some("noted".into()));
         staging.commit("run").unwrap();
         let manifest = Manifest::read(&target).unwrap().unwrap();
         assert_eq!(manifest.files["b.csv"], "noted");

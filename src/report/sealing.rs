@@ -4,7 +4,7 @@
 //! then only syncs what is left).
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +12,8 @@ use std::sync::mpsc::{self, SyncSender};
 use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
+
+use super::folder::{hash_rest, hex};
 
 /// A thread that, each time it is nudged ([`Sealing::nudge`]), syncs a file's data to disk and
 /// adds what was appended to it since to the file's SHA-256; nudges that come while one waits
@@ -38,14 +40,14 @@ impl Sealing {
             // not reported again by the next one.
             while pending.recv().is_ok() && !stop.load(Ordering::Relaxed) {
                 file.sync_data()?;
-                read_appended(&mut reader, &mut hasher, &mut buffer)?;
+                hash_rest(&mut reader, &mut hasher, &mut buffer)?;
             }
             if stop.load(Ordering::Relaxed) {
                 return Ok(String::new()); // Abandoned: nobody reads the sum.
             }
             // The writer is done: the rest of the file.
-            read_appended(&mut reader, &mut hasher, &mut buffer)?;
-            Ok(super::folder::hex(&hasher.finalize()))
+            hash_rest(&mut reader, &mut hasher, &mut buffer)?;
+            Ok(hex(&hasher.finalize()))
         });
         Ok(Sealing { nudges: Some(nudges), abandoned, thread: Some(thread) })
     }
@@ -73,18 +75,6 @@ impl Drop for Sealing {
             self.abandoned.store(true, Ordering::Relaxed);
             drop(self.nudges.take());
             let _ = thread.join();
-        }
-    }
-}
-
-/// Adds what is left to read of `reader` (up to its current end) to `hasher`.
-fn read_appended(reader: &mut File, hasher: &mut Sha256, buffer: &mut [u8]) -> io::Result<()> {
-    loop {
-        match reader.read(buffer) {
-            Ok(0) => return Ok(()),
-            Ok(n) => hasher.update(&buffer[..n]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
         }
     }
 }

@@ -101,16 +101,20 @@ impl Drawn {
         if self.key != Some(key) {
             let horizon = model.horizon as usize;
             self.units.resize(model.demands.len() * horizon, 0);
-            for ((stream, draws), units) in
-                model.demands.iter().zip(&streams.demand).zip(self.units.chunks_exact_mut(horizon))
-            {
-                for (day, units) in (0..model.horizon).zip(units) {
-                    *units = units_drawn(stream, draws, day, 1.0) as u32;
-                }
+            for (d, units) in self.units.chunks_exact_mut(horizon).enumerate() {
+                draw_days(model, streams, d, units);
             }
             self.key = Some(key);
         }
         true
+    }
+}
+
+/// Demand stream `d`'s units on each day of the horizon, into `units` (one entry a day).
+fn draw_days(model: &Model, streams: &Streams, d: usize, units: &mut [u32]) {
+    let (stream, draws) = (&model.demands[d], &streams.demand[d]);
+    for (day, units) in (0..model.horizon).zip(units) {
+        *units = units_drawn(stream, draws, day, 1.0) as u32;
     }
 }
 
@@ -210,10 +214,7 @@ impl Workspace {
         // The demand of every day.
         let streams = &model.pairs[pi].demands;
         for (&d, units) in streams.iter().zip(self.ahead.units.chunks_exact_mut(horizon)) {
-            let (stream, draws) = (&model.demands[d], &self.streams.demand[d]);
-            for (day, units) in (0..model.horizon).zip(units) {
-                *units = units_drawn(stream, draws, day, 1.0) as u32;
-            }
+            draw_days(model, &self.streams, d, units);
         }
         // Stage 1 with the forecasts: the forecaster observes each day, then its exposure at
         // each recomputation.
